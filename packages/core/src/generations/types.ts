@@ -1,0 +1,43 @@
+import type { Action } from '../models/types.js';
+import type { GenerationRecord, GenerationStatus, ListQuery, ListResult, StatsRow } from '../storage/types.js';
+import type { Prediction } from '../providers/types.js';
+
+/** What a caller asks for: the body of `POST /api/generations/create`. */
+export interface CreateGenerationRequest {
+  action: Action;
+  model_id: string;
+  prompt?: string;
+  settings?: Record<string, unknown>;
+  /** Upload ids (blob keys under `uploads/`) or https URLs. */
+  input_images?: string[];
+  mask?: string;
+}
+
+/** Emitted on every change of a generation, for live status (SSE) and tests. */
+export interface GenerationEvent {
+  id: string;
+  user_id: string;
+  status: GenerationStatus;
+  progress: number | null;
+  record: GenerationRecord;
+}
+
+export interface GenerationService {
+  /** Validates, records as `pending`, submits, and returns the record as `processing`. */
+  create(userId: string, request: CreateGenerationRequest): Promise<GenerationRecord>;
+  /** The user's own generation, or null (another user's generation is null too). */
+  get(userId: string, id: string): Promise<GenerationRecord | null>;
+  list(userId: string, query: ListQuery): Promise<ListResult>;
+  cancel(userId: string, id: string): Promise<GenerationRecord | null>;
+  /** Removes the record and its output files. */
+  delete(userId: string, id: string): Promise<boolean>;
+  stats(windowMs: number): Promise<StatsRow[]>;
+  /** Applies a prediction delivered by a Replicate webhook. Idempotent; unknown predictions are ignored. */
+  handlePrediction(prediction: Prediction): Promise<void>;
+  /** Listens to every generation change; returns an unsubscribe function. */
+  subscribe(listener: (event: GenerationEvent) => void): () => void;
+  /** Resumes every unfinished generation (crash recovery) and starts polling. */
+  start(): Promise<void>;
+  /** Stops polling; in-flight work is left for the next start. */
+  stop(): Promise<void>;
+}

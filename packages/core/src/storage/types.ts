@@ -1,0 +1,82 @@
+import type { Action } from '../models/types.js';
+
+/** Stored bytes: uploads and generation outputs. Keys are unguessable and carry the file extension. */
+export interface BlobStore {
+  /** Stores bytes under a new unguessable key below `prefix` (e.g. `uploads`, `outputs`). */
+  put(bytes: Uint8Array, contentType: string, prefix: string): Promise<StoredBlob>;
+  get(key: string): Promise<{ bytes: Uint8Array; contentType: string } | null>;
+  has(key: string): Promise<boolean>;
+  delete(key: string): Promise<void>;
+}
+
+export interface StoredBlob {
+  key: string;
+  contentType: string;
+  size: number;
+}
+
+export const GENERATION_STATUSES = ['pending', 'processing', 'completed', 'failed', 'canceled'] as const;
+export type GenerationStatus = (typeof GENERATION_STATUSES)[number];
+export const TERMINAL_STATUSES: readonly GenerationStatus[] = ['completed', 'failed', 'canceled'];
+
+export interface GenerationRecord {
+  id: string;
+  user_id: string;
+  action: Action;
+  model_id: string;
+  prompt: string | null;
+  settings: Record<string, unknown>;
+  /** What the caller passed: upload ids or https URLs. */
+  input_images: string[];
+  mask: string | null;
+  status: GenerationStatus;
+  prediction_id: string | null;
+  token_id: string | null;
+  /** Blob keys of the outputs, in Replicate's order. */
+  output_keys: string[];
+  error: string | null;
+  /** Last progress seen in the prediction logs, 0–100, or null when the model prints none. */
+  progress: number | null;
+  created_at: number;
+  started_at: number | null;
+  completed_at: number | null;
+  processing_time_ms: number | null;
+}
+
+export interface ListQuery {
+  action?: Action;
+  status?: GenerationStatus;
+  /** 1-based. */
+  page: number;
+  limit: number;
+}
+
+export interface ListResult {
+  items: GenerationRecord[];
+  total: number;
+}
+
+export interface StatsRow {
+  action: Action;
+  status: GenerationStatus;
+  count: number;
+  /** Average processing_time_ms of the rows that have one, else null. */
+  avg_processing_time_ms: number | null;
+}
+
+/**
+ * Where generations live. Listing must not read every record: implementations keep indexes.
+ */
+export interface GenerationStore {
+  create(record: GenerationRecord): Promise<void>;
+  get(id: string): Promise<GenerationRecord | null>;
+  /** Applies a patch and returns the new record; null when the id is unknown. Indexes follow the change. */
+  update(id: string, patch: Partial<Omit<GenerationRecord, 'id' | 'user_id' | 'created_at'>>): Promise<GenerationRecord | null>;
+  delete(id: string): Promise<boolean>;
+  /** One user's generations, newest first. */
+  list(userId: string, query: ListQuery): Promise<ListResult>;
+  /** Ids of every generation not yet in a terminal status (for crash recovery). */
+  listUnfinished(): Promise<string[]>;
+  /** Counts and average processing time by action and status, of generations created at or after `since`. */
+  stats(since: number): Promise<StatsRow[]>;
+}
