@@ -34,6 +34,11 @@ export interface GenerationService {
   stats(windowMs: number): Promise<StatsRow[]>;
   /** Applies a prediction delivered by a Replicate webhook. Idempotent; unknown predictions are ignored. */
   handlePrediction(prediction: Prediction): Promise<void>;
+  /**
+   * Resolves with the generation once it reaches a terminal status (completed, failed or canceled);
+   * null for an unknown or foreign id; a `DotbaseError('conflict')` when `timeoutMs` passes first.
+   */
+  wait(userId: string, id: string, options?: { timeoutMs?: number }): Promise<GenerationRecord | null>;
   /** Listens to every generation change; returns an unsubscribe function. */
   subscribe(listener: (event: GenerationEvent) => void): () => void;
   /** Resumes every unfinished generation (crash recovery) and starts polling. */

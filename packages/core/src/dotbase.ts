@@ -1,0 +1,69 @@
+import { createStorage, prefixStorage, type Storage } from 'unstorage';
+import { createGenerationService, type GenerationServiceOptions } from './generations/service.js';
+import type { ImageTools } from './images/sniff.js';
+import { createRegistry } from './models/registry.js';
+import type { ModelDefinition } from './models/types.js';
+import { createReplicateProvider } from './providers/replicate.js';
+import type { ImageProvider } from './providers/types.js';
+import { createBlobStore } from './storage/blob-store.js';
+import { createGenerationStore } from './storage/generation-store.js';
+import { createTokenPool } from './tokens/pool.js';
+import type { TokenBudget, TokenPoolState } from './tokens/types.js';
+
+export interface DotbaseOptions {
+  /** Replicate API tokens for the pool. */
+  tokens: string[];
+  /** Replicate's API base; a simulator's URL offline. */
+  baseUrl?: string;
+  /** Where records and images live; any unstorage instance (default: in memory). */
+  storage?: Storage;
+  /** Shared token-pool state for several processes (default: in memory). */
+  tokenState?: TokenPoolState;
+  /** Proactive per-token limit, e.g. `{ limit: 600, windowMs: 60_000 }` for Replicate's create limit. */
+  budget?: TokenBudget;
+  /** Your own models, next to the 19 seed entries. */
+  models?: ModelDefinition[];
+  provider?: ImageProvider;
+  fetch?: typeof fetch;
+  imageTools?: ImageTools;
+  service?: Pick<GenerationServiceOptions, 'pollIntervalMs' | 'webhookUrl' | 'inlineMaxBytes' | 'publicFileUrl' | 'maxTrackingMs' | 'pollConcurrency' | 'now'>;
+}
+
+/**
+ * Wires registry, token pool, provider, storage and the generation service together with sensible defaults.
+ *
+ * @example
+ * const dotbase = createDotbase({ tokens: ['r8_…'], storage: fsStorage('./.data') });
+ * await dotbase.service.start();
+ * const generation = await dotbase.service.create('me', { action: 'create', model_id: 'flux-schnell', prompt: 'a fox' });
+ */
+export function createDotbase(options: DotbaseOptions) {
+  const storage = options.storage ?? createStorage();
+  const registry = createRegistry();
+  for (const model of options.models ?? []) registry.register(model);
+  const pool = createTokenPool({
+    tokens: options.tokens,
+    ...(options.tokenState ? { state: options.tokenState } : {}),
+    ...(options.budget ? { budget: options.budget } : {}),
+  });
+  const provider =
+    options.provider ??
+    createReplicateProvider({
+      ...(options.baseUrl ? { baseUrl: options.baseUrl } : {}),
+      ...(options.fetch ? { fetch: options.fetch } : {}),
+    });
+  const blobs = createBlobStore(prefixStorage(storage, 'blobs'));
+  const store = createGenerationStore(prefixStorage(storage, 'generations'));
+  const service = createGenerationService({
+    registry,
+    pool,
+    provider,
+    store,
+    blobs,
+    ...(options.imageTools ? { imageTools: options.imageTools } : {}),
+    ...options.service,
+  });
+  return { registry, pool, provider, blobs, store, service, storage };
+}
+
+export type Dotbase = ReturnType<typeof createDotbase>;

@@ -1,0 +1,36 @@
+import { DotbaseError } from '../errors.js';
+import { IMAGE_TYPES, sniffImageType, type ImageType } from '../images/sniff.js';
+import type { ImageProvider } from '../providers/types.js';
+import type { BlobStore } from '../storage/types.js';
+
+function storedType(bytes: Uint8Array, declared: string): ImageType | null {
+  return sniffImageType(bytes) ?? ((IMAGE_TYPES as readonly string[]).includes(declared) ? (declared as ImageType) : null);
+}
+
+/**
+ * Copies every output into dotbase's own storage, because Replicate deletes API outputs after an hour. All or
+ * nothing: if one output cannot be copied, the ones already stored are removed again and the error names why.
+ */
+export async function copyOutputs(provider: ImageProvider, blobs: BlobStore, urls: string[]): Promise<string[]> {
+  if (urls.length === 0) {
+    throw new DotbaseError('output_unavailable', 'the prediction succeeded but its outputs are gone (expired or removed) before they could be copied');
+  }
+  const results = await Promise.allSettled(
+    urls.map(async (url) => {
+      const { bytes, contentType } = await provider.download(url);
+      const type = storedType(bytes, contentType);
+      if (!type) throw new DotbaseError('output_unavailable', `an output is not a supported image (${contentType})`);
+      return (await blobs.put(bytes, type, 'outputs')).key;
+    }),
+  );
+  const keys = results.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
+  const failure = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (failure) {
+    await Promise.all(keys.map((key) => blobs.delete(key).catch(() => undefined)));
+    const reason: unknown = failure.reason;
+    throw reason instanceof DotbaseError
+      ? reason
+      : new DotbaseError('output_unavailable', `output could not be stored: ${String(reason)}`, { cause: reason });
+  }
+  return keys;
+}

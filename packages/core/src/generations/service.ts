@@ -1,0 +1,260 @@
+import { DotbaseError, isDotbaseError } from '../errors.js';
+import type { ImageTools } from '../images/sniff.js';
+import { ACTIONS } from '../models/types.js';
+import type { Registry } from '../models/registry.js';
+import type { ImageProvider } from '../providers/types.js';
+import { TERMINAL_STATUSES, type BlobStore, type GenerationRecord, type GenerationStore } from '../storage/types.js';
+import type { TokenPool } from '../tokens/pool.js';
+import { createGenerationEvents } from './events.js';
+import { checkImageRefs } from './inputs.js';
+import { submitGeneration, type SubmitDeps } from './submit.js';
+import { createTracker } from './tracking.js';
+import type { CreateGenerationRequest, GenerationService } from './types.js';
+
+export interface GenerationServiceOptions {
+  registry: Registry;
+  pool: TokenPool;
+  provider: ImageProvider;
+  store: GenerationStore;
+  blobs: BlobStore;
+  /** How often a running prediction is looked up (default 1 s; with webhooks polling is only the fallback). */
+  pollIntervalMs?: number;
+  /** Ask Replicate to push predictions here (the server's `/api/webhooks/replicate`). */
+  webhookUrl?: string;
+  /** Stored images up to this many bytes are sent inline as data URLs (default 256 KiB). */
+  inlineMaxBytes?: number;
+  /** A URL at which Replicate can fetch a stored image directly, when the server is publicly reachable. */
+  publicFileUrl?: (key: string) => string | undefined;
+  /** Needed only for models that repaint black (mask inversion); `@dotbase/core/node` provides sharp-based tools. */
+  imageTools?: ImageTools;
+  /** Generations still running after this long are failed (default 1 h: Replicate deletes outputs by then). */
+  maxTrackingMs?: number;
+  pollConcurrency?: number;
+  now?: () => number;
+  newId?: () => string;
+}
+
+function message(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+function checkRequestShape(request: CreateGenerationRequest): void {
+  const issues: { path: string; message: string }[] = [];
+  if (!ACTIONS.includes(request.action)) issues.push({ path: 'action', message: `must be one of ${ACTIONS.join(', ')}` });
+  if (typeof request.model_id !== 'string' || !request.model_id) issues.push({ path: 'model_id', message: 'is required' });
+  if (request.input_images !== undefined && !Array.isArray(request.input_images)) issues.push({ path: 'input_images', message: 'must be a list' });
+  if (issues.length > 0) {
+    throw new DotbaseError('invalid_input', issues.map((i) => `${i.path} ${i.message}`).join('; '), { details: { issues } });
+  }
+}
+
+/**
+ * The generation lifecycle: validate → record `pending` → submit on a pooled token → `processing` → follow by
+ * polling and webhooks → copy outputs into storage → `completed` (or `failed` / `canceled`). Nothing is kept only
+ * in memory: after a crash, `start()` picks every unfinished generation up again from the store.
+ *
+ * @example
+ * const service = createGenerationService({ registry, pool, provider, store, blobs });
+ * await service.start();
+ * const generation = await service.create('user-1', { action: 'create', model_id: 'flux-schnell', prompt: 'a fox' });
+ */
+export function createGenerationService(options: GenerationServiceOptions): GenerationService {
+  const { registry, pool, provider, store, blobs } = options;
+  const now = options.now ?? Date.now;
+  const newId = options.newId ?? (() => crypto.randomUUID());
+  const events = createGenerationEvents();
+  const pollIntervalMs = options.pollIntervalMs ?? (options.webhookUrl ? 5_000 : 1_000);
+  const tracker = createTracker({
+    registry,
+    pool,
+    provider,
+    store,
+    blobs,
+    events,
+    now,
+    pollIntervalMs,
+    maxTrackingMs: options.maxTrackingMs ?? 60 * 60 * 1000,
+    pollConcurrency: options.pollConcurrency ?? 32,
+  });
+  const submitDeps: SubmitDeps = {
+    registry,
+    pool,
+    inputs: {
+      blobs,
+      provider,
+      inlineMaxBytes: options.inlineMaxBytes ?? 256 * 1024,
+      ...(options.publicFileUrl ? { publicFileUrl: options.publicFileUrl } : {}),
+      ...(options.imageTools ? { imageTools: options.imageTools } : {}),
+    },
+    ...(options.webhookUrl ? { webhook: { url: options.webhookUrl, events: ['start', 'logs', 'completed'] } } : {}),
+  };
+
+  /** Submits a recorded `pending` generation; on failure it is recorded as `failed` and the error rethrown. */
+  async function submit(record: GenerationRecord): Promise<GenerationRecord> {
+    let submitted;
+    try {
+      submitted = await submitGeneration(submitDeps, record);
+    } catch (error) {
+      await tracker.withLock(record.id, async () => {
+        const current = await store.get(record.id);
+        if (current && !TERMINAL_STATUSES.includes(current.status)) await tracker.finish(current, { status: 'failed', error: message(error) });
+      });
+      throw error;
+    }
+    const { prediction, tokenId } = submitted;
+    const updated = await tracker.withLock(record.id, async () => {
+      const current = await store.get(record.id);
+      if (!current || current.status === 'canceled') {
+        // cancelled (or deleted) while the submission was on its way: stop the prediction we just started
+        const secret = pool.secretFor(tokenId);
+        if (secret) await provider.cancel(secret, prediction.id).catch(() => undefined);
+        return current;
+      }
+      return tracker.save(record.id, { status: 'processing', prediction_id: prediction.id, token_id: tokenId, started_at: now() });
+    });
+    if (!updated || updated.status !== 'processing') return updated ?? record;
+    tracker.track(updated);
+    if (prediction.status !== 'starting') return (await tracker.apply(updated.id, prediction)) ?? updated;
+    return updated;
+  }
+
+  async function own(userId: string, id: string): Promise<GenerationRecord | null> {
+    const record = await store.get(id);
+    return record && record.user_id === userId ? record : null;
+  }
+
+  async function cancelRecord(record: GenerationRecord): Promise<GenerationRecord | null> {
+    return tracker.withLock(record.id, async () => {
+      const current = await store.get(record.id);
+      if (!current || TERMINAL_STATUSES.includes(current.status)) return current;
+      const secret = current.token_id ? pool.secretFor(current.token_id) : undefined;
+      if (current.prediction_id && secret) {
+        try {
+          const prediction = await provider.cancel(secret, current.prediction_id);
+          if (prediction.status === 'succeeded' || prediction.status === 'failed') {
+            // it finished before the cancel arrived: record what really happened
+            return tracker.apply(current.id, prediction);
+          }
+        } catch (error) {
+          if (!isDotbaseError(error, 'not_found')) throw error;
+        }
+      }
+      return tracker.finish(current, { status: 'canceled' });
+    });
+  }
+
+  return {
+    async create(userId, request) {
+      checkRequestShape(request);
+      const images = request.input_images ?? [];
+      const prompt = typeof request.prompt === 'string' && request.prompt.trim() !== '' ? request.prompt : undefined;
+      const prepared = registry.prepare({
+        model_id: request.model_id,
+        action: request.action,
+        ...(prompt !== undefined ? { prompt } : {}),
+        settings: request.settings ?? {},
+        images,
+        ...(request.mask !== undefined ? { mask: request.mask } : {}),
+      });
+      await checkImageRefs(blobs, [
+        ...images.map((ref, i) => ({ path: `input_images.${i}`, ref })),
+        ...(request.mask !== undefined ? [{ path: 'mask', ref: request.mask }] : []),
+      ]);
+      const record: GenerationRecord = {
+        id: newId(),
+        user_id: userId,
+        action: request.action,
+        model_id: prepared.model.id,
+        prompt: prompt ?? null,
+        settings: prepared.settings,
+        input_images: images,
+        mask: request.mask ?? null,
+        status: 'pending',
+        prediction_id: null,
+        token_id: null,
+        output_keys: [],
+        error: null,
+        progress: null,
+        created_at: now(),
+        started_at: null,
+        completed_at: null,
+        processing_time_ms: null,
+      };
+      await store.create(record);
+      events.emit(record);
+      return submit(record);
+    },
+
+    get: own,
+
+    list(userId, query) {
+      return store.list(userId, query);
+    },
+
+    async cancel(userId, id) {
+      const record = await own(userId, id);
+      return record ? cancelRecord(record) : null;
+    },
+
+    async delete(userId, id) {
+      const record = await own(userId, id);
+      if (!record) return false;
+      if (!TERMINAL_STATUSES.includes(record.status)) await cancelRecord(record).catch(() => undefined);
+      tracker.untrack(id);
+      const final = (await store.get(id)) ?? record;
+      await Promise.all(final.output_keys.map((key) => blobs.delete(key).catch(() => undefined)));
+      return store.delete(id);
+    },
+
+    stats(windowMs) {
+      return store.stats(now() - windowMs);
+    },
+
+    handlePrediction(prediction) {
+      return tracker.applyPushed(prediction);
+    },
+
+    subscribe: events.subscribe,
+
+    async wait(userId, id, waitOptions = {}) {
+      const timeoutMs = waitOptions.timeoutMs ?? 120_000;
+      let unsubscribe = () => {};
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      const terminal = new Promise<GenerationRecord>((resolve, reject) => {
+        unsubscribe = events.subscribe((event) => {
+          if (event.id === id && TERMINAL_STATUSES.includes(event.status)) resolve(event.record);
+        });
+        timer = setTimeout(() => reject(new DotbaseError('conflict', `generation ${id} did not finish within ${timeoutMs} ms`)), timeoutMs);
+      });
+      try {
+        // subscribe first, then look: a change between the two cannot be missed
+        const current = await own(userId, id);
+        if (!current || TERMINAL_STATUSES.includes(current.status)) return current;
+        return await terminal;
+      } finally {
+        unsubscribe();
+        clearTimeout(timer);
+        terminal.catch(() => undefined);
+      }
+    },
+
+    async start() {
+      await pool.ready();
+      for (const id of await store.listUnfinished()) {
+        const record = await store.get(id);
+        if (!record) continue;
+        if (record.prediction_id && record.token_id) {
+          tracker.track(record, now());
+        } else {
+          // recorded but never submitted (the process died in between): submit it now, in the background
+          submit(record).catch(() => undefined);
+        }
+      }
+      tracker.start();
+    },
+
+    stop() {
+      return tracker.stop();
+    },
+  };
+}

@@ -1,0 +1,217 @@
+import { isDotbaseError } from '../errors.js';
+import { normalizeOutput, type Registry } from '../models/registry.js';
+import type { ImageProvider, Prediction } from '../providers/types.js';
+import { TERMINAL_STATUSES, type BlobStore, type GenerationRecord, type GenerationStore } from '../storage/types.js';
+import type { TokenPool } from '../tokens/pool.js';
+import type { GenerationEvents } from './events.js';
+import { createKeyedLock } from './keyed-lock.js';
+import { copyOutputs } from './outputs.js';
+import { progressFromLogs } from './progress.js';
+
+export interface TrackerDeps {
+  registry: Registry;
+  pool: TokenPool;
+  provider: ImageProvider;
+  store: GenerationStore;
+  blobs: BlobStore;
+  events: GenerationEvents;
+  now: () => number;
+  pollIntervalMs: number;
+  /** Replicate deletes outputs after an hour, so tracking longer than that cannot end well. */
+  maxTrackingMs: number;
+  /** How many prediction look-ups may be in flight at once. */
+  pollConcurrency: number;
+}
+
+interface Tracked {
+  predictionId: string;
+  tokenId: string;
+  createdAt: number;
+  nextPollAt: number;
+  failures: number;
+  polling: boolean;
+}
+
+const MAX_BACKOFF_MS = 30_000;
+
+function errorText(error: unknown): string {
+  if (typeof error === 'string' && error) return error;
+  if (error instanceof Error) return error.message;
+  if (error === null || error === undefined || error === '') return 'the prediction failed without a reason';
+  return JSON.stringify(error);
+}
+
+/**
+ * Follows every submitted prediction to its end: by polling (a timer over the generations that are due) and by
+ * predictions pushed through webhooks. Both paths end in `apply`, which is serialised per generation and
+ * idempotent, so duplicates and races between webhook and poll change nothing.
+ */
+export function createTracker(deps: TrackerDeps) {
+  const tracked = new Map<string, Tracked>();
+  const byPrediction = new Map<string, string>();
+  const withLock = createKeyedLock();
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  let running = false;
+  let inFlight = 0;
+  let currentTick: Promise<void> = Promise.resolve();
+
+  async function save(id: string, patch: Parameters<GenerationStore['update']>[1]): Promise<GenerationRecord | null> {
+    const record = await deps.store.update(id, patch);
+    if (record) deps.events.emit(record);
+    return record;
+  }
+
+  function untrack(id: string): void {
+    const entry = tracked.get(id);
+    if (entry) byPrediction.delete(entry.predictionId);
+    tracked.delete(id);
+  }
+
+  async function finish(record: GenerationRecord, patch: Parameters<GenerationStore['update']>[1]) {
+    const completedAt = deps.now();
+    untrack(record.id);
+    return save(record.id, { ...patch, completed_at: completedAt, processing_time_ms: completedAt - record.created_at });
+  }
+
+  async function applyUnlocked(id: string, prediction: Prediction): Promise<GenerationRecord | null> {
+    const record = await deps.store.get(id);
+    if (!record) {
+      untrack(id);
+      return null;
+    }
+    if (TERMINAL_STATUSES.includes(record.status)) {
+      untrack(id);
+      return record;
+    }
+    switch (prediction.status) {
+      case 'starting':
+      case 'processing': {
+        const progress = progressFromLogs(prediction.logs) ?? record.progress;
+        if (record.status === 'processing' && progress === record.progress) return record;
+        return save(id, { status: 'processing', progress });
+      }
+      case 'succeeded': {
+        const model = deps.registry.get(record.model_id);
+        try {
+          const urls = model ? normalizeOutput(model, prediction.output) : [];
+          const outputKeys = await copyOutputs(deps.provider, deps.blobs, urls);
+          return finish(record, { status: 'completed', progress: 100, output_keys: outputKeys, error: null });
+        } catch (error) {
+          return finish(record, { status: 'failed', error: `outputs could not be saved: ${errorText(error)}` });
+        }
+      }
+      case 'failed':
+        return finish(record, { status: 'failed', error: errorText(prediction.error) });
+      case 'canceled':
+      case 'aborted':
+        return finish(record, { status: 'canceled' });
+    }
+  }
+
+  async function pollOne(id: string, entry: Tracked): Promise<void> {
+    const now = deps.now();
+    if (now - entry.createdAt > deps.maxTrackingMs) {
+      await withLock(id, async () => {
+        const record = await deps.store.get(id);
+        if (record && !TERMINAL_STATUSES.includes(record.status)) {
+          await finish(record, { status: 'failed', error: `no result from Replicate within ${Math.round(deps.maxTrackingMs / 60_000)} min; gave up` });
+        } else untrack(id);
+      });
+      return;
+    }
+    const secret = deps.pool.secretFor(entry.tokenId);
+    if (!secret) {
+      await withLock(id, async () => {
+        const record = await deps.store.get(id);
+        if (record) await finish(record, { status: 'failed', error: `token ${entry.tokenId} is no longer configured, so the prediction cannot be followed` });
+      });
+      return;
+    }
+    try {
+      const prediction = await deps.provider.get(secret, entry.predictionId);
+      entry.failures = 0;
+      await withLock(id, () => applyUnlocked(id, prediction));
+      entry.nextPollAt = deps.now() + deps.pollIntervalMs;
+    } catch (error) {
+      entry.failures += 1;
+      if (isDotbaseError(error, 'not_found')) {
+        await withLock(id, async () => {
+          const record = await deps.store.get(id);
+          if (record) await finish(record, { status: 'failed', error: 'Replicate no longer knows this prediction' });
+        });
+        return;
+      }
+      const backoff = Math.min(MAX_BACKOFF_MS, deps.pollIntervalMs * 2 ** Math.min(entry.failures, 8));
+      const wait = isDotbaseError(error, 'rate_limited') && error.retryAfterMs !== undefined ? error.retryAfterMs : backoff;
+      entry.nextPollAt = deps.now() + wait;
+    }
+  }
+
+  async function tick(): Promise<void> {
+    const now = deps.now();
+    const due: Promise<void>[] = [];
+    for (const [id, entry] of tracked) {
+      if (inFlight >= deps.pollConcurrency) break;
+      if (entry.polling || entry.nextPollAt > now) continue;
+      entry.polling = true;
+      inFlight += 1;
+      due.push(
+        pollOne(id, entry).finally(() => {
+          entry.polling = false;
+          inFlight -= 1;
+        }),
+      );
+    }
+    await Promise.allSettled(due);
+  }
+
+  function schedule(): void {
+    if (!running) return;
+    timer = setTimeout(() => {
+      currentTick = tick().finally(schedule);
+    }, Math.min(deps.pollIntervalMs, 250));
+  }
+
+  return {
+    track(record: GenerationRecord, pollAt = deps.now() + deps.pollIntervalMs): void {
+      if (!record.prediction_id || !record.token_id) return;
+      tracked.set(record.id, {
+        predictionId: record.prediction_id,
+        tokenId: record.token_id,
+        createdAt: record.created_at,
+        nextPollAt: pollAt,
+        failures: 0,
+        polling: false,
+      });
+      byPrediction.set(record.prediction_id, record.id);
+    },
+    untrack,
+    /** Applies a prediction to a generation (serialised per generation). */
+    apply(id: string, prediction: Prediction): Promise<GenerationRecord | null> {
+      return withLock(id, () => applyUnlocked(id, prediction));
+    },
+    /** Applies a pushed prediction (webhook); predictions this process does not follow are ignored. */
+    async applyPushed(prediction: Prediction): Promise<void> {
+      const id = byPrediction.get(prediction.id);
+      if (id) await withLock(id, () => applyUnlocked(id, prediction));
+    },
+    withLock,
+    save,
+    finish,
+    start(): void {
+      if (running) return;
+      running = true;
+      schedule();
+    },
+    async stop(): Promise<void> {
+      running = false;
+      if (timer) clearTimeout(timer);
+      await currentTick;
+    },
+    get size(): number {
+      return tracked.size;
+    },
+  };
+}
+
+export type Tracker = ReturnType<typeof createTracker>;

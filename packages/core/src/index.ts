@@ -1,0 +1,24 @@
+/**
+ * @dotbase/core — runtime-agnostic AI image generation on Replicate.
+ * No `node:` imports here: Node-only helpers live in `@dotbase/core/node`.
+ */
+export * from './errors.js';
+export * from './models/types.js';
+export { createRegistry, normalizeOutput, type Registry } from './models/registry.js';
+export { seedModels } from './models/seed/index.js';
+export * from './tokens/types.js';
+export { createTokenPool, type TokenPool, type TokenPoolOptions, type Lease } from './tokens/pool.js';
+export { createMemoryTokenPoolState } from './tokens/memory-state.js';
+export { tokenIdFor } from './tokens/token-id.js';
+export * from './storage/types.js';
+export { createBlobStore } from './storage/blob-store.js';
+export { createGenerationStore } from './storage/generation-store.js';
+export * from './providers/types.js';
+export { createReplicateProvider, DEFAULT_REPLICATE_BASE_URL, type ReplicateProviderOptions } from './providers/replicate.js';
+export { parseRetryAfter } from './providers/http-errors.js';
+export * from './generations/types.js';
+export { createGenerationService, type GenerationServiceOptions } from './generations/service.js';
+export { progressFromLogs } from './generations/progress.js';
+export { isBlobRef } from './generations/inputs.js';
+export { sniffImageType, IMAGE_TYPES, type ImageType, type ImageTools } from './images/sniff.js';
+export { createDotbase, type Dotbase, type DotbaseOptions } from './dotbase.js';

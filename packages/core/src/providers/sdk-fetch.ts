@@ -1,0 +1,28 @@
+/**
+ * The `replicate` SDK retries 429s (and, on GET, 5xx and network errors) by itself: immediately, up to five times,
+ * ignoring Retry-After. Retrying a create is the token pool's job (it moves to another token and honours the
+ * cooldown), so this fetch wrapper hides those answers from the SDK's retry loop: it turns them into status 499,
+ * which the SDK surfaces at once as an ApiError, and keeps the real outcome in headers the provider reads back.
+ */
+export const UPSTREAM_STATUS_HEADER = 'x-dotbase-upstream-status';
+export const NETWORK_ERROR_HEADER = 'x-dotbase-network-error';
+const HIDDEN_STATUS = 499;
+
+export function createSdkFetch(baseFetch: typeof fetch, timeoutMs: number): typeof fetch {
+  return async (input, init) => {
+    let response: Response;
+    try {
+      response = await baseFetch(input, { ...init, signal: init?.signal ?? AbortSignal.timeout(timeoutMs) });
+    } catch (error) {
+      const reason = error instanceof Error ? `${error.name}: ${error.message}` : 'request failed';
+      return new Response(JSON.stringify({ detail: reason }), {
+        status: HIDDEN_STATUS,
+        headers: { 'content-type': 'application/json', [NETWORK_ERROR_HEADER]: '1' },
+      });
+    }
+    if (response.status !== 429 && response.status < 500) return response;
+    const headers = new Headers(response.headers);
+    headers.set(UPSTREAM_STATUS_HEADER, String(response.status));
+    return new Response(await response.arrayBuffer(), { status: HIDDEN_STATUS, headers });
+  };
+}
