@@ -14,7 +14,14 @@ export interface TokenPoolState {
   acquire(now: number, budget?: TokenBudget): Promise<AcquireResult>;
   /** Ends a lease: in_flight − 1 and the outcome's effects (errors counted, cooldown set, token disabled). */
   release(id: string, outcome: LeaseOutcome, now: number): Promise<void>;
+  /**
+   * Applies a failure's effects without ending a lease (in_flight untouched), for errors reported about a token
+   * outside a lease, e.g. by a poll that used the token's secret directly.
+   */
+  recordFailure(id: string, failure: LeaseFailure, now: number): Promise<void>;
+  /** Enables or disables a token; an unknown id is `DotbaseError('not_found')` (so are release and recordFailure). */
   setActive(id: string, active: boolean): Promise<void>;
+  /** Every registered token, ordered by id. */
   list(): Promise<TokenStats[]>;
   get(id: string): Promise<TokenStats | undefined>;
 }
@@ -42,6 +49,8 @@ export type LeaseOutcome =
       cooldownUntil?: number;
       disable?: boolean;
     };
+
+export type LeaseFailure = Extract<LeaseOutcome, { ok: false }>;
 
 export interface TokenStats {
   id: string;
