@@ -1,0 +1,282 @@
+import { describe, expect, it } from 'vitest';
+import { isDotbaseError } from '../errors.js';
+import { ACTIONS, type Action } from '../models/types.js';
+import { GENERATION_STATUSES, type GenerationRecord, type GenerationStatus, type GenerationStore, type ListQuery } from './types.js';
+
+const HOUR = 3_600_000;
+/** An hour boundary, so a store with hourly stats buckets answers windows starting here exactly. */
+const H = 1_700_000_000_000 - (1_700_000_000_000 % HOUR);
+
+let sequence = 0;
+
+/** A record with sensible defaults; ids and creation times increase with every call. */
+export function makeGenerationRecord(overrides: Partial<GenerationRecord> = {}): GenerationRecord {
+  sequence += 1;
+  return {
+    id: `00000000-0000-4000-8000-${String(sequence).padStart(12, '0')}`,
+    user_id: 'alice',
+    action: 'create',
+    model_id: 'flux-schnell',
+    prompt: `prompt ${sequence}`,
+    settings: { aspect_ratio: '1:1', num_outputs: 1 },
+    input_images: [],
+    mask: null,
+    status: 'pending',
+    prediction_id: null,
+    token_id: null,
+    output_keys: [],
+    error: null,
+    progress: null,
+    created_at: H + sequence,
+    started_at: null,
+    completed_at: null,
+    processing_time_ms: null,
+    ...overrides,
+  };
+}
+
+async function rejection(promise: Promise<unknown>): Promise<unknown> {
+  return promise.then(
+    () => undefined,
+    (error: unknown) => error,
+  );
+}
+
+/** Every generation of a user matching a filter, page by page, to compare with what the test created. */
+async function listAll(store: GenerationStore, userId: string, query: Omit<ListQuery, 'page' | 'limit'> = {}, limit = 7) {
+  const items: GenerationRecord[] = [];
+  let total = -1;
+  for (let page = 1; ; page++) {
+    const result = await store.list(userId, { ...query, page, limit });
+    if (total === -1) total = result.total;
+    expect(result.total).toBe(total);
+    items.push(...result.items);
+    if (result.items.length < limit) break;
+  }
+  return { items, total };
+}
+
+const newestFirst = (records: GenerationRecord[]) => [...records].reverse().map((r) => r.id);
+
+/**
+ * The behaviour every `GenerationStore` must show. Each test gets a fresh, empty store from `factory`.
+ *
+ * @example
+ * describeGenerationStoreContract('memory', () => createGenerationStore(createStorage()));
+ */
+export function describeGenerationStoreContract(name: string, factory: () => Promise<GenerationStore> | GenerationStore): void {
+  describe(`GenerationStore contract: ${name}`, () => {
+    it('creates, reads, updates and deletes a record', async () => {
+      const store = await factory();
+      const record = makeGenerationRecord({ settings: { seed: 7, nested: { a: [1, 2] } }, input_images: ['uploads/x.png'] });
+      await store.create(record);
+      expect(await store.get(record.id)).toEqual(record);
+      expect(await store.get('no-such-id')).toBeNull();
+
+      const updated = await store.update(record.id, { status: 'processing', prediction_id: 'p1', token_id: 'tok_1', started_at: H + 100 });
+      expect(updated).toEqual({ ...record, status: 'processing', prediction_id: 'p1', token_id: 'tok_1', started_at: H + 100 });
+      expect(await store.get(record.id)).toEqual(updated);
+      expect(await store.update('no-such-id', { status: 'failed' })).toBeNull();
+
+      expect(await store.delete(record.id)).toBe(true);
+      expect(await store.get(record.id)).toBeNull();
+      expect(await store.delete(record.id)).toBe(false);
+    });
+
+    it('refuses a second record with the same id', async () => {
+      const store = await factory();
+      const record = makeGenerationRecord();
+      await store.create(record);
+      expect(isDotbaseError(await rejection(store.create({ ...record, prompt: 'other' })), 'conflict')).toBe(true);
+      expect((await store.get(record.id))?.prompt).toBe(record.prompt);
+      expect((await store.list('alice', { page: 1, limit: 10 })).total).toBe(1);
+    });
+
+    it('keeps id, owner and creation time, and ignores undefined patch fields', async () => {
+      const store = await factory();
+      const record = makeGenerationRecord({ error: 'kept' });
+      await store.create(record);
+      const patch = { id: 'other', user_id: 'mallory', created_at: 1, error: undefined, progress: 40 } as Partial<GenerationRecord>;
+      const updated = await store.update(record.id, patch);
+      expect(updated).toEqual({ ...record, progress: 40 });
+      expect((await store.list('mallory', { page: 1, limit: 10 })).total).toBe(0);
+    });
+
+    it('lists newest first with pagination and a total', async () => {
+      const store = await factory();
+      const records: GenerationRecord[] = [];
+      for (let i = 0; i < 25; i++) {
+        const record = makeGenerationRecord();
+        records.push(record);
+        await store.create(record);
+      }
+      const pages = await Promise.all([1, 2, 3, 4].map((page) => store.list('alice', { page, limit: 10 })));
+      expect(pages.map((p) => p.items.length)).toEqual([10, 10, 5, 0]);
+      expect(pages.every((p) => p.total === 25)).toBe(true);
+      expect(pages.flatMap((p) => p.items.map((r) => r.id))).toEqual(newestFirst(records));
+      expect(pages[0]?.items[0]).toEqual(records[24]);
+    });
+
+    it('filters by action, by status and by both, with matching totals', async () => {
+      const store = await factory();
+      const records: GenerationRecord[] = [];
+      for (let i = 0; i < 60; i++) {
+        const record = makeGenerationRecord({
+          action: ACTIONS[i % ACTIONS.length] as Action,
+          status: GENERATION_STATUSES[(i * 7) % GENERATION_STATUSES.length] as GenerationStatus,
+        });
+        records.push(record);
+        await store.create(record);
+      }
+      const queries: Array<{ action?: Action; status?: GenerationStatus }> = [
+        {},
+        { action: 'edit' },
+        { status: 'completed' },
+        { action: 'create', status: 'failed' },
+        { action: 'upscale', status: 'canceled' },
+        { action: 'remove-bg' },
+      ];
+      for (const query of queries) {
+        const expected = records.filter((r) => (!query.action || r.action === query.action) && (!query.status || r.status === query.status));
+        const { items, total } = await listAll(store, 'alice', query);
+        expect(total, JSON.stringify(query)).toBe(expected.length);
+        expect(items.map((r) => r.id), JSON.stringify(query)).toEqual(newestFirst(expected));
+      }
+    });
+
+    it('refuses malformed list queries', async () => {
+      const store = await factory();
+      const bad: ListQuery[] = [
+        { page: 0, limit: 10 },
+        { page: 1, limit: 0 },
+        { page: 1.5, limit: 10 },
+        { page: 1, limit: 10, action: 'paint' as Action },
+        { page: 1, limit: 10, status: 'done' as GenerationStatus },
+      ];
+      for (const query of bad) expect(isDotbaseError(await rejection(store.list('alice', query)), 'invalid_input'), JSON.stringify(query)).toBe(true);
+    });
+
+    it('moves a generation between filters when its status changes', async () => {
+      const store = await factory();
+      const record = makeGenerationRecord({ action: 'edit' });
+      await store.create(record);
+      const totalFor = async (status: GenerationStatus) => (await store.list('alice', { page: 1, limit: 5, action: 'edit', status })).total;
+      expect(await totalFor('pending')).toBe(1);
+      await store.update(record.id, { status: 'processing' });
+      expect([await totalFor('pending'), await totalFor('processing')]).toEqual([0, 1]);
+      await store.update(record.id, { status: 'completed', processing_time_ms: 1200 });
+      const completed = await store.list('alice', { page: 1, limit: 5, status: 'completed' });
+      expect(completed.total).toBe(1);
+      expect(completed.items[0]?.status).toBe('completed');
+      expect(await totalFor('processing')).toBe(0);
+    });
+
+    it('removes a deleted generation from lists, totals, stats and the unfinished set', async () => {
+      const store = await factory();
+      const keep = makeGenerationRecord({ status: 'completed', processing_time_ms: 100 });
+      const drop = makeGenerationRecord({ status: 'processing' });
+      await store.create(keep);
+      await store.create(drop);
+      await store.delete(drop.id);
+      const { items, total } = await store.list('alice', { page: 1, limit: 10 });
+      expect(total).toBe(1);
+      expect(items.map((r) => r.id)).toEqual([keep.id]);
+      expect((await store.list('alice', { page: 1, limit: 10, status: 'processing' })).total).toBe(0);
+      expect(await store.listUnfinished()).toEqual([]);
+      expect(await store.stats(H)).toEqual([{ action: 'create', status: 'completed', count: 1, avg_processing_time_ms: 100 }]);
+    });
+
+    it('tracks every generation not yet finished', async () => {
+      const store = await factory();
+      const pending = makeGenerationRecord({ status: 'pending' });
+      const processing = makeGenerationRecord({ status: 'processing' });
+      const done = makeGenerationRecord({ status: 'completed' });
+      for (const record of [pending, processing, done]) await store.create(record);
+      expect((await store.listUnfinished()).sort()).toEqual([pending.id, processing.id].sort());
+      await store.update(processing.id, { status: 'failed', error: 'boom' });
+      await store.update(pending.id, { status: 'processing' });
+      expect(await store.listUnfinished()).toEqual([pending.id]);
+      await store.update(pending.id, { status: 'canceled' });
+      expect(await store.listUnfinished()).toEqual([]);
+    });
+
+    it('counts stats by action and status over a window, with average processing time', async () => {
+      const store = await factory();
+      const rows = [
+        makeGenerationRecord({ created_at: H - 2 * HOUR, status: 'completed', processing_time_ms: 9000 }),
+        makeGenerationRecord({ created_at: H - 1, status: 'completed', processing_time_ms: 9000 }),
+        makeGenerationRecord({ created_at: H, status: 'completed', processing_time_ms: 1000 }),
+        makeGenerationRecord({ created_at: H + 10 * 60_000, status: 'completed', processing_time_ms: 2000 }),
+        makeGenerationRecord({ created_at: H + 3 * HOUR, status: 'completed', processing_time_ms: 6000 }),
+        makeGenerationRecord({ created_at: H + 20 * 60_000, status: 'failed' }),
+        makeGenerationRecord({ created_at: H + 30 * 60_000, action: 'upscale', status: 'processing' }),
+      ];
+      for (const record of rows) await store.create(record);
+      expect(await store.stats(H)).toEqual([
+        { action: 'create', status: 'completed', count: 3, avg_processing_time_ms: 3000 },
+        { action: 'create', status: 'failed', count: 1, avg_processing_time_ms: null },
+        { action: 'upscale', status: 'processing', count: 1, avg_processing_time_ms: null },
+      ]);
+      expect(await store.stats(H + 4 * HOUR)).toEqual([]);
+
+      await store.update(rows[6]?.id as string, { status: 'completed', processing_time_ms: 500 });
+      await store.delete(rows[4]?.id as string);
+      expect(await store.stats(H)).toEqual([
+        { action: 'create', status: 'completed', count: 2, avg_processing_time_ms: 1500 },
+        { action: 'create', status: 'failed', count: 1, avg_processing_time_ms: null },
+        { action: 'upscale', status: 'completed', count: 1, avg_processing_time_ms: 500 },
+      ]);
+      expect((await store.stats(H - 3 * HOUR)).find((r) => r.status === 'completed' && r.action === 'create')).toEqual({
+        action: 'create',
+        status: 'completed',
+        count: 4,
+        avg_processing_time_ms: 5250,
+      });
+    });
+
+    it('keeps users apart, whatever characters their ids hold', async () => {
+      const store = await factory();
+      const users = ['alice', 'Alice', 'bob', 'a:b', 'a/b', 'x?y', '..', 'ünï cødé'];
+      const byUser = new Map<string, string[]>();
+      for (const [i, user] of users.entries()) {
+        for (let n = 0; n <= i; n++) {
+          const record = makeGenerationRecord({ user_id: user });
+          await store.create(record);
+          byUser.set(user, [record.id, ...(byUser.get(user) ?? [])]);
+        }
+      }
+      for (const user of users) {
+        const { items, total } = await store.list(user, { page: 1, limit: 50 });
+        expect(total, user).toBe(byUser.get(user)?.length);
+        expect(items.map((r) => r.id), user).toEqual(byUser.get(user));
+        expect(items.every((r) => r.user_id === user)).toBe(true);
+      }
+      expect(await store.list('nobody', { page: 1, limit: 10 })).toEqual({ items: [], total: 0 });
+    });
+
+    it('loses no index entry under many concurrent creates and updates', async () => {
+      const store = await factory();
+      const records = Array.from({ length: 120 }, (_, i) => makeGenerationRecord({ action: ACTIONS[i % ACTIONS.length] as Action }));
+      await Promise.all(records.map((record) => store.create(record)));
+      const finalStatuses = ['completed', 'failed', 'canceled', 'processing'] as const;
+      const finalStatus = (i: number): GenerationStatus => finalStatuses[i % finalStatuses.length] as GenerationStatus;
+      // Two updates per record race with each other and with every other record's updates.
+      await Promise.all(
+        records.flatMap((record, i) => [
+          store.update(record.id, { progress: i % 100 }),
+          store.update(record.id, { status: finalStatus(i), processing_time_ms: finalStatus(i) === 'completed' ? 1000 : null }),
+        ]),
+      );
+      const all = await listAll(store, 'alice', {}, 50);
+      expect(all.total).toBe(120);
+      expect(new Set(all.items.map((r) => r.id)).size).toBe(120);
+      for (const status of ['completed', 'failed', 'canceled', 'processing', 'pending'] as const) {
+        const expected = records.filter((_, i) => finalStatus(i) === status).length;
+        expect((await store.list('alice', { page: 1, limit: 1, status })).total, status).toBe(expected);
+      }
+      expect((await store.listUnfinished()).length).toBe(30);
+      const statsCount = (await store.stats(H - HOUR)).reduce((sum, row) => sum + row.count, 0);
+      expect(statsCount).toBe(120);
+    });
+  });
+}

@@ -1,0 +1,151 @@
+import type { Storage } from 'unstorage';
+import { DotbaseError } from '../errors.js';
+import { ACTIONS } from '../models/types.js';
+import { keySegment } from './key-segment.js';
+import { createKeyedMutex } from './keyed-mutex.js';
+import { createStatsBuckets, HOUR_MS } from './stats-buckets.js';
+import { storageCall } from './storage-error.js';
+import { GENERATION_STATUSES, TERMINAL_STATUSES, type GenerationRecord, type GenerationStatus, type GenerationStore, type ListQuery } from './types.js';
+import { createUnfinishedSet } from './unfinished-set.js';
+import { createUserIndex } from './user-index.js';
+
+export interface GenerationStoreOptions {
+  /** Index entries per chunk (default 500). A user's index keeps the size it was created with. */
+  chunkSize?: number;
+  /** Width of a statistics bucket (default one hour); `stats(since)` is exact to this granularity. */
+  statsBucketMs?: number;
+}
+
+/** The value under `gen:<id>`: the record and the index chunk that lists it, found again without a search. */
+interface StoredGeneration {
+  record: GenerationRecord;
+  chunk: number;
+}
+
+const DEFAULT_CHUNK_SIZE = 500;
+
+const isTerminal = (status: GenerationStatus) => TERMINAL_STATUSES.includes(status);
+
+function checkRecord(record: GenerationRecord): void {
+  const problems: string[] = [];
+  if (typeof record.id !== 'string' || record.id === '') problems.push('id must be a non-empty string');
+  if (typeof record.user_id !== 'string' || record.user_id === '') problems.push('user_id must be a non-empty string');
+  if (!(ACTIONS as readonly string[]).includes(record.action)) problems.push(`unknown action ${JSON.stringify(record.action)}`);
+  if (!(GENERATION_STATUSES as readonly string[]).includes(record.status)) problems.push(`unknown status ${JSON.stringify(record.status)}`);
+  if (!Number.isFinite(record.created_at)) problems.push('created_at must be epoch milliseconds');
+  if (problems.length > 0) throw new DotbaseError('invalid_input', `invalid generation record: ${problems.join('; ')}`);
+}
+
+function checkQuery(query: ListQuery): void {
+  const problems: string[] = [];
+  if (!Number.isInteger(query.page) || query.page < 1) problems.push('page must be an integer ≥ 1');
+  if (!Number.isInteger(query.limit) || query.limit < 1) problems.push('limit must be an integer ≥ 1');
+  if (query.action !== undefined && !(ACTIONS as readonly string[]).includes(query.action)) problems.push(`unknown action ${JSON.stringify(query.action)}`);
+  if (query.status !== undefined && !(GENERATION_STATUSES as readonly string[]).includes(query.status)) problems.push(`unknown status ${JSON.stringify(query.status)}`);
+  if (problems.length > 0) throw new DotbaseError('invalid_input', problems.join('; '));
+}
+
+/** A patch may carry `undefined` for "no change"; spread as is, it would erase the field. */
+function definedOnly<T extends object>(patch: T): Partial<T> {
+  return Object.fromEntries(Object.entries(patch).filter(([, value]) => value !== undefined)) as Partial<T>;
+}
+
+/**
+ * Generations on any unstorage driver, listed through indexes instead of reading records. Keys:
+ * - `gen:<id>` — the record (and its index chunk);
+ * - `users:<user>:meta`, `users:<user>:chunks:<n>` — the user's chunked index with counts (see user-index.ts);
+ * - `stats:range`, `stats:buckets:<n>` — hourly counters by action×status (see stats-buckets.ts);
+ * - `unfinished` — ids not yet terminal, for crash recovery.
+ *
+ * Writes to one generation run one after another, and so do the read-modify-writes of each index key, through
+ * in-process locks. That makes one process safe; several processes writing one store need a backend with atomic
+ * operations (a different `GenerationStore`). Changes are not transactional: a crash between two writes can
+ * leave an index a step behind its record.
+ *
+ * @example
+ * const store = createGenerationStore(createStorage({ driver: fsDriver({ base: './.data/generations' }) }));
+ * await store.create(record);
+ * const { items, total } = await store.list('alice', { page: 1, limit: 12, action: 'create', status: 'completed' });
+ */
+export function createGenerationStore(storage: Storage, options: GenerationStoreOptions = {}): GenerationStore {
+  const withLock = createKeyedMutex();
+  const index = createUserIndex(storage, withLock, options.chunkSize ?? DEFAULT_CHUNK_SIZE);
+  const stats = createStatsBuckets(storage, withLock, options.statsBucketMs ?? HOUR_MS);
+  const unfinished = createUnfinishedSet(storage, withLock);
+  const genKey = (id: string) => `gen:${keySegment(id)}`;
+
+  async function read(id: string): Promise<StoredGeneration | null> {
+    const key = genKey(id);
+    const stored = await storageCall(`read ${key}`, () => storage.getItem<StoredGeneration>(key));
+    if (stored !== null && (typeof stored !== 'object' || typeof stored.record !== 'object')) {
+      throw new DotbaseError('storage_error', `[dotbase] [generation-store] ${key} is not a stored generation`);
+    }
+    return stored;
+  }
+
+  async function write(stored: StoredGeneration): Promise<void> {
+    const key = genKey(stored.record.id);
+    await storageCall(`write ${key}`, () => storage.setItem(key, stored));
+  }
+
+  return {
+    async create(record) {
+      checkRecord(record);
+      await withLock(genKey(record.id), async () => {
+        if (await read(record.id)) throw new DotbaseError('conflict', `generation ${record.id} already exists`);
+        const chunk = await index.append(record.user_id, record.id, record.action, record.status);
+        await write({ record, chunk });
+        await stats.move(null, record);
+        if (!isTerminal(record.status)) await unfinished.add(record.id);
+      });
+    },
+
+    async get(id) {
+      return (await withLock(genKey(id), () => read(id)))?.record ?? null;
+    },
+
+    async update(id, patch) {
+      return withLock(genKey(id), async () => {
+        const stored = await read(id);
+        if (!stored) return null;
+        const before = stored.record;
+        // id, owner and creation time are fixed, whatever the patch says at runtime.
+        const after: GenerationRecord = { ...before, ...definedOnly(patch), id: before.id, user_id: before.user_id, created_at: before.created_at };
+        checkRecord(after);
+        await write({ record: after, chunk: stored.chunk });
+        if (after.action !== before.action || after.status !== before.status) {
+          await index.change(after.user_id, stored.chunk, id, after.action, after.status);
+        }
+        await stats.move(before, after);
+        if (isTerminal(after.status) && !isTerminal(before.status)) await unfinished.remove(id);
+        if (!isTerminal(after.status) && isTerminal(before.status)) await unfinished.add(id);
+        return after;
+      });
+    },
+
+    async delete(id) {
+      return withLock(genKey(id), async () => {
+        const stored = await read(id);
+        if (!stored) return false;
+        await index.remove(stored.record.user_id, stored.chunk, id);
+        await stats.move(stored.record, null);
+        await unfinished.remove(id);
+        await storageCall(`delete ${genKey(id)}`, () => storage.removeItem(genKey(id)));
+        return true;
+      });
+    },
+
+    async list(userId, query) {
+      checkQuery(query);
+      const filter = { ...(query.action ? { action: query.action } : {}), ...(query.status ? { status: query.status } : {}) };
+      const { ids, total } = await index.page(userId, filter, query.page, query.limit);
+      const records = await Promise.all(ids.map((id) => withLock(genKey(id), () => read(id))));
+      // A record deleted between the index read and now is simply left out.
+      return { items: records.flatMap((stored) => (stored ? [stored.record] : [])), total };
+    },
+
+    listUnfinished: () => unfinished.list(),
+
+    stats: (since) => stats.read(since),
+  };
+}

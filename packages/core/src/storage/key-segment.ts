@@ -1,0 +1,23 @@
+import { DotbaseError } from '../errors.js';
+
+const SAFE = /[a-z0-9-]/;
+const encoder = new TextEncoder();
+
+/**
+ * Turns any id into one storage key segment. unstorage reads `:` and `/` as separators, cuts keys at `?`,
+ * refuses `.`/`..` segments, and the fs driver maps keys to file names, some on case-insensitive disks. So only
+ * `a-z 0-9 -` pass as they are; every other UTF-8 byte becomes `_` + two hex digits (`Alice` → `_41lice`).
+ * The mapping is one-to-one, and uuids and Telegram ids pass unchanged.
+ */
+export function keySegment(id: string): string {
+  if (id.length === 0) throw new DotbaseError('invalid_input', 'ids used in storage keys must not be empty');
+  let out = '';
+  for (const char of id) {
+    if (SAFE.test(char)) {
+      out += char;
+      continue;
+    }
+    for (const byte of encoder.encode(char)) out += `_${byte.toString(16).padStart(2, '0')}`;
+  }
+  return out;
+}

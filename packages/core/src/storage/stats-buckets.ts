@@ -1,0 +1,109 @@
+import type { Storage } from 'unstorage';
+import { ACTIONS, type Action } from '../models/types.js';
+import type { KeyedMutex } from './keyed-mutex.js';
+import { storageCall } from './storage-error.js';
+import { GENERATION_STATUSES, type GenerationRecord, type GenerationStatus, type StatsRow } from './types.js';
+
+export const HOUR_MS = 3_600_000;
+
+/** What one record adds to its bucket. */
+export type StatsContribution = Pick<GenerationRecord, 'created_at' | 'action' | 'status' | 'processing_time_ms'>;
+
+/** Per `action|status`: [count, rows with a processing time, sum of those times]. */
+type Bucket = Record<string, [count: number, timed: number, timeSum: number]>;
+
+/** The first and last bucket numbers ever written, so a query knows which buckets can exist. */
+interface BucketRange {
+  first: number;
+  last: number;
+}
+
+const RANGE_KEY = 'stats:range';
+const READ_BATCH = 64;
+
+/**
+ * Generation statistics from time-bucketed counters, so `stats` never reads records. Buckets are by
+ * `created_at`, `bucketMs` wide (default one hour, aligned to the epoch, i.e. UTC hours): `read(since)` counts
+ * every bucket from the one containing `since`, so it may include up to one bucket-width of generations created
+ * just before `since`; for a `since` on a bucket boundary it is exact. A query reads one key per bucket from
+ * `since` (or the oldest bucket) to the newest: 25 reads for the last 24 h. Counters change on create, on every
+ * change of action/status/processing time, and on delete.
+ */
+export function createStatsBuckets(storage: Storage, withLock: KeyedMutex, bucketMs: number = HOUR_MS) {
+  const bucketOf = (createdAt: number) => Math.floor(createdAt / bucketMs);
+  const bucketKey = (bucket: number) => `stats:buckets:${bucket}`;
+
+  function add(bucket: Bucket, contribution: StatsContribution, sign: 1 | -1): void {
+    const key = `${contribution.action}|${contribution.status}`;
+    const [count, timed, timeSum] = bucket[key] ?? [0, 0, 0];
+    const time = contribution.processing_time_ms;
+    const next: Bucket[string] = [count + sign, timed + (time === null ? 0 : sign), timeSum + (time === null ? 0 : sign * time)];
+    if (next[0] === 0) delete bucket[key];
+    else bucket[key] = next;
+  }
+
+  async function widenRange(bucket: number): Promise<void> {
+    await withLock(RANGE_KEY, async () => {
+      const range = await storageCall(`read ${RANGE_KEY}`, () => storage.getItem<BucketRange>(RANGE_KEY));
+      if (range && range.first <= bucket && bucket <= range.last) return;
+      const next = range ? { first: Math.min(range.first, bucket), last: Math.max(range.last, bucket) } : { first: bucket, last: bucket };
+      await storageCall(`write ${RANGE_KEY}`, () => storage.setItem(RANGE_KEY, next));
+    });
+  }
+
+  return {
+    /** Replaces `before`'s contribution by `after`'s (either may be null: create, delete). Both share created_at. */
+    async move(before: StatsContribution | null, after: StatsContribution | null): Promise<void> {
+      const createdAt = (after ?? before)?.created_at;
+      if (createdAt === undefined) return;
+      if (
+        before &&
+        after &&
+        before.action === after.action &&
+        before.status === after.status &&
+        before.processing_time_ms === after.processing_time_ms
+      ) {
+        return;
+      }
+      const bucket = bucketOf(createdAt);
+      if (!before) await widenRange(bucket);
+      const key = bucketKey(bucket);
+      await withLock(key, async () => {
+        const counters = (await storageCall(`read ${key}`, () => storage.getItem<Bucket>(key))) ?? {};
+        if (before) add(counters, before, -1);
+        if (after) add(counters, after, 1);
+        await storageCall(`write ${key}`, () => storage.setItem(key, counters));
+      });
+    },
+
+    /** Rows by action and status (ACTIONS × GENERATION_STATUSES order) of generations created since `since`. */
+    async read(since: number): Promise<StatsRow[]> {
+      const range = await withLock(RANGE_KEY, () => storageCall(`read ${RANGE_KEY}`, () => storage.getItem<BucketRange>(RANGE_KEY)));
+      if (!range) return [];
+      const buckets: number[] = [];
+      for (let bucket = Math.max(range.first, bucketOf(since)); bucket <= range.last; bucket++) buckets.push(bucket);
+      const totals: Bucket = {};
+      const readBucket = (bucket: number) => {
+        const key = bucketKey(bucket);
+        return withLock(key, () => storageCall(`read ${key}`, () => storage.getItem<Bucket>(key)));
+      };
+      // In batches: a window of months is thousands of buckets, too many open files at once for the fs driver.
+      for (let start = 0; start < buckets.length; start += READ_BATCH) {
+        for (const counters of await Promise.all(buckets.slice(start, start + READ_BATCH).map(readBucket))) {
+          for (const [key, [count, timed, timeSum]] of Object.entries(counters ?? {})) {
+            const sum = totals[key] ?? [0, 0, 0];
+            totals[key] = [sum[0] + count, sum[1] + timed, sum[2] + timeSum];
+          }
+        }
+      }
+      const rows: StatsRow[] = [];
+      for (const action of ACTIONS as readonly Action[]) {
+        for (const status of GENERATION_STATUSES as readonly GenerationStatus[]) {
+          const [count, timed, timeSum] = totals[`${action}|${status}`] ?? [0, 0, 0];
+          if (count > 0) rows.push({ action, status, count, avg_processing_time_ms: timed > 0 ? timeSum / timed : null });
+        }
+      }
+      return rows;
+    },
+  };
+}

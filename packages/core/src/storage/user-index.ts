@@ -1,0 +1,171 @@
+import type { Storage, StorageValue } from 'unstorage';
+import { DotbaseError } from '../errors.js';
+import type { Action } from '../models/types.js';
+import { keySegment } from './key-segment.js';
+import type { KeyedMutex } from './keyed-mutex.js';
+import { storageCall } from './storage-error.js';
+import type { GenerationStatus } from './types.js';
+
+/** One generation in a user's index: enough to filter without reading the record. */
+type IndexEntry = [id: string, action: Action, status: GenerationStatus];
+
+/** Counts per `action|status`; zero counts are dropped to keep the meta small. */
+type ComboCounts = Record<string, number>;
+
+/**
+ * A user's index: entries in append (= creation) order, cut into chunks of `chunkSize`. The meta keeps totals per
+ * action×status and the same counts per chunk, so any filter's total is a lookup and a page reads only the chunks
+ * that hold its rows: page 1 of 100,000 generations reads the meta and one or two chunks, as for 1,000.
+ * Entries never move between chunks (deletes leave a chunk shorter), so a record remembers its chunk number.
+ */
+interface UserIndexMeta {
+  chunkSize: number;
+  counts: ComboCounts;
+  chunks: ComboCounts[];
+}
+
+export interface IndexFilter {
+  action?: Action;
+  status?: GenerationStatus;
+}
+
+const combo = (action: Action, status: GenerationStatus) => `${action}|${status}`;
+
+function bump(counts: ComboCounts, key: string, by: number): void {
+  const next = (counts[key] ?? 0) + by;
+  if (next === 0) delete counts[key];
+  else counts[key] = next;
+}
+
+function sumCounts(counts: ComboCounts | undefined, filter: IndexFilter): number {
+  let total = 0;
+  for (const [key, count] of Object.entries(counts ?? {})) {
+    const [action, status] = key.split('|');
+    if ((filter.action === undefined || filter.action === action) && (filter.status === undefined || filter.status === status)) total += count;
+  }
+  return total;
+}
+
+function matches(entry: IndexEntry, filter: IndexFilter): boolean {
+  return (filter.action === undefined || filter.action === entry[1]) && (filter.status === undefined || filter.status === entry[2]);
+}
+
+function corrupt(key: string): DotbaseError {
+  return new DotbaseError('storage_error', `[dotbase] [generation-store] ${key} is not a valid index value`);
+}
+
+/**
+ * Keys: `users:<user>:meta` and `users:<user>:chunks:<n>`. Every change of one user's index runs under the
+ * user's lock (read-modify-write of meta and one chunk); reads take it too, because the fs driver's writes are
+ * not atomic and a read racing a write could see half a file.
+ */
+export function createUserIndex(storage: Storage, withLock: KeyedMutex, defaultChunkSize: number) {
+  const base = (userId: string) => `users:${keySegment(userId)}`;
+  const metaKey = (userId: string) => `${base(userId)}:meta`;
+  const chunkKey = (userId: string, chunk: number) => `${base(userId)}:chunks:${chunk}`;
+
+  async function readMeta(userId: string): Promise<UserIndexMeta | null> {
+    const key = metaKey(userId);
+    const meta = await storageCall(`read ${key}`, () => storage.getItem<UserIndexMeta>(key));
+    if (meta !== null && (typeof meta !== 'object' || !Array.isArray(meta.chunks))) throw corrupt(key);
+    return meta;
+  }
+
+  async function readChunk(userId: string, chunk: number): Promise<IndexEntry[]> {
+    const key = chunkKey(userId, chunk);
+    const entries = await storageCall(`read ${key}`, () => storage.getItem<IndexEntry[]>(key));
+    if (entries === null) return [];
+    if (!Array.isArray(entries)) throw corrupt(key);
+    return entries;
+  }
+
+  async function write(key: string, value: StorageValue): Promise<void> {
+    await storageCall(`write ${key}`, () => storage.setItem(key, value));
+  }
+
+  /** Finds the entry of `id` in its chunk and hands it to `change`, which edits the chunk in place. */
+  async function editEntry(userId: string, chunk: number, id: string, change: (meta: UserIndexMeta, entries: IndexEntry[], at: number) => void) {
+    await withLock(base(userId), async () => {
+      const meta = await readMeta(userId);
+      const entries = await readChunk(userId, chunk);
+      const at = entries.findIndex((entry) => entry[0] === id);
+      if (!meta || at < 0) return;
+      change(meta, entries, at);
+      await write(chunkKey(userId, chunk), entries);
+      await write(metaKey(userId), meta);
+    });
+  }
+
+  return {
+    /** Appends a new generation as the user's newest; returns the chunk it went into. */
+    async append(userId: string, id: string, action: Action, status: GenerationStatus): Promise<number> {
+      return withLock(base(userId), async () => {
+        const meta = (await readMeta(userId)) ?? { chunkSize: defaultChunkSize, counts: {}, chunks: [] };
+        let chunk = meta.chunks.length - 1;
+        let entries = chunk >= 0 ? await readChunk(userId, chunk) : [];
+        if (chunk < 0 || entries.length >= meta.chunkSize) {
+          chunk = meta.chunks.length;
+          meta.chunks.push({});
+          entries = [];
+        }
+        entries.push([id, action, status]);
+        bump(meta.counts, combo(action, status), 1);
+        bump(meta.chunks[chunk] as ComboCounts, combo(action, status), 1);
+        await write(chunkKey(userId, chunk), entries);
+        await write(metaKey(userId), meta);
+        return chunk;
+      });
+    },
+
+    /** Moves an entry to its record's new action/status. */
+    async change(userId: string, chunk: number, id: string, action: Action, status: GenerationStatus): Promise<void> {
+      await editEntry(userId, chunk, id, (meta, entries, at) => {
+        const entry = entries[at] as IndexEntry;
+        const before = combo(entry[1], entry[2]);
+        const after = combo(action, status);
+        if (before === after) return;
+        for (const counts of [meta.counts, meta.chunks[chunk] as ComboCounts]) {
+          bump(counts, before, -1);
+          bump(counts, after, 1);
+        }
+        entries[at] = [id, action, status];
+      });
+    },
+
+    async remove(userId: string, chunk: number, id: string): Promise<void> {
+      await editEntry(userId, chunk, id, (meta, entries, at) => {
+        const [, action, status] = entries[at] as IndexEntry;
+        bump(meta.counts, combo(action, status), -1);
+        bump(meta.chunks[chunk] as ComboCounts, combo(action, status), -1);
+        entries.splice(at, 1);
+      });
+    },
+
+    /** Ids of one page, newest first, and the filter's total. Skips whole chunks by their counts. */
+    async page(userId: string, filter: IndexFilter, page: number, limit: number): Promise<{ ids: string[]; total: number }> {
+      return withLock(base(userId), async () => {
+        const meta = await readMeta(userId);
+        if (!meta) return { ids: [], total: 0 };
+        const ids: string[] = [];
+        let skip = (page - 1) * limit;
+        for (let chunk = meta.chunks.length - 1; chunk >= 0 && ids.length < limit; chunk--) {
+          const inChunk = sumCounts(meta.chunks[chunk], filter);
+          if (inChunk <= skip) {
+            skip -= inChunk;
+            continue;
+          }
+          const entries = await readChunk(userId, chunk);
+          for (let at = entries.length - 1; at >= 0 && ids.length < limit; at--) {
+            const entry = entries[at] as IndexEntry;
+            if (!matches(entry, filter)) continue;
+            if (skip > 0) skip--;
+            else ids.push(entry[0]);
+          }
+        }
+        return { ids, total: sumCounts(meta.counts, filter) };
+      });
+    },
+  };
+}
+
+export type UserIndex = ReturnType<typeof createUserIndex>;
