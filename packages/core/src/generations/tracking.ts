@@ -4,7 +4,7 @@ import type { ImageProvider, Prediction } from '../providers/types.js';
 import { TERMINAL_STATUSES, type BlobStore, type GenerationRecord, type GenerationStore } from '../storage/types.js';
 import type { TokenPool } from '../tokens/pool.js';
 import type { GenerationEvents } from './events.js';
-import { createKeyedLock } from './keyed-lock.js';
+import { createKeyedMutex } from '../storage/keyed-mutex.js';
 import { copyOutputs } from './outputs.js';
 import { progressFromLogs } from './progress.js';
 
@@ -49,7 +49,7 @@ function errorText(error: unknown): string {
 export function createTracker(deps: TrackerDeps) {
   const tracked = new Map<string, Tracked>();
   const byPrediction = new Map<string, string>();
-  const withLock = createKeyedLock();
+  const withLock = createKeyedMutex();
   let timer: ReturnType<typeof setTimeout> | undefined;
   let running = false;
   let inFlight = 0;
