@@ -63,8 +63,9 @@ export function createBlobStore(storage: Storage): BlobStore {
       const extension = extensionFor(contentType);
       if (!PREFIX.test(prefix)) throw new DotbaseError('invalid_input', `invalid blob prefix ${JSON.stringify(prefix)}`);
       const key = `${prefix}/${base64url(crypto.getRandomValues(new Uint8Array(RANDOM_BYTES)))}.${extension}`;
-      // A copy, so a caller reusing its buffer cannot change what the memory driver holds.
-      await storageCall(`put ${key}`, () => storage.setItemRaw(key, bytes.slice()));
+      // A copy (not `slice`, which is a view on a Buffer), so a caller reusing its buffer cannot change what the
+      // memory driver holds.
+      await storageCall(`put ${key}`, () => storage.setItemRaw(key, new Uint8Array(bytes)));
       return { key, contentType: TYPE_BY_EXTENSION[extension] as string, size: bytes.byteLength };
     },
     async get(key) {

@@ -36,7 +36,10 @@ export interface TokenPool {
   lease(): Promise<Lease>;
   /** Calls `fn` with a leased token, retrying on another token as the failure policy says (see `decideFailure`). */
   run<T>(fn: (lease: { token: string; tokenId: string }) => Promise<T>): Promise<{ value: T; tokenId: string }>;
-  /** The secret of a token this process knows, e.g. to poll a prediction with the token that created it. */
+  /**
+   * The secret of a token this process knows, e.g. to poll a prediction with the token that created it.
+   * Synchronous, so it knows ids only once `ready()` (or any async method) has resolved.
+   */
   secretFor(tokenId: string): string | undefined;
   /** Monitoring rows, ordered by id. Never contains secrets. */
   stats(): Promise<TokenStats[]>;

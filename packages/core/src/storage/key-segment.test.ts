@@ -1,0 +1,35 @@
+import { describe, expect, it } from 'vitest';
+import { isDotbaseError } from '../errors.js';
+import { keySegment } from './key-segment.js';
+
+describe('keySegment', () => {
+  it('passes lowercase letters, digits and dashes unchanged (uuids, numeric ids)', () => {
+    expect(keySegment('0f8c6a1e-5b2d-4c3a-9e7f-123456789abc')).toBe('0f8c6a1e-5b2d-4c3a-9e7f-123456789abc');
+    expect(keySegment('123456789')).toBe('123456789');
+  });
+
+  it('escapes every other byte so no separator, dot segment or case clash survives', () => {
+    expect(keySegment('Alice')).toBe('_41lice');
+    expect(keySegment('a:b/c?d')).toBe('a_3ab_2fc_3fd');
+    expect(keySegment('..')).toBe('_2e_2e');
+    expect(keySegment('_')).toBe('_5f');
+    expect(keySegment('é')).toBe('_c3_a9');
+  });
+
+  it('is one-to-one over tricky inputs', () => {
+    const inputs = ['alice', 'Alice', 'ALICE', 'a_41', 'a:b', 'a/b', 'a b', '_41lice', 'a.b', 'a..b', 'é', 'e\u0301'];
+    const segments = inputs.map(keySegment);
+    expect(new Set(segments).size).toBe(inputs.length);
+    for (const segment of segments) expect(segment).toMatch(/^[a-z0-9_-]+$/);
+  });
+
+  it('refuses empty ids', () => {
+    let error: unknown;
+    try {
+      keySegment('');
+    } catch (caught) {
+      error = caught;
+    }
+    expect(isDotbaseError(error, 'invalid_input')).toBe(true);
+  });
+});
