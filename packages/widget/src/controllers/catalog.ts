@@ -1,0 +1,70 @@
+import type { ReactiveControllerHost } from 'lit';
+import type { ApiClient } from '../api/client.js';
+import { ApiError, isAbort } from '../api/errors.js';
+import type { Action, Health, ModelInfo } from '../api/types.js';
+
+/**
+ * What the server offers: its health (simulator or Replicate), whether the user is signed in, and the models of
+ * each action. Loaded once per client (endpoint and credentials).
+ */
+export class CatalogController {
+  health: Health | null = null;
+  /** null until known; false when the server answered 401. */
+  signedIn: boolean | null = null;
+  models = new Map<Action, ModelInfo[]>();
+  loading = false;
+  problem: ApiError | null = null;
+  private abort: AbortController | null = null;
+  private readonly host: ReactiveControllerHost;
+
+  constructor(host: ReactiveControllerHost) {
+    this.host = host;
+  }
+
+  get loaded(): boolean {
+    return this.models.size > 0;
+  }
+
+  async load(client: ApiClient, actions: readonly Action[]): Promise<void> {
+    this.abort?.abort();
+    const abort = new AbortController();
+    this.abort = abort;
+    this.loading = true;
+    this.problem = null;
+    this.host.requestUpdate();
+    try {
+      const [health, me, lists] = await Promise.all([
+        client.health(abort.signal).catch(() => null),
+        client.me(abort.signal).then(
+          () => true,
+          (error: unknown) => (error instanceof ApiError && error.status === 401 ? false : null),
+        ),
+        Promise.all(actions.map(async (action) => [action, await client.models(action, abort.signal)] as const)),
+      ]);
+      if (abort.signal.aborted) return;
+      this.health = health;
+      this.signedIn = me;
+      this.models = new Map(lists);
+    } catch (error) {
+      if (isAbort(error) || abort.signal.aborted) return;
+      this.problem = error instanceof ApiError ? error : new ApiError('network_error', String(error));
+    } finally {
+      if (this.abort === abort) {
+        this.loading = false;
+        this.host.requestUpdate();
+      }
+    }
+  }
+
+  stop(): void {
+    this.abort?.abort();
+  }
+
+  modelName(id: string): string | undefined {
+    for (const list of this.models.values()) {
+      const found = list.find((model) => model.id === id);
+      if (found) return found.name;
+    }
+    return undefined;
+  }
+}

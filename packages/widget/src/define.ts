@@ -1,0 +1,3 @@
+import { defineDotbaseStudio } from './register.js';
+
+defineDotbaseStudio();

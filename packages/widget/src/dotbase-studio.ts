@@ -1,0 +1,483 @@
+import { LitElement, html, nothing, type PropertyValues } from 'lit';
+import { parseActions, parseList, refFromFileUrl, requestedActions } from './attributes.js';
+import { ApiClient, type TokenProvider } from './api/client.js';
+import { ApiError } from './api/errors.js';
+import { isAction, type Action, type Generation, type ModelInfo } from './api/types.js';
+import type { DotbaseActionTabs } from './components/action-tabs/action-tabs.js';
+import type { DotbaseMaskPainter } from './components/mask-painter/mask-painter.js';
+import type { DotbaseResultView } from './components/result-view/result-view.js';
+import type { DotbaseSettingsForm } from './components/settings-form/settings-form.js';
+import { schemaFields, settingsToSend } from './components/settings-form/schema-fields.js';
+import { CatalogController } from './controllers/catalog.js';
+import { GenerationController } from './controllers/generation.js';
+import { InputImagesController } from './controllers/input-images.js';
+import { emit, type DotbaseEventDetails } from './events.js';
+import { errorText, stringsFor, type Strings } from './i18n/index.js';
+import { studioStyles } from './dotbase-studio.styles.js';
+import { sharedStyles } from './styles/shared.js';
+import { themeTokens } from './styles/theme.js';
+
+/**
+ * `<dotbase-studio>`: create, edit, upscale and remove the background of images with AI models, through a dotbase
+ * server. Embed it on any page; the server may live on another origin (it must list the page in its CORS origins).
+ *
+ * @summary The dotbase image studio.
+ * @tagname dotbase-studio
+ *
+ * @attr endpoint - The dotbase server's base URL, e.g. `https://api.example.com`. Empty: the page's own origin.
+ * @attr token - A bearer token (e.g. an embed token) sent as `Authorization`. Without one, cookies are used.
+ * @attr actions - Which actions to offer, in order: comma-separated subset of `create,edit,upscale,remove-bg`.
+ * @attr models - Allowlist of model ids (comma-separated); actions left without models are hidden.
+ * @attr default-action - The action selected first.
+ * @attr locale - `en` or `ru` (BCP 47 tags such as `ru-RU` work); anything else falls back to English.
+ * @attr theme - `light`, `dark` or `auto` (follows the system; the default).
+ *
+ * @prop {() => Promise<string | null>} getToken - Called before each request for a fresh bearer token (wins over `token`).
+ *
+ * @fires {CustomEvent<DotbaseReadyDetail>} dotbase-ready - The server answered; `detail.mode` is `simulator` or `replicate`.
+ * @fires {CustomEvent<DotbaseActionChangeDetail>} dotbase-action-change - The user picked another action.
+ * @fires {CustomEvent<DotbaseGenerationStartDetail>} dotbase-generation-start - A generation was accepted by the server.
+ * @fires {CustomEvent<DotbaseGenerationDetail>} dotbase-generation-progress - The followed generation changed (status or progress).
+ * @fires {CustomEvent<DotbaseGenerationDetail>} dotbase-generation-complete - The followed generation completed; `output_urls` are set.
+ * @fires {CustomEvent<DotbaseGenerationDetail>} dotbase-generation-failed - The followed generation failed.
+ * @fires {CustomEvent<DotbaseGenerationDetail>} dotbase-generation-canceled - The followed generation was canceled.
+ * @fires {CustomEvent<DotbaseUploadDetail>} dotbase-upload - An input image finished uploading.
+ * @fires {CustomEvent<DotbaseErrorDetail>} dotbase-error - Something failed; `detail.context` says where.
+ *
+ * @csspart base - The studio's outer box.
+ * @csspart header - The title row with the Studio / History switch.
+ * @csspart title - The title.
+ * @csspart notice - Notices (simulator mode, sign-in needed).
+ * @csspart tablist - The action tabs row.
+ * @csspart tab - Each action tab.
+ * @csspart tab-selected - The selected tab.
+ * @csspart panel - The action panel.
+ * @csspart form - The settings column.
+ * @csspart model - Each model card.
+ * @csspart model-selected - The chosen model.
+ * @csspart settings - The generated settings fieldset.
+ * @csspart dropzone - The image drop area.
+ * @csspart preview - Each input image.
+ * @csspart submit - The main button.
+ * @csspart result - The result column.
+ * @csspart progress - The progress bar.
+ * @csspart output - Each output image.
+ * @csspart viewer - The full-size dialog.
+ * @csspart mask-canvas - The mask painting canvas (inpainting models).
+ * @csspart history-item - Each history card.
+ * @csspart pagination - History page controls.
+ *
+ * @cssprop --dotbase-font-family - Font stack.
+ * @cssprop --dotbase-accent - Accent colour (buttons, selection, focus).
+ * @cssprop --dotbase-on-accent - Text on the accent colour.
+ * @cssprop --dotbase-accent-soft - Selected-card background.
+ * @cssprop --dotbase-bg - Background.
+ * @cssprop --dotbase-surface - Raised areas.
+ * @cssprop --dotbase-surface-strong - Tracks and chips.
+ * @cssprop --dotbase-fg - Text.
+ * @cssprop --dotbase-muted - Secondary text.
+ * @cssprop --dotbase-border - Borders.
+ * @cssprop --dotbase-danger - Errors.
+ * @cssprop --dotbase-danger-soft - Error backgrounds.
+ * @cssprop --dotbase-success - Completed status.
+ * @cssprop --dotbase-notice - Notice background.
+ * @cssprop --dotbase-on-notice - Notice text.
+ * @cssprop --dotbase-radius - Corner radius (default 12px).
+ * @cssprop --dotbase-spacing - Base gap (default 16px).
+ */
+export class DotbaseStudio extends LitElement {
+  static override styles = [themeTokens, sharedStyles, studioStyles];
+  static override properties = {
+    endpoint: {},
+    token: {},
+    getToken: { attribute: false },
+    actions: { converter: { fromAttribute: parseActions, toAttribute: (value: Action[] | undefined) => value?.join(',') ?? null } },
+    models: { converter: { fromAttribute: parseList, toAttribute: (value: string[] | undefined) => value?.join(',') ?? null } },
+    defaultAction: { attribute: 'default-action' },
+    locale: { reflect: true },
+    theme: { reflect: true },
+    action: { state: true },
+    view: { state: true },
+    prompt: { state: true },
+    formProblem: { state: true },
+    announcement: { state: true },
+  };
+
+  declare endpoint: string;
+  declare token: string | null;
+  declare getToken: TokenProvider | null;
+  declare actions: Action[] | undefined;
+  declare models: string[] | undefined;
+  declare defaultAction: string | undefined;
+  declare locale: string;
+  declare theme: 'light' | 'dark' | 'auto';
+  declare private action: Action | null;
+  declare private view: 'studio' | 'history';
+  declare private prompt: string;
+  declare private formProblem: string;
+  declare private announcement: string;
+
+  private client = new ApiClient();
+  private strings: Strings = stringsFor('en');
+  private readonly selectedModel = new Map<Action, string>();
+  private readonly settingsValues = new Map<string, Record<string, unknown>>();
+  private readonly catalog = new CatalogController(this);
+  private readonly images = new InputImagesController(this, {
+    client: () => this.client,
+    onUpload: (upload) => this.fire('dotbase-upload', { upload }),
+    onError: (error) => this.fire('dotbase-error', { code: error.code, message: error.message, context: 'upload' }),
+  });
+  private readonly generation = new GenerationController(this, {
+    client: () => this.client,
+    emit: (name, detail) => this.fire(name, detail),
+    onStatus: (generation) => this.announceStatus(generation),
+    onSettled: (generation) => this.afterSettled(generation),
+  });
+
+  constructor() {
+    super();
+    this.endpoint = '';
+    this.token = null;
+    this.getToken = null;
+    this.locale = 'en';
+    this.theme = 'auto';
+    this.action = null;
+    this.view = 'studio';
+    this.prompt = '';
+    this.formProblem = '';
+    this.announcement = '';
+    this.addEventListener('paste', (event) => this.onPaste(event));
+  }
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    if (this.hasUpdated) this.reload();
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    this.catalog.stop();
+  }
+
+  /** Reloads models and server status, e.g. after the embedder's user signs in. */
+  reload(): void {
+    void this.catalog.load(this.client, requestedActions(this.actions)).then(() => {
+      const health = this.catalog.health;
+      if (health) this.fire('dotbase-ready', { mode: health.mode, version: health.version });
+    });
+  }
+
+  protected override willUpdate(changed: PropertyValues<this>): void {
+    if (changed.has('locale')) this.strings = stringsFor(this.locale);
+    if (changed.has('endpoint') || changed.has('token') || changed.has('getToken')) {
+      this.client = new ApiClient({ endpoint: this.endpoint, token: this.token, getToken: this.getToken });
+      if (this.isConnected) this.reload();
+    } else if (changed.has('actions') && this.hasUpdated) {
+      this.reload();
+    }
+    const visible = this.visibleActions();
+    if (this.action === null || !visible.includes(this.action)) {
+      const preferred = isAction(this.defaultAction) && visible.includes(this.defaultAction) ? this.defaultAction : visible[0];
+      this.action = preferred ?? null;
+    }
+  }
+
+  private fire<K extends keyof DotbaseEventDetails>(name: K, detail: DotbaseEventDetails[K]): void {
+    emit(this, name, detail);
+  }
+
+  private modelsFor(action: Action): ModelInfo[] {
+    const all = this.catalog.models.get(action) ?? [];
+    return this.models ? all.filter((model) => this.models!.includes(model.id)) : all;
+  }
+
+  /** The requested actions, minus those the model allowlist leaves empty (once models are known). */
+  private visibleActions(): Action[] {
+    const requested = requestedActions(this.actions);
+    return this.catalog.loaded ? requested.filter((action) => this.modelsFor(action).length > 0) : requested;
+  }
+
+  private currentModel(): ModelInfo | undefined {
+    if (!this.action) return undefined;
+    const models = this.modelsFor(this.action);
+    const chosen = this.selectedModel.get(this.action);
+    return models.find((model) => model.id === chosen) ?? models[0];
+  }
+
+  private setAction(action: Action): void {
+    if (action === this.action) return;
+    this.action = action;
+    this.formProblem = '';
+    this.fire('dotbase-action-change', { action });
+  }
+
+  private setView(view: 'studio' | 'history'): void {
+    this.view = view;
+    void this.updateComplete.then(() => {
+      const target = view === 'history' ? this.shadowRoot?.querySelector('dotbase-history') : this.shadowRoot?.querySelector<DotbaseActionTabs>('dotbase-action-tabs');
+      (target as HTMLElement | null | undefined)?.focus();
+    });
+  }
+
+  private say(message: string): void {
+    // Re-setting the same text would not be announced again; a trailing no-break space makes it new.
+    this.announcement = this.announcement === message ? `${message}\u00a0` : message;
+  }
+
+  private announceStatus(generation: Generation): void {
+    const s = this.strings.result;
+    const messages: Partial<Record<Generation['status'], string>> = {
+      pending: s.announceStart,
+      processing: s.announceStart,
+      completed: s.announceDone(generation.output_urls.length),
+      failed: s.announceFailed,
+      canceled: s.announceCanceled,
+    };
+    const message = messages[generation.status];
+    if (message && !(generation.status === 'processing' && this.announcement.startsWith(s.announceStart))) this.say(message);
+  }
+
+  /** Keyboard users waiting on the button land on the first result; anyone elsewhere keeps their focus. */
+  private afterSettled(generation: Generation): void {
+    void this.updateComplete.then(() => {
+      const active = this.shadowRoot?.activeElement;
+      const waiting = !active || active.matches('button[type="submit"]');
+      if (generation.status === 'completed' && waiting) this.shadowRoot?.querySelector<DotbaseResultView>('dotbase-result-view')?.focusFirstOutput();
+    });
+  }
+
+  private onPaste(event: ClipboardEvent): void {
+    const model = this.currentModel();
+    if (this.view !== 'studio' || !model || model.inputs.images.max === 0) return;
+    const files = [...(event.clipboardData?.files ?? [])].filter((file) => file.type.startsWith('image/'));
+    if (files.length === 0) return;
+    event.preventDefault();
+    this.images.addFiles(files, model.inputs.images.max);
+  }
+
+  private useAsInput(url: string, action: Action): void {
+    this.setAction(action);
+    this.view = 'studio';
+    const max = this.currentModel()?.inputs.images.max ?? 1;
+    this.images.clear();
+    this.images.addRef(refFromFileUrl(url), url, max);
+    void this.updateComplete.then(() => this.shadowRoot?.querySelector<DotbaseActionTabs>('dotbase-action-tabs')?.focus());
+  }
+
+  private reuse(generation: Generation): void {
+    if (this.visibleActions().includes(generation.action)) this.setAction(generation.action);
+    this.selectedModel.set(generation.action, generation.model_id);
+    this.settingsValues.set(generation.model_id, { ...generation.settings });
+    this.prompt = generation.prompt ?? '';
+    this.setView('studio');
+  }
+
+  private openFromHistory(generation: Generation): void {
+    if (this.visibleActions().includes(generation.action)) this.setAction(generation.action);
+    this.generation.show(generation);
+    this.view = 'studio';
+    void this.updateComplete.then(() => this.shadowRoot?.querySelector<DotbaseResultView>('dotbase-result-view')?.focus());
+  }
+
+  private problem(message: string, focusSelector?: string): void {
+    this.formProblem = message;
+    if (focusSelector) this.shadowRoot?.querySelector<HTMLElement>(focusSelector)?.focus();
+  }
+
+  private async submit(event: SubmitEvent): Promise<void> {
+    event.preventDefault();
+    const model = this.currentModel();
+    if (!model || !this.action || this.generation.submitting) return;
+    const s = this.strings;
+    const { images, prompt: promptRule, mask: takesMask, mask_required: maskRequired } = model.inputs;
+    this.formProblem = '';
+    const prompt = this.prompt.trim();
+    if (promptRule === 'required' && !prompt) return this.problem(s.promptRequired, '#prompt');
+    if (images.max > 0) {
+      if (this.images.uploading) return this.problem(s.images.stillUploading);
+      const count = this.images.refs().length;
+      if (count < images.min) return this.problem(s.images.needMore(images.min), 'dotbase-image-input');
+      if (count > images.max) return this.problem(s.images.tooMany(images.max), 'dotbase-image-input');
+    }
+    const settingsForm = this.shadowRoot?.querySelector<DotbaseSettingsForm>('dotbase-settings-form');
+    if (settingsForm && !settingsForm.reportValidity()) return;
+    let mask: string | undefined;
+    if (takesMask) {
+      const painter = this.shadowRoot?.querySelector<DotbaseMaskPainter>('dotbase-mask-painter');
+      const painted = painter?.hasMask() ?? false;
+      if (maskRequired && !painted) return this.problem(s.mask.required, 'dotbase-mask-painter');
+      if (painter && painted) {
+        try {
+          mask = (await this.client.upload(await painter.toBlob(), 'mask.png')).id;
+        } catch (error) {
+          const apiError = error instanceof ApiError ? error : new ApiError('internal', String(error));
+          this.fire('dotbase-error', { code: apiError.code, message: apiError.message, context: 'upload' });
+          return this.problem(errorText(s, apiError.code, apiError.message));
+        }
+      }
+    }
+    await this.generation.start({
+      action: this.action,
+      model_id: model.id,
+      settings: settingsToSend(schemaFields(model.settings_schema), this.settingsValues.get(model.id) ?? {}),
+      ...(promptRule !== 'none' && prompt ? { prompt } : {}),
+      ...(images.max > 0 ? { input_images: this.images.refs() } : {}),
+      ...(mask ? { mask } : {}),
+    });
+  }
+
+  private renderNotices() {
+    const s = this.strings;
+    const { health, signedIn, problem, loading } = this.catalog;
+    return html`
+      ${health?.mode === 'simulator' ? html`<p class="notice" part="notice" role="note" data-notice="simulator">${s.simulatorNotice}</p>` : nothing}
+      ${signedIn === false ? html`<p class="notice" part="notice" role="note" data-notice="sign-in">${s.signInNeeded}</p>` : nothing}
+      ${problem
+        ? html`<div class="notice error" part="notice" role="alert">
+            <span>${s.loadFailed} ${errorText(s, problem.code, problem.message)}</span>
+            <button type="button" class="small" ?disabled=${loading} @click=${() => this.reload()}>${s.retry}</button>
+          </div>`
+        : nothing}
+    `;
+  }
+
+  private renderForm(action: Action, model: ModelInfo | undefined) {
+    const s = this.strings;
+    if (!model) return html`<div class="compose"><p class="hint">${this.catalog.loading ? s.loading : s.noModels}</p></div>`;
+    const { images, mask, prompt } = model.inputs;
+    const firstImage = this.images.items[0];
+    return html`<form class="compose" part="form" novalidate @submit=${this.submit}>
+      <dotbase-model-picker
+        exportparts="model, model-selected"
+        .models=${this.modelsFor(action)}
+        .selected=${model.id}
+        .strings=${s}
+        @model-select=${(e: CustomEvent<{ modelId: string }>) => {
+          this.selectedModel.set(action, e.detail.modelId);
+          this.formProblem = '';
+          this.requestUpdate();
+        }}
+      ></dotbase-model-picker>
+      ${images.max > 0
+        ? html`<dotbase-image-input
+            exportparts="dropzone, preview"
+            tabindex="-1"
+            .items=${this.images.items}
+            .min=${images.min}
+            .max=${images.max}
+            .strings=${s}
+            @images-add=${(e: CustomEvent<{ files: File[] }>) => this.images.addFiles(e.detail.files, images.max)}
+            @image-url-add=${(e: CustomEvent<{ url: string }>) => this.images.addRef(e.detail.url, e.detail.url, images.max)}
+            @image-remove=${(e: CustomEvent<{ key: string }>) => this.images.remove(e.detail.key)}
+          ></dotbase-image-input>`
+        : nothing}
+      ${mask && firstImage
+        ? html`<dotbase-mask-painter exportparts="mask-canvas" .src=${firstImage.previewUrl} .strings=${s}></dotbase-mask-painter>`
+        : nothing}
+      ${prompt !== 'none'
+        ? html`<div class="prompt">
+            <label for="prompt">${prompt === 'required' ? s.prompt : s.promptOptional}</label>
+            <textarea
+              id="prompt"
+              rows="3"
+              placeholder=${s.promptPlaceholder}
+              aria-describedby="prompt-hint"
+              ?required=${prompt === 'required'}
+              .value=${this.prompt}
+              @input=${(e: Event) => (this.prompt = (e.target as HTMLTextAreaElement).value)}
+              @keydown=${(e: KeyboardEvent) => {
+                if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) {
+                  e.preventDefault();
+                  (e.target as HTMLTextAreaElement).form?.requestSubmit();
+                }
+              }}
+            ></textarea>
+            <span class="hint" id="prompt-hint">${s.promptHint}</span>
+          </div>`
+        : nothing}
+      <dotbase-settings-form
+        exportparts="settings"
+        .schema=${model.settings_schema}
+        .values=${this.settingsValues.get(model.id) ?? {}}
+        .strings=${s}
+        @settings-change=${(e: CustomEvent<{ values: Record<string, unknown> }>) => {
+          this.settingsValues.set(model.id, e.detail.values);
+          this.requestUpdate();
+        }}
+      ></dotbase-settings-form>
+      <div class="submit-row">
+        <p class="form-problem" role="alert">${this.formProblem}</p>
+        <button type="submit" class="primary submit" part="submit" ?disabled=${this.generation.submitting} aria-busy=${this.generation.submitting ? 'true' : 'false'}>
+          ${s.submit[action]}
+        </button>
+      </div>
+    </form>`;
+  }
+
+  private renderStudio() {
+    const action = this.action;
+    if (!action) return html`<p class="hint">${this.catalog.loading ? this.strings.loading : this.strings.noModels}</p>`;
+    const current = this.generation.current;
+    const chain = this.visibleActions().filter((candidate) => candidate !== 'create');
+    return html`<dotbase-action-tabs
+      exportparts="tablist, tab, tab-selected, panel"
+      .actions=${this.visibleActions()}
+      .selected=${action}
+      .strings=${this.strings}
+      @action-select=${(e: CustomEvent<{ action: Action }>) => this.setAction(e.detail.action)}
+    >
+      <div class="workspace">
+        ${this.renderForm(action, this.currentModel())}
+        <dotbase-result-view
+          class="result"
+          exportparts="result, progress, output, viewer"
+          .generation=${current}
+          .problem=${this.generation.problem}
+          .strings=${this.strings}
+          .modelName=${current ? (this.catalog.modelName(current.model_id) ?? current.model_id) : ''}
+          .elapsedMs=${this.generation.elapsedMs()}
+          .canceling=${this.generation.canceling}
+          .chainActions=${chain}
+          @result-cancel=${() => this.generation.cancel()}
+          @result-retry=${() => this.generation.retry()}
+          @result-reuse=${(e: CustomEvent<{ generation: Generation }>) => this.reuse(e.detail.generation)}
+          @result-use=${(e: CustomEvent<{ url: string; action: Action }>) => this.useAsInput(e.detail.url, e.detail.action)}
+        ></dotbase-result-view>
+      </div>
+    </dotbase-action-tabs>`;
+  }
+
+  private renderHistory() {
+    const names: Record<string, string> = {};
+    for (const list of this.catalog.models.values()) for (const model of list) names[model.id] = model.name;
+    return html`<dotbase-history
+      exportparts="history-item, pagination"
+      .client=${this.client}
+      .strings=${this.strings}
+      .actions=${requestedActions(this.actions)}
+      .modelNames=${names}
+      @history-open=${(e: CustomEvent<{ generation: Generation }>) => this.openFromHistory(e.detail.generation)}
+      @history-reuse=${(e: CustomEvent<{ generation: Generation }>) => this.reuse(e.detail.generation)}
+      @history-error=${(e: CustomEvent<{ error: ApiError }>) => this.fire('dotbase-error', { code: e.detail.error.code, message: e.detail.error.message, context: 'history' })}
+      @announce=${(e: CustomEvent<{ message: string }>) => this.say(e.detail.message)}
+    ></dotbase-history>`;
+  }
+
+  override render() {
+    const s = this.strings;
+    return html`<div class="shell" part="base" lang=${s.lang}>
+      <header part="header">
+        <h2 part="title">
+          <svg aria-hidden="true" viewBox="0 0 24 24" width="22" height="22"><circle cx="6" cy="12" r="3" /><circle cx="18" cy="6" r="3" /><circle cx="18" cy="18" r="3" /></svg>
+          ${s.title}
+        </h2>
+        <div class="views" role="group" aria-label=${s.views}>
+          <button type="button" class="small" aria-pressed=${this.view === 'studio' ? 'true' : 'false'} @click=${() => this.setView('studio')}>${s.studio}</button>
+          <button type="button" class="small" aria-pressed=${this.view === 'history' ? 'true' : 'false'} @click=${() => this.setView('history')}>${s.history}</button>
+        </div>
+      </header>
+      ${this.renderNotices()} ${this.view === 'studio' ? this.renderStudio() : this.renderHistory()}
+      <div class="sr-only" role="status" aria-live="polite" aria-atomic="true">${this.announcement}</div>
+    </div>`;
+  }
+}
