@@ -52,10 +52,26 @@ export interface ModelDefinition<S extends z.ZodType = z.ZodType> {
   settings: S;
   /** Maps validated settings + prompt + image URLs to the model's own Replicate input. */
   toInput(request: UnifiedRequest & { settings: z.output<S> }): Record<string, unknown>;
+  /**
+   * Rules that span several fields or depend on the images, which the settings schema (one field at a time) cannot
+   * express: e.g. two fields where the model would silently ignore one. Runs after the schema passed.
+   */
+  check?(request: UnifiedRequest & { settings: z.output<S> }): InputIssue[];
   /** Replicate answers either one URL or a list. */
   output: 'one' | 'list';
   /** Which colour of the mask this model repaints; dotbase converts from white-repaints when it differs. */
   maskRepaint?: 'white' | 'black';
+}
+
+/**
+ * One reason a request was refused, as carried in `DotbaseError('invalid_input').details.issues`.
+ * `path` names the caller's field (`settings.aspect_ratio`, `input_images`, `mask`, `prompt`, `action`).
+ */
+export interface InputIssue {
+  path: string;
+  message: string;
+  /** For a value outside a fixed set: the values that would have been accepted. */
+  allowed?: readonly unknown[];
 }
 
 /** What `GET /api/models/list` shows per (model, action). */
