@@ -12,7 +12,7 @@ export { createMemoryTokenPoolState } from './tokens/memory-state.js';
 export { tokenIdFor } from './tokens/token-id.js';
 export * from './storage/types.js';
 export { createBlobStore } from './storage/blob-store.js';
-export { createGenerationStore } from './storage/generation-store.js';
+export { createGenerationStore, type GenerationStoreOptions } from './storage/generation-store.js';
 export * from './providers/types.js';
 export { createReplicateProvider, DEFAULT_REPLICATE_BASE_URL, type ReplicateProviderOptions } from './providers/replicate.js';
 export { parseRetryAfter } from './providers/http-errors.js';

@@ -26,7 +26,7 @@ export const TOKENS = ['r8_test_token_alpha', 'r8_test_token_bravo', 'r8_test_to
 
 export async function tempDir(): Promise<{ dir: string; remove: () => Promise<void> }> {
   const dir = await mkdtemp(join(tmpdir(), 'dotbase-core-'));
-  return { dir, remove: () => rm(dir, { recursive: true, force: true }) };
+  return { dir, remove: () => rm(dir, { recursive: true, force: true, maxRetries: 5, retryDelay: 50 }) };
 }
 
 /** A running simulator plus a started dotbase over fs storage in a temp dir. */

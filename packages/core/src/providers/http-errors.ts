@@ -43,15 +43,24 @@ function detailOf(body: string): string {
   return body.slice(0, 500) || 'no detail';
 }
 
+/**
+ * The SDK reads the error body before throwing, so the Response can't be read again; it puts the text in its
+ * message instead: `Request to <url> failed with status <n> <text>: <body>.`
+ */
+function bodyOf(error: ApiErrorLike): string {
+  const match = /failed with status \d+[^:]*: ([\s\S]*)\.$/.exec(error.message);
+  return match ? match[1]! : '';
+}
+
 /** Turns whatever the SDK threw into a typed `DotbaseError`. Messages never contain the token. */
-export async function toProviderError(error: unknown, operation: string): Promise<DotbaseError> {
+export function toProviderError(error: unknown, operation: string): DotbaseError {
   if (error instanceof DotbaseError) return error;
   if (!isApiError(error)) {
     const message = error instanceof Error ? error.message : String(error);
     return new DotbaseError('network_error', `[replicate] ${operation} failed: ${message}`, { cause: error });
   }
   const { response } = error;
-  const body = await response.clone().text().catch(() => '');
+  const body = bodyOf(error);
   const detail = detailOf(body);
   if (response.headers.get(NETWORK_ERROR_HEADER)) {
     return new DotbaseError('network_error', `[replicate] ${operation} got no answer: ${detail}`);

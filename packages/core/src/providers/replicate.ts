@@ -51,7 +51,7 @@ export function createReplicateProvider(options: ReplicateProviderOptions = {}):
     try {
       return await run();
     } catch (error) {
-      throw await toProviderError(error, operation);
+      throw toProviderError(error, operation);
     }
   }
 
