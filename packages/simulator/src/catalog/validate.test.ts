@@ -86,7 +86,12 @@ describe('validateInput', () => {
 
 describe('openApiSchemaOf', () => {
   it('publishes the input schema at components.schemas.Input with enums as referenced schemas', () => {
-    const schema = openApiSchemaOf(model('black-forest-labs/flux-schnell')) as { components: { schemas: Record<string, any> } };
+    interface Schemas {
+      Input: { required: string[]; properties: Record<string, unknown> };
+      Output: unknown;
+      aspect_ratio: { enum: string[] };
+    }
+    const schema = openApiSchemaOf(model('black-forest-labs/flux-schnell')) as { components: { schemas: Schemas } };
     const { Input, Output, aspect_ratio } = schema.components.schemas;
     expect(Input.required).toEqual(['prompt']);
     expect(Input.properties.num_outputs).toMatchObject({ type: 'integer', minimum: 1, maximum: 4, default: 1, 'x-order': 2 });
