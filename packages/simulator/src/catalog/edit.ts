@@ -1,5 +1,5 @@
 import { choice, flag, image, int, num, seed, text } from './fields.js';
-import { formatOf, imageOf, seedOf, stringOf } from './read.js';
+import { formatOf, imageOf, numberOf, requiredImageOf, seedOf, stringOf } from './read.js';
 import { parseAspectRatio, sizeForAspect } from './sizes.js';
 import type { CatalogModel, Outpaint, ValidInput } from './types.js';
 
@@ -27,7 +27,7 @@ const fluxKontextPro: CatalogModel = {
     safety_tolerance: int({ minimum: 0, maximum: 6, default: 2, description: 'Safety tolerance, 0 is most strict and 6 is most permissive. 2 is currently the maximum allowed when input images are used.' }),
   },
   check(input) {
-    if (imageOf(input, 'input_image') && (input.safety_tolerance as number) > 2) {
+    if (imageOf(input, 'input_image') && numberOf(input, 'safety_tolerance', 2) > 2) {
       return { field: 'input.safety_tolerance', description: 'safety_tolerance must be 2 or less when input_image is provided' };
     }
     return undefined;
@@ -60,7 +60,7 @@ const multiImageKontextPro: CatalogModel = {
   },
   plan(input) {
     const prompt = stringOf(input, 'prompt');
-    const sources = [imageOf(input, 'input_image_1'), imageOf(input, 'input_image_2')].filter((ref) => ref !== undefined);
+    const sources = [requiredImageOf(input, 'input_image_1'), requiredImageOf(input, 'input_image_2')];
     return { kind: 'edit', prompt, seed: seedOf(input, prompt), sources, size: kontextSize(input), count: 1, format: formatOf(input, 'output_format', 'png') };
   },
 };
@@ -102,7 +102,7 @@ const fluxFillPro: CatalogModel = {
       kind: 'fill' as const,
       prompt,
       seed: seedOf(input, prompt),
-      image: imageOf(input, 'image') ?? { field: 'image', url: '' },
+      image: requiredImageOf(input, 'image'),
       repaint: 'white' as const,
       resizeMask: false,
       format: formatOf(input, 'output_format', 'jpg'),

@@ -17,6 +17,11 @@ export function imageOf(input: ValidInput, field: string): ImageRef | undefined 
   return typeof value === 'string' && value !== '' ? { field, url: value } : undefined;
 }
 
+/** A required image field: validation guarantees it is present. */
+export function requiredImageOf(input: ValidInput, field: string): ImageRef {
+  return imageOf(input, field) ?? { field, url: '' };
+}
+
 export function imagesOf(input: ValidInput, field: string): ImageRef[] {
   const value = input[field];
   return Array.isArray(value) ? value.map((url, i) => ({ field: `${field}[${i}]`, url: String(url) })) : [];

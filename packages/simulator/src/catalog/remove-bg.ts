@@ -1,5 +1,5 @@
 import { choice, flag, image, num, text } from './fields.js';
-import { imageOf, stringOf } from './read.js';
+import { imageOf, requiredImageOf, stringOf } from './read.js';
 import type { Background, CatalogModel } from './types.js';
 
 const BACKGROUNDS: Record<string, Background> = {
@@ -28,7 +28,7 @@ const backgroundRemover: CatalogModel = {
     const format = stringOf(input, 'format', 'png') === 'jpg' ? 'jpg' : 'png';
     return {
       kind: 'remove-bg',
-      image: imageOf(input, 'image') ?? { field: 'image', url: '' },
+      image: requiredImageOf(input, 'image'),
       background: BACKGROUNDS[stringOf(input, 'background_type', 'rgba')] ?? 'transparent',
       reverse: input.reverse === true,
       format,
@@ -48,7 +48,7 @@ const birefnet: CatalogModel = {
   },
   plan: (input) => ({
     kind: 'remove-bg',
-    image: imageOf(input, 'image') ?? { field: 'image', url: '' },
+    image: requiredImageOf(input, 'image'),
     background: 'transparent',
     reverse: false,
     format: 'png',
@@ -75,7 +75,7 @@ const briaRemoveBackground: CatalogModel = {
   },
   plan: (input) => ({
     kind: 'remove-bg',
-    image: imageOf(input, 'image') ?? imageOf(input, 'image_url') ?? { field: 'image', url: '' },
+    image: imageOf(input, 'image') ?? requiredImageOf(input, 'image_url'),
     background: 'transparent',
     reverse: false,
     format: 'png',

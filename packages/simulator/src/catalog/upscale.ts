@@ -1,10 +1,6 @@
 import { choice, flag, image, int, num, text } from './fields.js';
-import { formatOf, imageOf, numberOf } from './read.js';
-import type { CatalogModel, ImageRef, ValidInput } from './types.js';
-
-function requiredImage(input: ValidInput, field: string): ImageRef {
-  return imageOf(input, field) ?? { field, url: '' };
-}
+import { formatOf, numberOf, requiredImageOf } from './read.js';
+import type { CatalogModel } from './types.js';
 
 const realEsrgan: CatalogModel = {
   slug: 'nightmareai/real-esrgan',
@@ -17,7 +13,7 @@ const realEsrgan: CatalogModel = {
     scale: num({ minimum: 0, maximum: 10, default: 4, description: 'Factor to scale image by' }),
     face_enhance: flag(false, { description: 'Run GFPGAN face enhancement along with upscaling' }),
   },
-  plan: (input) => ({ kind: 'upscale', image: requiredImage(input, 'image'), scale: numberOf(input, 'scale', 4), format: 'png' }),
+  plan: (input) => ({ kind: 'upscale', image: requiredImageOf(input, 'image'), scale: numberOf(input, 'scale', 4), format: 'png' }),
 };
 
 const clarityUpscaler: CatalogModel = {
@@ -52,7 +48,7 @@ const clarityUpscaler: CatalogModel = {
   },
   plan: (input) => ({
     kind: 'upscale',
-    image: requiredImage(input, 'image'),
+    image: requiredImageOf(input, 'image'),
     scale: numberOf(input, 'scale_factor', 2),
     format: formatOf(input, 'output_format', 'png'),
   }),
@@ -70,7 +66,7 @@ const recraftCrispUpscale: CatalogModel = {
   fields: {
     image: image({ required: true, description: 'Image to upscale' }),
   },
-  plan: (input) => ({ kind: 'upscale', image: requiredImage(input, 'image'), scale: CRISP_UPSCALE_FACTOR, format: 'webp' }),
+  plan: (input) => ({ kind: 'upscale', image: requiredImageOf(input, 'image'), scale: CRISP_UPSCALE_FACTOR, format: 'webp' }),
 };
 
 export const UPSCALE_MODELS: readonly CatalogModel[] = [realEsrgan, clarityUpscaler, recraftCrispUpscale];

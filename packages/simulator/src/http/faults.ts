@@ -60,10 +60,8 @@ function validate(rule: FaultRule): FaultRule {
 /** The active fault rules; `times` counts down as rules fire. */
 export class FaultBook {
   #rules: FaultRule[] = [];
-  readonly #random: () => number;
 
-  constructor(rules: readonly FaultRule[] = [], random: () => number = Math.random) {
-    this.#random = random;
+  constructor(rules: readonly FaultRule[] = []) {
     this.replace(rules);
   }
 
@@ -80,7 +78,7 @@ export class FaultBook {
         if (!isCreate) continue;
       }
       if (rule.times === 0) continue;
-      if (this.#random() >= (rule.probability ?? 1)) continue;
+      if (Math.random() >= (rule.probability ?? 1)) continue;
       if (rule.kind !== 'latency' && rule.kind !== 'fail_prediction' && decision.answer) continue;
       if (rule.times !== undefined) rule.times--;
       decision.fired++;

@@ -39,6 +39,7 @@ export function apiGuard(engine: Engine): MiddlewareHandler<SimulatorEnv> {
       switch (answer.kind) {
         case 'drop':
           c.env.incoming.socket.destroy();
+          // Never reaches the client: the socket is gone. Hono still needs a Response to finish the request.
           return new Response(null, { status: 499 });
         case 'revoked':
           stats.count('unauthorized', token);

@@ -65,10 +65,6 @@ export class PredictionLifecycle {
     });
   }
 
-  get inFlight(): number {
-    return this.#runs.size;
-  }
-
   /** Stops every timer and releases every waiting request. */
   close(): void {
     for (const run of this.#runs.values()) {

@@ -74,10 +74,6 @@ export class PredictionStore {
     return ++this.#seq;
   }
 
-  get size(): number {
-    return this.#byId.size;
-  }
-
   add(record: PredictionRecord): void {
     this.#byId.set(record.id, record);
     let list = this.#byToken.get(record.token);

@@ -19,10 +19,6 @@ export class BlobStore {
     this.#maxBytes = maxBytes;
   }
 
-  get size(): number {
-    return this.#blobs.size;
-  }
-
   put(key: string, blob: StoredBlob): void {
     this.delete(key);
     this.#blobs.set(key, blob);
