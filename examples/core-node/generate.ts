@@ -22,7 +22,7 @@ try {
     settings: { aspect_ratio: '16:9', output_format: 'png' },
   });
   const done = await dotbase.service.wait('example-user', created.id, { timeoutMs: 30_000 });
-  if (done.status !== 'completed') throw new Error(`generation ${done.status}: ${done.error}`);
+  if (done?.status !== 'completed') throw new Error(`generation ${done?.status}: ${done?.error}`);
   const image = await dotbase.blobs.get(done.output_keys[0]!);
   await writeFile(outFile, image!.bytes);
   console.log(`saved ${outFile} (${image!.contentType}, ${image!.bytes.byteLength} bytes) in ${done.processing_time_ms} ms`);

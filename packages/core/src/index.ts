@@ -6,6 +6,10 @@ export * from './errors.js';
 export * from './models/types.js';
 export { createRegistry, normalizeOutput, type Registry } from './models/registry.js';
 export { seedModels } from './models/seed/index.js';
+export { defineModel } from './models/define.js';
+export { takesImages, noImages, oneImage } from './models/rules.js';
+/** Reusable zod pieces for the unified settings, for models of your own. */
+export * as unified from './models/unified.js';
 export * from './tokens/types.js';
 export { createTokenPool, type TokenPool, type TokenPoolOptions, type Lease } from './tokens/pool.js';
 export { createMemoryTokenPoolState } from './tokens/memory-state.js';

@@ -19,13 +19,14 @@ async function stackWith(...args: Parameters<typeof startStack>) {
 
 describe('outputs and Replicate expiry', () => {
   it('keeps outputs readable after the simulator has expired its URLs', async () => {
-    const stack = await stackWith({ simulator: { outputTtlMs: 400 } });
+    // the TTL leaves room to copy outputs on a loaded 2-core machine; the wait below goes past it
+    const stack = await stackWith({ simulator: { outputTtlMs: 2_000 } });
     const created = await stack.dotbase.service.create(USER, { action: 'create', model_id: 'flux-schnell', prompt: 'keep me' });
     const done = await stack.dotbase.service.wait(USER, created.id, { timeoutMs: 10_000 });
     expect(done?.status).toBe('completed');
     const prediction = stack.simulator.getPrediction(done!.prediction_id!);
     const upstreamUrl = ([] as string[]).concat(prediction?.output as string | string[])[0]!;
-    await new Promise((r) => setTimeout(r, 600));
+    await new Promise((r) => setTimeout(r, 2_200));
     expect((await fetch(upstreamUrl)).status).toBe(404);
     const stored = await stack.dotbase.blobs.get(done!.output_keys[0]!);
     expect(stored?.bytes.byteLength).toBeGreaterThan(100);

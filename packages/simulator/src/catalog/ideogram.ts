@@ -8,7 +8,7 @@ const ASPECTS = ['1:3', '3:1', '1:2', '2:1', '9:16', '16:9', '10:16', '16:10', '
 const RESOLUTIONS = [
   'None', '512x1536', '576x1408', '576x1472', '576x1536', '640x1344', '640x1408', '640x1472', '640x1536', '704x1152',
   '704x1216', '704x1280', '704x1344', '704x1408', '704x1472', '736x1312', '768x1088', '768x1216', '768x1280', '768x1344',
-  '832x960', '832x1024', '832x1088', '832x1152', '832x1216', '832x1248', '864x1152', '896x960', '896x1024', '896x1088',
+  '800x1280', '832x960', '832x1024', '832x1088', '832x1152', '832x1216', '832x1248', '864x1152', '896x960', '896x1024', '896x1088',
   '896x1120', '896x1152', '960x832', '960x896', '960x1024', '960x1088', '1024x832', '1024x896', '1024x960', '1024x1024',
   '1088x768', '1088x832', '1088x896', '1088x960', '1120x896', '1152x704', '1152x832', '1152x864', '1152x896', '1216x704',
   '1216x768', '1216x832', '1248x832', '1280x704', '1280x768', '1280x800', '1312x736', '1344x640', '1344x704', '1344x768',
@@ -18,7 +18,7 @@ const RESOLUTIONS = [
 const STYLE_PRESETS = [
   'None', '80s Illustration', '90s Nostalgia', 'Abstract Organic', 'Analog Nostalgia', 'Art Brut', 'Art Deco', 'Art Poster',
   'Aura', 'Avant Garde', 'Bauhaus', 'Blueprint', 'Blurry Motion', 'Bright Art', 'C4D Cartoon', "Children's Book", 'Collage',
-  'Coloring Book I', 'Coloring Book II', 'Cubism', 'Dark Aurora', 'Doodle', 'Double Exposure', 'Dramatic Cinema', 'Editorial',
+  'Coloring Book I', 'Coloring Book II', 'Cubism', 'Dark Aura', 'Doodle', 'Double Exposure', 'Dramatic Cinema', 'Editorial',
   'Emotional Minimal', 'Ethereal Party', 'Expired Film', 'Flat Art', 'Flat Vector', 'Forest Reverie', 'Geo Minimalist',
   'Glass Prism', 'Golden Hour', 'Graffiti I', 'Graffiti II', 'Halftone Print', 'High Contrast', 'Hippie Era', 'Iconic',
   'Japandi Fusion', 'Jazzy', 'Long Exposure', 'Magazine Editorial', 'Minimal Illustration', 'Mixed Media', 'Monochrome',

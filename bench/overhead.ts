@@ -1,0 +1,166 @@
+/**
+ * Server overhead: the same workloads sent (a) straight to the simulator with the `replicate` SDK and (b) through
+ * the dotbase server, in one run, at concurrency 1, 50 and 500. Each of simulator, server and the hello-world
+ * baseline runs in its own process; the load comes from this one.
+ *  - "create request": the create call alone (dotbase: validate, record, submit, record, answer).
+ *  - "create → completed": until the outputs are usable (SDK: `Prefer: wait`; dotbase: SSE until `completed`,
+ *    outputs copied into dotbase storage, completion pushed by a signed webhook).
+ *  - reads: GET /api/generations/:id and the list endpoint in requests/s, as a ratio to a bare Hono hello-world.
+ */
+import { createServer } from 'node:net';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import autocannon from 'autocannon';
+import Replicate from 'replicate';
+import { startProcess } from './procs.js';
+import { round, summarize, type BenchRow } from './stats.js';
+
+const TOKENS = Array.from({ length: 10 }, (_, i) => `r8_bench_overhead_${i}`);
+const CONCURRENCY = [1, 50, 500];
+const DURATION_MS = 4_000;
+const MODEL = 'black-forest-labs/flux-schnell';
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const probe = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as { port: number };
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
+/** Runs `op` from `concurrency` workers for DURATION_MS; returns latencies (ms) and operations per second. */
+async function load(concurrency: number, op: (i: number) => Promise<void>) {
+  const latencies: number[] = [];
+  let errors = 0;
+  const started = performance.now();
+  const deadline = started + DURATION_MS;
+  let counter = 0;
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (performance.now() < deadline) {
+        const t0 = performance.now();
+        try {
+          await op(counter++);
+          latencies.push(performance.now() - t0);
+        } catch {
+          errors += 1;
+        }
+      }
+    }),
+  );
+  const seconds = (performance.now() - started) / 1000;
+  return { ...summarize(latencies), perSecond: latencies.length / seconds, errors };
+}
+
+/** Reads an SSE stream until a terminal status; resolves with it. */
+async function untilTerminal(url: string): Promise<string> {
+  const response = await fetch(url);
+  const reader = response.body!.pipeThrough(new TextDecoderStream()).getReader();
+  let buffer = '';
+  for (;;) {
+    const { value, done } = await reader.read();
+    if (done) throw new Error('stream ended before a terminal status');
+    buffer += value;
+    const match = /"status":"(completed|failed|canceled)"/.exec(buffer);
+    if (match) {
+      await reader.cancel();
+      return match[1]!;
+    }
+  }
+}
+
+async function reqPerSecond(url: string): Promise<number> {
+  const result = await autocannon({ url, connections: 50, duration: 4 });
+  if (result.non2xx > 0 || result.errors > 0) throw new Error(`${url}: ${result.non2xx} non-2xx, ${result.errors} errors`);
+  return result.requests.average;
+}
+
+export async function benchOverhead(log: (line: string) => void): Promise<BenchRow[]> {
+  const rows: BenchRow[] = [];
+  const dataDir = await mkdtemp(join(tmpdir(), 'dotbase-bench-overhead-'));
+  const simulator = await startProcess<{ url: string }>('simulator.ts', [
+    JSON.stringify({ tokens: TOKENS, timing: { startingMs: 20, processingMs: 100, steps: 2 }, outputScale: 0.05, rateLimit: { creates: 1e9, windowMs: 60_000, others: 1e9 } }),
+  ]);
+  const port = await freePort();
+  const server = await startProcess<{ url: string }>('server.ts', [], {
+    PORT: String(port),
+    REPLICATE_API_TOKENS: TOKENS.join(','),
+    REPLICATE_API_BASE_URL: simulator.info.url,
+    DOTBASE_PUBLIC_URL: `http://127.0.0.1:${port}`,
+    DOTBASE_DATA_DIR: dataDir,
+    DOTBASE_RATE_LIMIT_PER_MINUTE: '1000000',
+    DOTBASE_MAX_ACTIVE_GENERATIONS: '100000',
+  });
+  const hello = await startProcess<{ url: string }>('hello.ts');
+  try {
+    const replicate = new Replicate({ auth: TOKENS[0]!, baseUrl: simulator.info.url, useFileOutput: false });
+    const api = server.info.url;
+    const postCreate = async (i: number) => {
+      const response = await fetch(`${api}/api/generations/create`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ action: 'create', model_id: 'flux-schnell', prompt: `bench ${i}` }),
+      });
+      if (response.status !== 201 && response.status !== 200) throw new Error(`create answered ${response.status}`);
+      return (await response.json()) as { id: string };
+    };
+    const workloads = {
+      'create request': {
+        direct: async (i: number) => {
+          await replicate.predictions.create({ model: MODEL, input: { prompt: `bench ${i}` } });
+        },
+        dotbase: async (i: number) => {
+          await postCreate(i);
+        },
+      },
+      'create → completed': {
+        direct: async (i: number) => {
+          const prediction = await replicate.predictions.create({ model: MODEL, input: { prompt: `bench ${i}` }, wait: 60 });
+          if (prediction.status !== 'succeeded') throw new Error(`prediction ${prediction.status}`);
+        },
+        dotbase: async (i: number) => {
+          const { id } = await postCreate(i);
+          const status = await untilTerminal(`${api}/api/generations/${id}/events`);
+          if (status !== 'completed') throw new Error(`generation ${status}`);
+        },
+      },
+    };
+    for (const [name, paths] of Object.entries(workloads)) {
+      for (const concurrency of CONCURRENCY) {
+        const direct = await load(concurrency, paths.direct);
+        const viaDotbase = await load(concurrency, paths.dotbase);
+        const addedP50 = viaDotbase.p50 - direct.p50;
+        const addedP99 = viaDotbase.p99 - direct.p99;
+        log(`overhead/${name} @${concurrency}: direct p50 ${round(direct.p50)} ms (${round(direct.perSecond)}/s, ${direct.errors} err), dotbase p50 ${round(viaDotbase.p50)} ms (${round(viaDotbase.perSecond)}/s, ${viaDotbase.errors} err)`);
+        const targeted = concurrency === 50;
+        const c = `${name} @ ${concurrency}`;
+        rows.push(
+          { bench: 'overhead', case: c, metric: 'direct p50 / p99', value: round(direct.p50), unit: `/ ${round(direct.p99)} ms` },
+          { bench: 'overhead', case: c, metric: 'dotbase p50 / p99', value: round(viaDotbase.p50), unit: `/ ${round(viaDotbase.p99)} ms` },
+          { bench: 'overhead', case: c, metric: 'added p50', value: round(addedP50), unit: 'ms', ...(targeted ? { target: '≤ 2', pass: addedP50 <= 2 } : {}) },
+          { bench: 'overhead', case: c, metric: 'added p99', value: round(addedP99), unit: 'ms', ...(targeted ? { target: '≤ 10', pass: addedP99 <= 10 } : {}) },
+          { bench: 'overhead', case: c, metric: 'throughput direct / dotbase', value: round(direct.perSecond, 1), unit: `/ ${round(viaDotbase.perSecond, 1)} per s` },
+          { bench: 'overhead', case: c, metric: 'errors direct / dotbase', value: direct.errors, unit: `/ ${viaDotbase.errors}` },
+        );
+      }
+    }
+    const sample = await postCreate(0);
+    await untilTerminal(`${api}/api/generations/${sample.id}/events`);
+    const helloRps = await reqPerSecond(hello.info.url);
+    for (const [name, path] of [
+      ['GET /api/generations/:id', `/api/generations/${sample.id}`],
+      ['GET /api/generations/list', '/api/generations/list?limit=12'],
+    ] as const) {
+      const rps = await reqPerSecond(`${api}${path}`);
+      const ratio = rps / helloRps;
+      log(`overhead/${name}: ${round(rps)} req/s vs hello-world ${round(helloRps)} req/s`);
+      rows.push({ bench: 'overhead', case: name, metric: 'req/s ÷ hello-world', value: round(ratio, 3), unit: `(${Math.round(rps)} ÷ ${Math.round(helloRps)})`, target: '≥ 0.5', pass: ratio >= 0.5 });
+    }
+  } finally {
+    await Promise.all([server.stop(), simulator.stop(), hello.stop()]);
+    await rm(dataDir, { recursive: true, force: true, maxRetries: 5 });
+  }
+  return rows;
+}

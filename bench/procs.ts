@@ -1,0 +1,51 @@
+/** Starts a bench process (a TypeScript file under procs/), reads the JSON line it prints, and measures it. */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import { createInterface } from 'node:readline';
+
+export interface BenchProcess<T> {
+  info: T;
+  pid: number;
+  /** Peak resident set size so far (VmHWM), in MiB. */
+  peakRssMiB(): Promise<number>;
+  rssMiB(): Promise<number>;
+  stop(): Promise<void>;
+}
+
+async function procStatus(pid: number, field: 'VmHWM' | 'VmRSS'): Promise<number> {
+  const status = await readFile(`/proc/${pid}/status`, 'utf8');
+  const kb = Number(new RegExp(`${field}:\\s+(\\d+) kB`).exec(status)?.[1] ?? Number.NaN);
+  return kb / 1024;
+}
+
+export async function startProcess<T>(script: string, args: string[] = [], env: Record<string, string> = {}): Promise<BenchProcess<T>> {
+  const file = fileURLToPath(new URL(`./procs/${script}`, import.meta.url));
+  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', file, ...args], {
+    cwd: fileURLToPath(new URL('.', import.meta.url)),
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const info = await new Promise<T>((resolve, reject) => {
+    const lines = createInterface({ input: child.stdout! });
+    lines.once('line', (line) => resolve(JSON.parse(line) as T));
+    child.once('exit', (code) => reject(new Error(`${script} exited with ${code} before it was ready`)));
+  });
+  const pid = child.pid!;
+  return {
+    info,
+    pid,
+    peakRssMiB: () => procStatus(pid, 'VmHWM'),
+    rssMiB: () => procStatus(pid, 'VmRSS'),
+    stop: () =>
+      new Promise<void>((resolve) => {
+        if (child.exitCode !== null) return resolve();
+        const force = setTimeout(() => child.kill('SIGKILL'), 5000);
+        child.once('exit', () => {
+          clearTimeout(force);
+          resolve();
+        });
+        child.kill('SIGTERM');
+      }),
+  };
+}
