@@ -1,0 +1,89 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, DEFAULT_LIMITS, loadConfig } from './config.js';
+
+function issuesOf(env: Record<string, string>): { variable: string; message: string }[] {
+  try {
+    loadConfig(env, '/srv/app');
+  } catch (error) {
+    expect(error).toBeInstanceOf(ConfigError);
+    return (error as ConfigError).issues;
+  }
+  throw new Error('expected a ConfigError');
+}
+
+describe('loadConfig', () => {
+  it('needs nothing: loopback, port 8787, ./.data under the given cwd, simulator (no tokens), default limits', () => {
+    const config = loadConfig({}, '/srv/app');
+    expect(config).toMatchObject({ port: 8787, host: '127.0.0.1', dataDir: '/srv/app/.data', apiKeys: [], corsOrigins: [], limits: DEFAULT_LIMITS });
+    expect(config.replicate.tokens).toEqual([]);
+    expect(config.telegram).toBeUndefined();
+  });
+
+  it('parses every variable', () => {
+    const config = loadConfig(
+      {
+        REPLICATE_API_TOKENS: ' r8_a , r8_b,,',
+        REPLICATE_API_BASE_URL: 'http://127.0.0.1:9000/v1/',
+        REPLICATE_WEBHOOK_SECRET: 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw',
+        PORT: '9001',
+        HOST: '0.0.0.0',
+        DOTBASE_DATA_DIR: '/var/lib/dotbase',
+        DOTBASE_PUBLIC_URL: 'https://img.example.com/',
+        TELEGRAM_BOT_TOKEN: '123456:ABCdefGHIjklMNOpqrSTUvwxYZ012345',
+        TELEGRAM_ALLOWED_USERNAMES: '@Alice, bob',
+        DOTBASE_API_KEYS: 'backend:0123456789abcdef0123,cron:fedcba9876543210fedc',
+        DOTBASE_SECRET: 'x'.repeat(40),
+        DOTBASE_CORS_ORIGINS: 'https://shop.example,http://localhost:5173',
+        DOTBASE_ADMINS: '@Alice',
+        DOTBASE_MAX_UPLOAD_BYTES: '2048',
+        DOTBASE_RATE_LIMIT_PER_MINUTE: '5',
+      },
+      '/srv/app',
+    );
+    expect(config.replicate).toEqual({ tokens: ['r8_a', 'r8_b'], baseUrl: 'http://127.0.0.1:9000/v1', webhookSecret: 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw' });
+    expect(config).toMatchObject({ port: 9001, host: '0.0.0.0', dataDir: '/var/lib/dotbase', publicUrl: 'https://img.example.com' });
+    expect(config.telegram).toEqual({ botToken: '123456:ABCdefGHIjklMNOpqrSTUvwxYZ012345', allowedUsernames: ['alice', 'bob'] });
+    expect(config.apiKeys).toEqual([
+      { user: 'backend', key: '0123456789abcdef0123' },
+      { user: 'cron', key: 'fedcba9876543210fedc' },
+    ]);
+    expect(config.corsOrigins).toEqual(['https://shop.example', 'http://localhost:5173']);
+    expect(config.admins).toEqual(['alice']);
+    expect(config.limits).toMatchObject({ maxUploadBytes: 2048, requestsPerMinute: 5 });
+  });
+
+  it('names every wrong variable at once', () => {
+    const issues = issuesOf({ PORT: 'abc', DOTBASE_PUBLIC_URL: 'ftp://x', DOTBASE_CORS_ORIGINS: 'https://a.example/path', REPLICATE_WEBHOOK_SECRET: 'nope' });
+    expect(issues.map((issue) => issue.variable).sort()).toEqual(['DOTBASE_CORS_ORIGINS', 'DOTBASE_PUBLIC_URL', 'PORT', 'REPLICATE_WEBHOOK_SECRET']);
+    expect(issues.find((issue) => issue.variable === 'PORT')?.message).toMatch(/whole number/);
+  });
+
+  it('refuses out-of-range numbers', () => {
+    expect(issuesOf({ PORT: '70000' })[0]).toMatchObject({ variable: 'PORT', message: expect.stringMatching(/at most 65535/) });
+    expect(issuesOf({ DOTBASE_MAX_ACTIVE_GENERATIONS: '0' })[0]?.variable).toBe('DOTBASE_MAX_ACTIVE_GENERATIONS');
+  });
+
+  it('never repeats a secret value in its messages', () => {
+    const secret = 'short-secret-value';
+    const issues = issuesOf({ DOTBASE_SECRET: secret, DOTBASE_API_KEYS: `backend:${secret.slice(0, 10)}`, TELEGRAM_BOT_TOKEN: secret });
+    expect(issues.map((issue) => issue.variable).sort()).toEqual(['DOTBASE_API_KEYS', 'DOTBASE_SECRET', 'TELEGRAM_BOT_TOKEN']);
+    for (const issue of issues) expect(issue.message).not.toContain(secret.slice(0, 10));
+  });
+
+  it('refuses malformed or duplicate API key pairs', () => {
+    expect(issuesOf({ DOTBASE_API_KEYS: 'no-colon-here-0123456789' })[0]?.variable).toBe('DOTBASE_API_KEYS');
+    expect(issuesOf({ DOTBASE_API_KEYS: 'a:0123456789abcdef,a:fedcba9876543210' })[0]?.message).toMatch(/appears twice/);
+  });
+
+  it('refuses to listen beyond loopback without authentication, unless explicitly allowed', () => {
+    expect(issuesOf({ HOST: '0.0.0.0' })[0]).toMatchObject({ variable: 'HOST', message: expect.stringMatching(/no authentication/) });
+    expect(loadConfig({ HOST: '0.0.0.0', DOTBASE_ALLOW_UNAUTHENTICATED: 'true' }).allowUnauthenticated).toBe(true);
+    expect(loadConfig({ HOST: '0.0.0.0', DOTBASE_API_KEYS: 'backend:0123456789abcdef' }).host).toBe('0.0.0.0');
+    for (const host of ['127.0.0.1', '127.8.9.10', 'localhost', '::1', '[::1]']) expect(loadConfig({ HOST: host }).host).toBe(host);
+    expect(issuesOf({ HOST: '::' })[0]?.variable).toBe('HOST');
+  });
+
+  it('wants the bot token when an allowlist is set', () => {
+    expect(issuesOf({ TELEGRAM_ALLOWED_USERNAMES: 'alice' })[0]?.variable).toBe('TELEGRAM_ALLOWED_USERNAMES');
+  });
+});

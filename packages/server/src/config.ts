@@ -1,0 +1,207 @@
+import { isAbsolute, resolve } from 'node:path';
+import { z } from 'zod';
+import { isLoopbackHost } from './net/loopback.js';
+
+/** One `user:key` pair from `DOTBASE_API_KEYS`. */
+export interface ApiKey {
+  user: string;
+  key: string;
+}
+
+/** Abuse limits; every one has an environment variable (see docs/deployment.md). */
+export interface Limits {
+  /** Largest accepted upload, in bytes. */
+  maxUploadBytes: number;
+  /** Largest accepted upload, in pixels over all frames: stops decompression bombs before any decoding. */
+  maxUploadPixels: number;
+  maxPromptLength: number;
+  /** Largest JSON request body, in bytes. */
+  maxJsonBytes: number;
+  /** API requests per user per minute (a token bucket: short bursts up to this many are fine). */
+  requestsPerMinute: number;
+  /** Generations one user may have pending or processing at once. */
+  maxActiveGenerations: number;
+}
+
+export const DEFAULT_LIMITS: Limits = {
+  maxUploadBytes: 10 * 1024 * 1024,
+  maxUploadPixels: 50_000_000,
+  maxPromptLength: 4000,
+  maxJsonBytes: 64 * 1024,
+  requestsPerMinute: 600,
+  maxActiveGenerations: 20,
+};
+
+export interface ServerConfig {
+  replicate: { tokens: string[]; baseUrl?: string; webhookSecret?: string };
+  port: number;
+  host: string;
+  /** Absolute path of the embedded storage folder. */
+  dataDir: string;
+  /** Without a trailing slash. */
+  publicUrl?: string;
+  telegram?: { botToken: string; allowedUsernames: string[] };
+  apiKeys: ApiKey[];
+  secret?: string;
+  corsOrigins: string[];
+  /** User ids or usernames (lower case, no `@`) that may use the admin routes. */
+  admins: string[];
+  /** Whether anonymous access (everyone is the admin user `local`) may listen beyond loopback. */
+  allowUnauthenticated: boolean;
+  limits: Limits;
+}
+
+/** Every variable that is wrong, each with its own message; the values of secrets are never repeated. */
+export class ConfigError extends Error {
+  readonly issues: { variable: string; message: string }[];
+
+  constructor(issues: { variable: string; message: string }[]) {
+    super(`invalid configuration:\n${issues.map((issue) => `  ${issue.variable}: ${issue.message}`).join('\n')}`);
+    this.name = 'ConfigError';
+    this.issues = issues;
+  }
+}
+
+const blankToUndefined = (value: unknown) => (typeof value === 'string' && value.trim() === '' ? undefined : value);
+const optionalString = z.preprocess(blankToUndefined, z.string().trim().optional());
+const commaList = z.preprocess(
+  (value) => (typeof value === 'string' ? value.split(',').map((part) => part.trim()).filter(Boolean) : []),
+  z.array(z.string()),
+);
+
+function wholeNumber(min: number, max: number, fallback: number) {
+  return z.preprocess(
+    blankToUndefined,
+    z.coerce
+      .number({ error: `must be a whole number from ${min} to ${max}` })
+      .int(`must be a whole number from ${min} to ${max}`)
+      .min(min, `must be at least ${min}`)
+      .max(max, `must be at most ${max}`)
+      .default(fallback),
+  );
+}
+
+const httpUrl = z
+  .url({ protocol: /^https?$/, error: 'must be an absolute http(s) URL' })
+  .transform((url) => url.replace(/\/+$/, ''));
+
+const origin = z.string().refine((value) => {
+  try {
+    const url = new URL(value);
+    return (url.protocol === 'http:' || url.protocol === 'https:') && url.origin === value;
+  } catch {
+    return false;
+  }
+}, 'must be a list of origins like https://app.example.com (scheme, host and port only, no path or trailing slash)');
+
+const username = (value: string) => value.trim().replace(/^@/, '').toLowerCase();
+
+const apiKeyPair = z.string().transform((pair, context) => {
+  const colon = pair.indexOf(':');
+  const user = pair.slice(0, colon);
+  const key = pair.slice(colon + 1);
+  if (colon <= 0 || !/^[A-Za-z0-9_.@-]{1,64}$/.test(user)) {
+    context.addIssue({ code: 'custom', message: 'each entry must be user:key, the user made of letters, digits, _ . @ - (at most 64)' });
+    return z.NEVER;
+  }
+  // Short keys can be guessed; 16 characters of a random string is the least we accept.
+  if (key.length < 16 || /\s/.test(key)) {
+    context.addIssue({ code: 'custom', message: `the key of user "${user}" must be at least 16 characters without spaces` });
+    return z.NEVER;
+  }
+  return { user, key };
+});
+
+const booleanFlag = z.preprocess(
+  blankToUndefined,
+  z.enum(['true', 'false', '1', '0'], { error: 'must be true or false' }).default('false').transform((value) => value === 'true' || value === '1'),
+);
+
+const envSchema = z.object({
+  REPLICATE_API_TOKENS: commaList,
+  REPLICATE_API_BASE_URL: z.preprocess(blankToUndefined, httpUrl.optional()),
+  REPLICATE_WEBHOOK_SECRET: z.preprocess(
+    blankToUndefined,
+    z.string().regex(/^whsec_[A-Za-z0-9+/]+=*$/, "must look like 'whsec_<base64>'").optional(),
+  ),
+  PORT: wholeNumber(0, 65535, 8787),
+  HOST: z.preprocess(blankToUndefined, z.string().trim().min(1).default('127.0.0.1')),
+  DOTBASE_DATA_DIR: z.preprocess(blankToUndefined, z.string().default('./.data')),
+  DOTBASE_PUBLIC_URL: z.preprocess(blankToUndefined, httpUrl.optional()),
+  TELEGRAM_BOT_TOKEN: z.preprocess(
+    blankToUndefined,
+    z.string().trim().regex(/^\d+:[A-Za-z0-9_-]{20,}$/, 'must look like 123456:ABC… (the token BotFather gave you)').optional(),
+  ),
+  TELEGRAM_ALLOWED_USERNAMES: commaList.transform((names) => names.map(username)),
+  DOTBASE_API_KEYS: commaList.pipe(z.array(apiKeyPair)),
+  DOTBASE_SECRET: z.preprocess(blankToUndefined, z.string().min(32, 'must be at least 32 characters').optional()),
+  DOTBASE_CORS_ORIGINS: commaList.pipe(z.array(origin)),
+  DOTBASE_ADMINS: commaList.transform((names) => names.map(username)),
+  DOTBASE_ALLOW_UNAUTHENTICATED: booleanFlag,
+  DOTBASE_MAX_UPLOAD_BYTES: wholeNumber(1024, 512 * 1024 * 1024, DEFAULT_LIMITS.maxUploadBytes),
+  DOTBASE_MAX_UPLOAD_PIXELS: wholeNumber(1, 1_000_000_000, DEFAULT_LIMITS.maxUploadPixels),
+  DOTBASE_MAX_PROMPT_LENGTH: wholeNumber(1, 100_000, DEFAULT_LIMITS.maxPromptLength),
+  DOTBASE_RATE_LIMIT_PER_MINUTE: wholeNumber(1, 1_000_000, DEFAULT_LIMITS.requestsPerMinute),
+  DOTBASE_MAX_ACTIVE_GENERATIONS: wholeNumber(1, 100_000, DEFAULT_LIMITS.maxActiveGenerations),
+});
+
+function variableOf(path: readonly PropertyKey[]): string {
+  return String(path[0] ?? 'environment');
+}
+
+/**
+ * Reads and checks the environment once, at start. Throws a `ConfigError` naming every wrong variable.
+ *
+ * @example
+ * const config = loadConfig(process.env); // throws ConfigError on e.g. PORT=abc
+ */
+export function loadConfig(env: Record<string, string | undefined>, cwd: string = process.cwd()): ServerConfig {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    throw new ConfigError(parsed.error.issues.map((issue) => ({ variable: variableOf(issue.path), message: issue.message })));
+  }
+  const values = parsed.data;
+  const issues: { variable: string; message: string }[] = [];
+  if (values.TELEGRAM_ALLOWED_USERNAMES.length > 0 && !values.TELEGRAM_BOT_TOKEN) {
+    issues.push({ variable: 'TELEGRAM_ALLOWED_USERNAMES', message: 'is set but TELEGRAM_BOT_TOKEN is not: Telegram sign-in needs the bot token' });
+  }
+  const users = values.DOTBASE_API_KEYS.map((pair) => pair.user);
+  const duplicate = users.find((user, index) => users.indexOf(user) !== index);
+  if (duplicate) issues.push({ variable: 'DOTBASE_API_KEYS', message: `user "${duplicate}" appears twice` });
+  const authConfigured = values.DOTBASE_API_KEYS.length > 0 || values.TELEGRAM_BOT_TOKEN !== undefined;
+  if (!authConfigured && !isLoopbackHost(values.HOST) && !values.DOTBASE_ALLOW_UNAUTHENTICATED) {
+    issues.push({
+      variable: 'HOST',
+      message: `is ${values.HOST}, beyond loopback, but no authentication is configured (set DOTBASE_API_KEYS or TELEGRAM_BOT_TOKEN, or DOTBASE_ALLOW_UNAUTHENTICATED=true to accept that anyone who can reach it is admin)`,
+    });
+  }
+  if (issues.length > 0) throw new ConfigError(issues);
+
+  return {
+    replicate: {
+      tokens: values.REPLICATE_API_TOKENS,
+      ...(values.REPLICATE_API_BASE_URL ? { baseUrl: values.REPLICATE_API_BASE_URL } : {}),
+      ...(values.REPLICATE_WEBHOOK_SECRET ? { webhookSecret: values.REPLICATE_WEBHOOK_SECRET } : {}),
+    },
+    port: values.PORT,
+    host: values.HOST,
+    dataDir: isAbsolute(values.DOTBASE_DATA_DIR) ? values.DOTBASE_DATA_DIR : resolve(cwd, values.DOTBASE_DATA_DIR),
+    ...(values.DOTBASE_PUBLIC_URL ? { publicUrl: values.DOTBASE_PUBLIC_URL } : {}),
+    ...(values.TELEGRAM_BOT_TOKEN
+      ? { telegram: { botToken: values.TELEGRAM_BOT_TOKEN, allowedUsernames: values.TELEGRAM_ALLOWED_USERNAMES } }
+      : {}),
+    apiKeys: values.DOTBASE_API_KEYS,
+    ...(values.DOTBASE_SECRET ? { secret: values.DOTBASE_SECRET } : {}),
+    corsOrigins: values.DOTBASE_CORS_ORIGINS,
+    admins: values.DOTBASE_ADMINS,
+    allowUnauthenticated: values.DOTBASE_ALLOW_UNAUTHENTICATED,
+    limits: {
+      maxUploadBytes: values.DOTBASE_MAX_UPLOAD_BYTES,
+      maxUploadPixels: values.DOTBASE_MAX_UPLOAD_PIXELS,
+      maxPromptLength: values.DOTBASE_MAX_PROMPT_LENGTH,
+      maxJsonBytes: DEFAULT_LIMITS.maxJsonBytes,
+      requestsPerMinute: values.DOTBASE_RATE_LIMIT_PER_MINUTE,
+      maxActiveGenerations: values.DOTBASE_MAX_ACTIVE_GENERATIONS,
+    },
+  };
+}

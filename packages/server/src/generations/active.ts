@@ -1,0 +1,69 @@
+import { TERMINAL_STATUSES, type GenerationService, type GenerationStore } from '@dotbase/core';
+
+/**
+ * Counts each user's unfinished generations, to cap how many one user runs at once. Follows the service's
+ * events, and is seeded from the store at start so generations resumed after a restart count too.
+ *
+ * @example
+ * const active = createActiveGenerations(service);
+ * const release = active.tryReserve('alice', 20); // null → 429
+ * try { await service.create('alice', body); } finally { release?.(); }
+ */
+export function createActiveGenerations(service: Pick<GenerationService, 'subscribe'>) {
+  const byUser = new Map<string, Set<string>>();
+  // Slots taken by creates still on their way to the store, so concurrent requests cannot all pass the check.
+  const reserved = new Map<string, number>();
+
+  function remember(userId: string, id: string): void {
+    let ids = byUser.get(userId);
+    if (!ids) byUser.set(userId, (ids = new Set()));
+    ids.add(id);
+  }
+
+  function forget(userId: string, id: string): void {
+    const ids = byUser.get(userId);
+    if (!ids) return;
+    ids.delete(id);
+    if (ids.size === 0) byUser.delete(userId);
+  }
+
+  function count(userId: string): number {
+    return (byUser.get(userId)?.size ?? 0) + (reserved.get(userId) ?? 0);
+  }
+
+  const unsubscribe = service.subscribe((event) => {
+    if (TERMINAL_STATUSES.includes(event.status)) forget(event.user_id, event.id);
+    else remember(event.user_id, event.id);
+  });
+
+  return {
+    count,
+    /**
+     * Takes a slot for a create about to start, or null when the user is at `max`. Call the returned release once
+     * the create has finished (by then its generation counts through the events).
+     */
+    tryReserve(userId: string, max: number): (() => void) | null {
+      if (count(userId) >= max) return null;
+      reserved.set(userId, (reserved.get(userId) ?? 0) + 1);
+      let released = false;
+      return () => {
+        if (released) return;
+        released = true;
+        const left = (reserved.get(userId) ?? 1) - 1;
+        if (left <= 0) reserved.delete(userId);
+        else reserved.set(userId, left);
+      };
+    },
+    /** A generation deleted while running emits nothing terminal; the route tells us. */
+    forget,
+    async seed(store: Pick<GenerationStore, 'listUnfinished' | 'get'>): Promise<void> {
+      for (const id of await store.listUnfinished()) {
+        const record = await store.get(id);
+        if (record && !TERMINAL_STATUSES.includes(record.status)) remember(record.user_id, id);
+      }
+    },
+    close: unsubscribe,
+  };
+}
+
+export type ActiveGenerations = ReturnType<typeof createActiveGenerations>;

@@ -1,0 +1,41 @@
+import type { MiddlewareHandler } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import type { AppEnv, ServerContext } from '../context.js';
+import { HttpError } from './errors.js';
+
+/**
+ * Authenticates the caller (401 when nobody is recognised) and spends one request of their rate budget
+ * (429 with Retry-After when it is empty). Sets `c.var.principal`.
+ */
+export function requireUser(ctx: ServerContext): MiddlewareHandler<AppEnv> {
+  return async (c, next) => {
+    const principal = await ctx.auth.authenticator.authenticate(c.req.raw);
+    if (!principal) {
+      throw new HttpError(401, 'unauthenticated', 'sign in, or send an API key or embed token as Authorization: Bearer <token>');
+    }
+    const verdict = ctx.limiter.take(principal.id);
+    if (!verdict.ok) {
+      throw new HttpError(429, 'rate_limited', `too many requests; try again in ${verdict.retryAfterSeconds} s`, {
+        retryAfterSeconds: verdict.retryAfterSeconds,
+      });
+    }
+    c.set('principal', principal);
+    await next();
+  };
+}
+
+/** After `requireUser`: only admins pass. */
+export const requireAdmin: MiddlewareHandler<AppEnv> = async (c, next) => {
+  if (!c.var.principal.is_admin) throw new HttpError(403, 'forbidden', 'this needs an admin');
+  await next();
+};
+
+/** Refuses bodies over `maxBytes` before they are read into memory (413). */
+export function limitBody(maxBytes: number): MiddlewareHandler {
+  return bodyLimit({
+    maxSize: maxBytes,
+    onError: () => {
+      throw new HttpError(413, 'payload_too_large', `the request body is larger than ${maxBytes} bytes`, { details: { limit: maxBytes } });
+    },
+  });
+}

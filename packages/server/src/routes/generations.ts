@@ -1,0 +1,85 @@
+import { isBlobRef } from '@dotbase/core';
+import { Hono } from 'hono';
+import type { AppEnv, ServerContext } from '../context.js';
+import { presentGeneration } from '../generations/present.js';
+import { baseUrlFor } from '../http/base-url.js';
+import { HttpError } from '../http/errors.js';
+import { limitBody, requireUser } from '../http/guards.js';
+import { parseWith, readJson, type FieldIssue } from '../http/validate.js';
+import { listGenerationsQuerySchema } from '../schemas.js';
+import { generationEvents } from './events.js';
+
+const notFound = (id: string) => new HttpError(404, 'not_found', `no generation ${id}`);
+
+/**
+ * Image references that name stored blobs must be the caller's own uploads or outputs. Another user's key
+ * gets the same answer as a key that does not exist, so keys cannot be probed.
+ */
+async function checkOwnRefs(ctx: ServerContext, userId: string, refs: { path: string; ref: string }[]): Promise<void> {
+  const issues: FieldIssue[] = [];
+  for (const { path, ref } of refs) {
+    if (isBlobRef(ref) && !(await ctx.owners.owns(userId, ref))) issues.push({ path, message: `no upload with id ${ref}` });
+  }
+  if (issues.length > 0) {
+    throw new HttpError(422, 'invalid_input', issues.map((issue) => `${issue.path}: ${issue.message}`).join('; '), { details: { issues } });
+  }
+}
+
+/** The seed's generation endpoints, plus cancel, delete and live events. Users only ever see their own. */
+export function generationRoutes(ctx: ServerContext) {
+  const { service } = ctx.dotbase;
+  let seeded: Promise<void> | undefined;
+
+  return new Hono<AppEnv>()
+    .use('/api/generations/*', requireUser(ctx))
+    .post('/api/generations/create', limitBody(ctx.limits.maxJsonBytes), async (c) => {
+      const userId = c.var.principal.id;
+      const body = parseWith(ctx.createBodySchema, await readJson(c));
+      await checkOwnRefs(ctx, userId, [
+        ...(body.input_images ?? []).map((ref, i) => ({ path: `input_images.${i}`, ref })),
+        ...(body.mask !== undefined ? [{ path: 'mask', ref: body.mask }] : []),
+      ]);
+      // Generations resumed after a restart count against the cap too.
+      await (seeded ??= ctx.active.seed(ctx.dotbase.store));
+      const release = ctx.active.tryReserve(userId, ctx.limits.maxActiveGenerations);
+      if (!release) {
+        throw new HttpError(429, 'too_many_generations', `at most ${ctx.limits.maxActiveGenerations} generations may run at once; wait for one to finish`, {
+          retryAfterSeconds: 2,
+        });
+      }
+      try {
+        const record = await service.create(userId, body);
+        return c.json(presentGeneration(record, baseUrlFor(ctx, c)), 201);
+      } finally {
+        release();
+      }
+    })
+    .get('/api/generations/list', async (c) => {
+      const query = parseWith(listGenerationsQuerySchema, c.req.query());
+      const result = await service.list(c.var.principal.id, query);
+      const base = baseUrlFor(ctx, c);
+      return c.json({ items: result.items.map((record) => presentGeneration(record, base)), page: query.page, limit: query.limit, total: result.total });
+    })
+    .get('/api/generations/:id', async (c) => {
+      const record = await service.get(c.var.principal.id, c.req.param('id'));
+      if (!record) throw notFound(c.req.param('id'));
+      return c.json(presentGeneration(record, baseUrlFor(ctx, c)));
+    })
+    .get('/api/generations/:id/events', (c) => generationEvents(ctx, c, c.req.param('id')))
+    .post('/api/generations/:id/cancel', async (c) => {
+      const record = await service.cancel(c.var.principal.id, c.req.param('id'));
+      if (!record) throw notFound(c.req.param('id'));
+      return c.json(presentGeneration(record, baseUrlFor(ctx, c)));
+    })
+    .delete('/api/generations/:id', async (c) => {
+      const userId = c.var.principal.id;
+      const id = c.req.param('id');
+      const record = await service.get(userId, id);
+      if (!record || !(await service.delete(userId, id))) throw notFound(id);
+      ctx.active.forget(userId, id);
+      // The service removed the output files; their ownership entries go too. One left behind by an output that
+      // landed during the delete is harmless: it points at a file that no longer exists.
+      await Promise.all(record.output_keys.map((key) => ctx.owners.release(userId, key)));
+      return c.body(null, 204);
+    });
+}

@@ -1,0 +1,130 @@
+import { Hono } from 'hono';
+import { z } from 'zod';
+import type { AppEnv, ServerContext } from '../context.js';
+import {
+  embedTokenBodySchema,
+  errorSchema,
+  generationPageSchema,
+  generationSchema,
+  healthSchema,
+  listGenerationsQuerySchema,
+  listUploadsQuerySchema,
+  meSchema,
+  modelsQuerySchema,
+  modelSummarySchema,
+  statsQuerySchema,
+  statsSchema,
+  telegramBodySchema,
+  tokenPatchBodySchema,
+  tokenStatsSchema,
+  uploadSchema,
+} from '../schemas.js';
+
+type Schema = z.ZodType;
+
+interface Operation {
+  summary: string;
+  auth?: 'user' | 'admin' | 'api-key' | 'none';
+  query?: z.ZodObject;
+  body?: Schema;
+  multipart?: boolean;
+  response: Schema | null;
+  status?: number;
+  sse?: boolean;
+}
+
+const json = (schema: Schema, io: 'input' | 'output') => z.toJSONSchema(schema, { io, unrepresentable: 'any' });
+const errorResponse = { description: 'Error', content: { 'application/json': { schema: json(errorSchema, 'output') } } };
+
+function queryParameters(schema: z.ZodObject) {
+  const document = json(schema, 'input') as { properties?: Record<string, unknown>; required?: string[] };
+  return Object.entries(document.properties ?? {}).map(([name, property]) => ({
+    name,
+    in: 'query',
+    required: document.required?.includes(name) ?? false,
+    schema: property,
+  }));
+}
+
+function operation(op: Operation, pathParams: string[]) {
+  const status = String(op.status ?? 200);
+  const content = op.sse
+    ? { 'text/event-stream': { schema: { type: 'string', description: '`event: generation` messages; data is a generation (see GET /api/generations/{id})' } } }
+    : op.response
+      ? { 'application/json': { schema: json(op.response, 'output') } }
+      : undefined;
+  return {
+    summary: op.summary,
+    ...(op.auth === 'none' ? { security: [] } : {}),
+    parameters: [
+      ...pathParams.map((name) => ({ name, in: 'path', required: true, schema: { type: 'string' } })),
+      ...(op.query ? queryParameters(op.query) : []),
+    ],
+    ...(op.body
+      ? { requestBody: { required: true, content: { 'application/json': { schema: json(op.body, 'input') } } } }
+      : op.multipart
+        ? {
+            requestBody: {
+              required: true,
+              content: { 'multipart/form-data': { schema: { type: 'object', required: ['file'], properties: { file: { type: 'string', format: 'binary' } } } } },
+            },
+          }
+        : {}),
+    responses: { [status]: { description: 'OK', ...(content ? { content } : {}) }, default: errorResponse },
+    ...(op.auth === 'admin' ? { description: 'Admins only.' } : op.auth === 'api-key' ? { description: 'Needs an API key.' } : {}),
+  };
+}
+
+/** The document, built from the same zod schemas the routes validate with. */
+export function buildOpenApi(ctx: Pick<ServerContext, 'version' | 'createBodySchema'>): Record<string, unknown> {
+  const routes: Record<string, Record<string, Operation>> = {
+    '/api/health': { get: { summary: 'Health and mode (simulator or replicate)', auth: 'none', response: healthSchema } },
+    '/api/models/list': { get: { summary: 'Models per action, with settings as JSON Schema', query: modelsQuerySchema, response: z.object({ items: z.array(modelSummarySchema) }) } },
+    '/api/generations/create': { post: { summary: 'Start a generation', body: ctx.createBodySchema, response: generationSchema, status: 201 } },
+    '/api/generations/list': { get: { summary: "The caller's generations, newest first", query: listGenerationsQuerySchema, response: generationPageSchema } },
+    '/api/generations/{id}': {
+      get: { summary: 'One generation', response: generationSchema },
+      delete: { summary: 'Delete a generation and its output files', response: null, status: 204 },
+    },
+    '/api/generations/{id}/cancel': { post: { summary: 'Cancel a running generation', response: generationSchema } },
+    '/api/generations/{id}/events': { get: { summary: 'Live status as Server-Sent Events until a terminal status', response: null, sse: true } },
+    '/api/uploads': {
+      post: { summary: 'Upload an image (PNG, JPEG, WebP, GIF) for input_images or mask', multipart: true, response: uploadSchema, status: 201 },
+      get: { summary: "The caller's uploads, newest first", query: listUploadsQuerySchema, response: z.object({ items: z.array(uploadSchema), page: z.number(), limit: z.number(), total: z.number() }) },
+    },
+    '/api/webhooks/replicate': { post: { summary: "Replicate's prediction webhooks (signed)", auth: 'none', response: z.object({ ok: z.boolean(), duplicate: z.boolean().optional() }) } },
+    '/api/auth/telegram': { post: { summary: 'Sign in with a Telegram Login Widget payload or Mini App initData', auth: 'none', body: telegramBodySchema, response: meSchema } },
+    '/api/auth/me': { get: { summary: 'Who the caller is', response: meSchema } },
+    '/api/auth/logout': { post: { summary: 'End the session', auth: 'none', response: null, status: 204 } },
+    '/api/auth/embed-tokens': {
+      post: { summary: 'Mint a short-lived token for one end user and page origins', auth: 'api-key', body: embedTokenBodySchema, response: z.object({ token: z.string(), expires_at: z.number() }), status: 201 },
+    },
+    '/api/admin/tokens': { get: { summary: 'Token-pool monitoring', auth: 'admin', response: z.object({ items: z.array(tokenStatsSchema) }) } },
+    '/api/admin/tokens/{id}': { patch: { summary: 'Enable or disable a token', auth: 'admin', body: tokenPatchBodySchema, response: tokenStatsSchema } },
+    '/api/admin/stats': { get: { summary: 'Counts and average time by action and status', auth: 'admin', query: statsQuerySchema, response: statsSchema } },
+  };
+  const paths = Object.fromEntries(
+    Object.entries(routes).map(([path, methods]) => {
+      const params = [...path.matchAll(/\{(\w+)\}/g)].map((match) => match[1] as string);
+      return [path, Object.fromEntries(Object.entries(methods).map(([method, op]) => [method, operation(op, params)]))];
+    }),
+  );
+  return {
+    openapi: '3.1.0',
+    info: { title: 'dotbase', version: ctx.version, description: 'AI image generation on Replicate: create, edit, upscale, remove background.' },
+    components: {
+      securitySchemes: {
+        bearer: { type: 'http', scheme: 'bearer', description: 'An API key from DOTBASE_API_KEYS or an embed token' },
+        session: { type: 'apiKey', in: 'cookie', name: 'dotbase_session' },
+      },
+    },
+    security: [{ bearer: [] }, { session: [] }],
+    paths,
+  };
+}
+
+/** `GET /openapi.json`. */
+export function openApiRoutes(ctx: ServerContext) {
+  let document: Record<string, unknown> | undefined;
+  return new Hono<AppEnv>().get('/openapi.json', (c) => c.json((document ??= buildOpenApi(ctx))));
+}

@@ -1,0 +1,62 @@
+import { Hono } from 'hono';
+import type { AppEnv, ServerContext } from '../context.js';
+import { fileUrl } from '../generations/present.js';
+import { baseUrlFor } from '../http/base-url.js';
+import { HttpError } from '../http/errors.js';
+import { limitBody, requireUser } from '../http/guards.js';
+import { parseWith } from '../http/validate.js';
+import { listUploadsQuerySchema } from '../schemas.js';
+import { inspectImage } from '../uploads/inspect.js';
+
+/** Room for the multipart boundaries and part headers around the file itself. */
+const MULTIPART_OVERHEAD_BYTES = 64 * 1024;
+
+/**
+ * `POST /api/uploads` (multipart, field `file`) → 201 `{ id, url, … }`; the id goes into `input_images` or `mask`.
+ * `GET /api/uploads` lists the caller's own uploads.
+ */
+export function uploadRoutes(ctx: ServerContext) {
+  const { maxUploadBytes, maxUploadPixels } = ctx.limits;
+  return new Hono<AppEnv>()
+    .use('/api/uploads', requireUser(ctx))
+    .post('/api/uploads', limitBody(maxUploadBytes + MULTIPART_OVERHEAD_BYTES), async (c) => {
+      const type = c.req.header('content-type') ?? '';
+      if (!/^multipart\/form-data\b/i.test(type)) {
+        throw new HttpError(415, 'unsupported_media_type', 'send the image as multipart/form-data in a field named "file"');
+      }
+      let form: FormData;
+      try {
+        form = await c.req.formData();
+      } catch {
+        throw new HttpError(400, 'invalid_multipart', 'the multipart body could not be read');
+      }
+      const file = form.get('file');
+      if (!(file instanceof File)) {
+        throw new HttpError(422, 'invalid_input', 'file: is required (a multipart field named "file" holding the image)', { details: { field: 'file' } });
+      }
+      if (file.size > maxUploadBytes) {
+        throw new HttpError(413, 'payload_too_large', `file: is larger than the ${maxUploadBytes} byte limit`, {
+          details: { field: 'file', limit: maxUploadBytes },
+        });
+      }
+      const bytes = new Uint8Array(await file.arrayBuffer());
+      const image = await inspectImage(bytes, { maxBytes: maxUploadBytes, maxPixels: maxUploadPixels });
+      const stored = await ctx.dotbase.blobs.put(bytes, image.contentType, 'uploads');
+      const info = {
+        id: stored.key,
+        content_type: stored.contentType,
+        size: stored.size,
+        width: image.width,
+        height: image.height,
+        created_at: Date.now(),
+      };
+      await ctx.owners.claim(c.var.principal.id, stored.key, info);
+      return c.json({ ...info, url: fileUrl(baseUrlFor(ctx, c), stored.key) }, 201);
+    })
+    .get('/api/uploads', async (c) => {
+      const { page, limit } = parseWith(listUploadsQuerySchema, c.req.query());
+      const { items, total } = await ctx.owners.listUploads(c.var.principal.id, page, limit);
+      const base = baseUrlFor(ctx, c);
+      return c.json({ items: items.map((item) => ({ ...item, url: fileUrl(base, item.id) })), page, limit, total });
+    });
+}

@@ -1,0 +1,60 @@
+import { createHash } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { Hono } from 'hono';
+import type { AppEnv, ServerContext } from '../context.js';
+import { HttpError } from '../http/errors.js';
+
+const BUNDLES = {
+  '/widget.js': 'dotbase-studio.iife.js',
+  '/widget.mjs': 'dotbase-studio.js',
+} as const;
+
+function escapeAttribute(value: string): string {
+  return value.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;');
+}
+
+/** The page at `/`: the product itself, the widget talking to this same server. */
+export function homePage(basePath: string, mode: 'simulator' | 'replicate'): string {
+  const notice = mode === 'simulator' ? '<p class="notice">Simulator mode: no Replicate tokens are set, so images are synthetic.</p>' : '';
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>dotbase</title>
+<style>body{margin:0;padding:24px;font-family:system-ui,sans-serif;background:#f4f5f8}main{max-width:1100px;margin:0 auto}.notice{color:#6b4e00;background:#fff4d6;padding:8px 12px;border-radius:6px}</style>
+<script src="${escapeAttribute(basePath)}/widget.js"></script>
+</head>
+<body>
+<main>
+${notice}
+<dotbase-studio endpoint="${escapeAttribute(basePath)}"></dotbase-studio>
+</main>
+</body>
+</html>`;
+}
+
+/**
+ * `/` (the page), `/widget.js` (one classic script) and `/widget.mjs` (ES module), from the widget's build
+ * output. Read on each request, so a rebuild shows up without a restart; the ETag spares the transfer.
+ */
+export function widgetRoutes(ctx: ServerContext) {
+  const app = new Hono<AppEnv>().get('/', (c) => {
+    c.header('Cache-Control', 'no-cache');
+    return c.html(homePage(ctx.basePath, ctx.mode));
+  });
+  for (const [path, file] of Object.entries(BUNDLES)) {
+    app.get(path, async (c) => {
+      const bytes = ctx.widgetDir ? await readFile(join(ctx.widgetDir, file)).catch(() => null) : null;
+      if (!bytes) {
+        throw new HttpError(404, 'widget_not_built', 'the widget is not built: run `pnpm --filter @dotbase/widget build` (pnpm start does it for you)');
+      }
+      const etag = `"${createHash('sha256').update(bytes).digest('base64url').slice(0, 27)}"`;
+      const headers = { 'Content-Type': 'text/javascript; charset=utf-8', 'Cache-Control': 'no-cache', ETag: etag };
+      if (c.req.header('if-none-match') === etag) return c.body(null, 304, headers);
+      return c.body(new Uint8Array(bytes), 200, headers);
+    });
+  }
+  return app;
+}

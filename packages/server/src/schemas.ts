@@ -1,0 +1,162 @@
+import { ACTIONS, GENERATION_STATUSES } from '@dotbase/core';
+import { z } from 'zod';
+import { MAX_EMBED_TTL_SECONDS } from './auth/embed-tokens.js';
+
+/**
+ * Every request and response shape of the HTTP API, in one place: routes validate with them and
+ * `/openapi.json` is generated from them, so the document cannot drift from what the server does.
+ */
+
+const imageRef = z.string().min(1).max(4096).describe('An upload id (from POST /api/uploads) or an https URL');
+
+export function createGenerationBodySchema(maxPromptLength: number) {
+  return z.strictObject({
+    action: z.enum(ACTIONS),
+    model_id: z.string().min(1).max(100),
+    prompt: z.string().max(maxPromptLength, `must be at most ${maxPromptLength} characters`).optional(),
+    settings: z.record(z.string(), z.unknown()).optional().describe("The model's settings; see settings_schema in GET /api/models/list"),
+    input_images: z.array(imageRef).max(16).optional(),
+    mask: imageRef.optional().describe('White repaints, black keeps'),
+  });
+}
+
+const page = z.coerce.number().int().min(1, 'must be 1 or more').max(100_000).default(1);
+
+export const listGenerationsQuerySchema = z.object({
+  page,
+  limit: z.coerce.number().int().min(1, 'must be 1 or more').max(100, 'must be at most 100').default(20),
+  action: z.enum(ACTIONS).optional(),
+  status: z.enum(GENERATION_STATUSES).optional(),
+});
+
+export const listUploadsQuerySchema = z.object({
+  page,
+  limit: z.coerce.number().int().min(1).max(100, 'must be at most 100').default(20),
+});
+
+export const modelsQuerySchema = z.object({ action: z.enum(ACTIONS).optional() });
+
+export const statsQuerySchema = z.object({
+  hours: z.coerce.number().int().min(1).max(24 * 90, 'must be at most 2160 (90 days)').default(24),
+});
+
+const origin = z.string().refine((value) => {
+  try {
+    return new URL(value).origin === value;
+  } catch {
+    return false;
+  }
+}, 'must be an origin like https://shop.example (no path, no trailing slash)');
+
+export const embedTokenBodySchema = z.strictObject({
+  user_id: z
+    .string()
+    .regex(/^[A-Za-z0-9_.@-]{1,128}$/, 'must be 1–128 letters, digits, _ . @ -'),
+  origins: z.array(origin).min(1, 'must list at least one origin').max(20),
+  ttl_seconds: z.number().int().min(1).max(MAX_EMBED_TTL_SECONDS).optional(),
+});
+
+/** Either a Login Widget payload (its own fields) or `{ init_data }` from a Mini App. */
+export const telegramBodySchema = z.union([
+  z.strictObject({ init_data: z.string().min(1).max(16_384) }),
+  z.looseObject({
+    id: z.union([z.number(), z.string()]),
+    auth_date: z.union([z.number(), z.string()]),
+    hash: z.string(),
+    username: z.string().optional(),
+    first_name: z.string().optional(),
+    last_name: z.string().optional(),
+    photo_url: z.string().optional(),
+  }),
+]);
+
+export const tokenPatchBodySchema = z.strictObject({ is_active: z.boolean() });
+
+export const errorSchema = z.object({
+  error: z.object({ code: z.string(), message: z.string(), details: z.unknown().optional() }),
+});
+
+export const generationSchema = z.object({
+  id: z.string(),
+  action: z.enum(ACTIONS),
+  model_id: z.string(),
+  prompt: z.string().nullable(),
+  settings: z.record(z.string(), z.unknown()),
+  status: z.enum(GENERATION_STATUSES),
+  progress: z.number().min(0).max(100).nullable().describe('Percent parsed from the model logs; null when it prints none'),
+  prediction_id: z.string().nullable(),
+  output_urls: z.array(z.string()).describe("Absolute URLs of the outputs in dotbase's own storage"),
+  input_images: z.array(z.string()),
+  mask: z.string().nullable(),
+  error: z.string().nullable(),
+  processing_time_ms: z.number().nullable(),
+  created_at: z.number().describe('Epoch milliseconds'),
+  completed_at: z.number().nullable(),
+});
+
+export const generationPageSchema = z.object({
+  items: z.array(generationSchema),
+  page: z.number(),
+  limit: z.number(),
+  total: z.number(),
+});
+
+export const modelSummarySchema = z.object({
+  id: z.string(),
+  action: z.enum(ACTIONS),
+  name: z.string(),
+  description: z.string(),
+  speed: z.number(),
+  quality: z.number(),
+  settings_schema: z.record(z.string(), z.unknown()).describe('JSON Schema of the settings'),
+  inputs: z.object({
+    images: z.object({ min: z.number(), max: z.number() }),
+    mask: z.boolean(),
+    mask_required: z.boolean(),
+    prompt: z.enum(['required', 'optional', 'none']),
+  }),
+});
+
+export const uploadSchema = z.object({
+  id: z.string().describe('Pass it in input_images or mask'),
+  url: z.string(),
+  content_type: z.string(),
+  size: z.number(),
+  width: z.number(),
+  height: z.number(),
+  created_at: z.number(),
+});
+
+export const healthSchema = z.object({
+  status: z.literal('ok'),
+  mode: z.enum(['simulator', 'replicate']),
+  version: z.string(),
+});
+
+export const meSchema = z.object({
+  user: z.object({ id: z.string(), username: z.string().optional() }),
+  is_admin: z.boolean(),
+});
+
+export const tokenStatsSchema = z.object({
+  id: z.string().describe('A digest-derived id; never the token'),
+  is_active: z.boolean(),
+  request_count: z.number(),
+  error_count: z.number(),
+  in_flight: z.number(),
+  last_used_at: z.number().nullable(),
+  last_error: z.string().nullable(),
+  cooldown_until: z.number().nullable(),
+});
+
+export const statsSchema = z.object({
+  since: z.number(),
+  items: z.array(
+    z.object({
+      action: z.enum(ACTIONS),
+      status: z.enum(GENERATION_STATUSES),
+      count: z.number(),
+      avg_processing_time_ms: z.number().nullable(),
+    }),
+  ),
+});

@@ -1,0 +1,174 @@
+import { createServer as createHttpServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createAdaptorServer } from '@hono/node-server';
+import { createDotbase, type Dotbase } from '@dotbase/core';
+import { fsStorage, sharpImageTools } from '@dotbase/core/node';
+import type { RunningSimulator, SimulatorOptions } from '@dotbase/simulator';
+import { createServer } from './app.js';
+import { loadConfig, type ServerConfig } from './config.js';
+import { jsonLogger, type Logger } from './log.js';
+import { loadOrCreateSecret } from './secret.js';
+import { startInProcessSimulator } from './simulator/in-process.js';
+import { packageVersion } from './version.js';
+import { fetchWebhookSecret } from './webhooks/default-secret.js';
+import { defaultWidgetDir } from './widget-dir.js';
+
+export interface StartOptions {
+  /** Environment to read the configuration from (default `process.env`); ignored when `config` is given. */
+  env?: Record<string, string | undefined>;
+  config?: ServerConfig;
+  /** Base for a relative `DOTBASE_DATA_DIR` (default `process.cwd()`). */
+  cwd?: string;
+  logger?: Logger;
+  /** Options for the in-process simulator (offline mode only), e.g. faster `timing` in tests. */
+  simulator?: Omit<SimulatorOptions, 'tokens' | 'port' | 'host'>;
+  /** Generation service tuning, e.g. a shorter `pollIntervalMs` in tests. */
+  service?: { pollIntervalMs?: number };
+  widgetDir?: string;
+  heartbeatMs?: number;
+}
+
+export interface RunningServer {
+  /** e.g. `http://127.0.0.1:8787` */
+  url: string;
+  mode: 'simulator' | 'replicate';
+  config: ServerConfig;
+  dotbase: Dotbase;
+  /** The in-process simulator in offline mode. */
+  simulator?: RunningSimulator;
+  /** Stops taking requests, lets running ones finish (a few seconds at most), stops the service. */
+  close(): Promise<void>;
+}
+
+/** Running requests get this long to finish on shutdown; SSE streams never finish on their own. */
+const SHUTDOWN_GRACE_MS = 3000;
+
+async function listen(server: Server, port: number, host: string): Promise<AddressInfo> {
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  return server.address() as AddressInfo;
+}
+
+/** Replicate (or the in-process simulator) and the generation service, started. */
+async function startBackend(config: ServerConfig, options: StartOptions, logger: Logger, secret: string, cleanups: Cleanups) {
+  let simulator: RunningSimulator | undefined;
+  let tokens = config.replicate.tokens;
+  let baseUrl = config.replicate.baseUrl;
+  let webhookSecret = config.replicate.webhookSecret;
+  const mode = tokens.length === 0 ? 'simulator' : 'replicate';
+  if (mode === 'simulator') {
+    ({ simulator, tokens } = await startInProcessSimulator(secret, options.simulator));
+    cleanups.push(simulator.close);
+    baseUrl = simulator.url;
+    webhookSecret ??= simulator.webhookSecret;
+    logger.info('no REPLICATE_API_TOKENS set: running the built-in Replicate simulator (images are synthetic)', { simulator: simulator.origin, tokens: tokens.length });
+  }
+
+  // Webhooks need a URL Replicate can reach; without one, polling alone follows predictions.
+  if (config.publicUrl && !webhookSecret && tokens[0]) {
+    webhookSecret = (await fetchWebhookSecret(tokens[0], baseUrl)) ?? undefined;
+    if (!webhookSecret) logger.warn('could not fetch the Replicate webhook secret; set REPLICATE_WEBHOOK_SECRET to use webhooks. Polling only.');
+  }
+  const webhookUrl = config.publicUrl && webhookSecret ? `${config.publicUrl}/api/webhooks/replicate` : undefined;
+  const publicUrl = config.publicUrl;
+  const dotbase = createDotbase({
+    tokens,
+    ...(baseUrl ? { baseUrl } : {}),
+    storage: fsStorage(config.dataDir),
+    imageTools: sharpImageTools(),
+    // Replicate allows 600 creates a minute per account: stay under it instead of collecting 429s.
+    budget: { limit: 600, windowMs: 60_000 },
+    service: {
+      ...(webhookUrl ? { webhookUrl } : {}),
+      // Replicate can fetch inputs from us directly only when we are on the public internet over https.
+      ...(publicUrl?.startsWith('https:') ? { publicFileUrl: (key: string) => `${publicUrl}/files/${key}` } : {}),
+      ...options.service,
+    },
+  });
+  // Resumes every generation a previous run left unfinished.
+  await dotbase.service.start();
+  cleanups.push(() => dotbase.service.stop());
+  return { mode, simulator, dotbase, webhookSecret, webhookUrl } as const;
+}
+
+/** Undo steps, run newest first; each runs even when an earlier one failed. */
+type Cleanups = Array<() => Promise<void>>;
+
+async function runCleanups(cleanups: Cleanups): Promise<void> {
+  for (const undo of cleanups.splice(0).reverse()) await undo().catch(() => undefined);
+}
+
+/**
+ * Runs dotbase as a Node HTTP server from its configuration, with zero configuration needed: embedded storage in
+ * `DOTBASE_DATA_DIR`, and without `REPLICATE_API_TOKENS` a Replicate simulator started in this process.
+ *
+ * @example
+ * const server = await startServer({ env: { PORT: '0', DOTBASE_DATA_DIR: '/tmp/dotbase' } });
+ * console.log(server.url, server.mode); // http://127.0.0.1:41234 simulator
+ * await server.close();
+ */
+export async function startServer(options: StartOptions = {}): Promise<RunningServer> {
+  const config = options.config ?? loadConfig(options.env ?? process.env, options.cwd);
+  const logger = options.logger ?? jsonLogger();
+  const secret = config.secret ?? (await loadOrCreateSecret(config.dataDir));
+  const cleanups: Cleanups = [];
+  try {
+    const { mode, simulator, dotbase, webhookSecret, webhookUrl } = await startBackend(config, options, logger, secret, cleanups);
+    const app = createServer({
+      dotbase,
+      mode,
+      version: packageVersion(),
+      auth: {
+        secret,
+        apiKeys: config.apiKeys,
+        ...(config.telegram ? { telegram: config.telegram } : {}),
+        admins: config.admins,
+        anonymous: config.apiKeys.length === 0 && !config.telegram,
+      },
+      ...(config.publicUrl ? { publicUrl: config.publicUrl } : {}),
+      corsOrigins: config.corsOrigins,
+      ...(webhookSecret ? { webhookSecret } : {}),
+      limits: config.limits,
+      widgetDir: options.widgetDir ?? defaultWidgetDir(),
+      logger,
+      ...(options.heartbeatMs ? { heartbeatMs: options.heartbeatMs } : {}),
+    });
+
+    const server = createAdaptorServer({ fetch: app.fetch, createServer: createHttpServer }) as Server;
+    const address = await listen(server, config.port, config.host);
+    const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+    const url = `http://${host}:${address.port}`;
+    logger.info('dotbase is listening', { url, mode, data_dir: config.dataDir, webhooks: webhookUrl !== undefined });
+    if (config.apiKeys.length === 0 && !config.telegram) logger.warn('no authentication configured: every request is the admin user "local"', { host: config.host });
+    if (config.telegram && config.telegram.allowedUsernames.length === 0) logger.warn('TELEGRAM_ALLOWED_USERNAMES is empty: nobody can sign in with Telegram');
+
+    let closing: Promise<void> | undefined;
+    return {
+      url,
+      mode,
+      config,
+      dotbase,
+      ...(simulator ? { simulator } : {}),
+      close() {
+        closing ??= (async () => {
+          const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+          server.closeIdleConnections();
+          const grace = setTimeout(() => server.closeAllConnections(), SHUTDOWN_GRACE_MS);
+          await closed;
+          clearTimeout(grace);
+          await runCleanups(cleanups);
+          logger.info('dotbase stopped');
+        })();
+        return closing;
+      },
+    };
+  } catch (error) {
+    await runCleanups(cleanups);
+    throw error;
+  }
+}
