@@ -32,6 +32,8 @@ interface Tracked {
   polling: boolean;
 }
 
+/** Failed look-ups back off exponentially, up to 32 poll intervals and never beyond 30 s. */
+const MAX_BACKOFF_INTERVALS = 32;
 const MAX_BACKOFF_MS = 30_000;
 
 function errorText(error: unknown): string {
@@ -141,7 +143,8 @@ export function createTracker(deps: TrackerDeps) {
         });
         return;
       }
-      const backoff = Math.min(MAX_BACKOFF_MS, deps.pollIntervalMs * 2 ** Math.min(entry.failures, 8));
+      const cap = Math.min(MAX_BACKOFF_MS, deps.pollIntervalMs * MAX_BACKOFF_INTERVALS);
+      const backoff = Math.min(cap, deps.pollIntervalMs * 2 ** entry.failures);
       const wait = isDotbaseError(error, 'rate_limited') && error.retryAfterMs !== undefined ? error.retryAfterMs : backoff;
       entry.nextPollAt = deps.now() + wait;
     }
