@@ -4,6 +4,7 @@ export default defineConfig({
   test: {
     name: 'widget',
     include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
+    globalSetup: ['test/harness/global-setup.ts'],
     testTimeout: 30_000,
     hookTimeout: 30_000,
   },

@@ -17,13 +17,3 @@ export function requestedActions(actions: readonly string[] | undefined): Action
   const valid = actions?.filter(isAction) ?? [];
   return valid.length > 0 ? [...new Set(valid)] : [...ACTIONS];
 }
-
-/** The blob key of a dotbase file URL (`…/outputs/abc.png` → `outputs/abc.png`), so outputs chain without re-upload. */
-export function refFromFileUrl(url: string): string {
-  try {
-    const match = /(?:^|\/)((?:uploads|outputs)\/[A-Za-z0-9_-]{8,}\.(?:png|jpg|webp|gif))$/.exec(new URL(url).pathname);
-    return match?.[1] ?? url;
-  } catch {
-    return url;
-  }
-}

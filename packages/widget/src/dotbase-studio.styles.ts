@@ -95,10 +95,6 @@ export const studioStyles = css`
     justify-content: flex-end;
     flex-wrap: wrap;
     gap: 12px;
-    position: sticky;
-    bottom: 0;
-    padding: 8px 0;
-    background: var(--db-bg);
   }
   .form-problem {
     margin: 0 auto 0 0;

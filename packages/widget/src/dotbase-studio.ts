@@ -1,8 +1,9 @@
 import { LitElement, html, nothing, type PropertyValues } from 'lit';
-import { parseActions, parseList, refFromFileUrl, requestedActions } from './attributes.js';
+import { refFromFileUrl, urlForRef } from './api/files.js';
+import { parseActions, parseList, requestedActions } from './attributes.js';
 import { ApiClient, type TokenProvider } from './api/client.js';
 import { ApiError } from './api/errors.js';
-import { isAction, type Action, type Generation, type ModelInfo } from './api/types.js';
+import { ACTIONS, isAction, type Action, type Generation, type ModelInfo } from './api/types.js';
 import type { DotbaseActionTabs } from './components/action-tabs/action-tabs.js';
 import type { DotbaseMaskPainter } from './components/mask-painter/mask-painter.js';
 import type { DotbaseResultView } from './components/result-view/result-view.js';
@@ -161,7 +162,8 @@ export class DotbaseStudio extends LitElement {
 
   /** Reloads models and server status, e.g. after the embedder's user signs in. */
   reload(): void {
-    void this.catalog.load(this.client, requestedActions(this.actions)).then(() => {
+    // Every action's models, not only the shown ones: changing `actions` later needs no reload.
+    void this.catalog.load(this.client, ACTIONS).then(() => {
       const health = this.catalog.health;
       if (health) this.fire('dotbase-ready', { mode: health.mode, version: health.version });
     });
@@ -172,8 +174,6 @@ export class DotbaseStudio extends LitElement {
     if (changed.has('endpoint') || changed.has('token') || changed.has('getToken')) {
       this.client = new ApiClient({ endpoint: this.endpoint, token: this.token, getToken: this.getToken });
       if (this.isConnected) this.reload();
-    } else if (changed.has('actions') && this.hasUpdated) {
-      this.reload();
     }
     const visible = this.visibleActions();
     if (this.action === null || !visible.includes(this.action)) {
@@ -269,6 +269,11 @@ export class DotbaseStudio extends LitElement {
     this.selectedModel.set(generation.action, generation.model_id);
     this.settingsValues.set(generation.model_id, { ...generation.settings });
     this.prompt = generation.prompt ?? '';
+    const max = this.modelsFor(generation.action).find((model) => model.id === generation.model_id)?.inputs.images.max ?? 0;
+    if (max > 0 && generation.input_images?.length) {
+      this.images.clear();
+      for (const ref of generation.input_images) this.images.addRef(ref, urlForRef(this.client.endpoint, ref), max);
+    }
     this.setView('studio');
   }
 
@@ -332,7 +337,7 @@ export class DotbaseStudio extends LitElement {
     return html`
       ${health?.mode === 'simulator' ? html`<p class="notice" part="notice" role="note" data-notice="simulator">${s.simulatorNotice}</p>` : nothing}
       ${signedIn === false ? html`<p class="notice" part="notice" role="note" data-notice="sign-in">${s.signInNeeded}</p>` : nothing}
-      ${problem
+      ${problem && !(signedIn === false && problem.status === 401)
         ? html`<div class="notice error" part="notice" role="alert">
             <span>${s.loadFailed} ${errorText(s, problem.code, problem.message)}</span>
             <button type="button" class="small" ?disabled=${loading} @click=${() => this.reload()}>${s.retry}</button>
@@ -380,7 +385,7 @@ export class DotbaseStudio extends LitElement {
             <textarea
               id="prompt"
               rows="3"
-              placeholder=${s.promptPlaceholder}
+              placeholder=${s.promptPlaceholder[action]}
               aria-describedby="prompt-hint"
               ?required=${prompt === 'required'}
               .value=${this.prompt}
@@ -416,6 +421,7 @@ export class DotbaseStudio extends LitElement {
 
   private renderStudio() {
     const action = this.action;
+    if (this.catalog.problem && !this.catalog.loaded) return nothing;
     if (!action) return html`<p class="hint">${this.catalog.loading ? this.strings.loading : this.strings.noModels}</p>`;
     const current = this.generation.current;
     const chain = this.visibleActions().filter((candidate) => candidate !== 'create');

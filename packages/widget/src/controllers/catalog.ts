@@ -32,19 +32,21 @@ export class CatalogController {
     this.loading = true;
     this.problem = null;
     this.host.requestUpdate();
+    const lists = Promise.all(actions.map(async (action) => [action, await client.models(action, abort.signal)] as const));
+    lists.catch(() => undefined);
     try {
-      const [health, me, lists] = await Promise.all([
+      // Health and sign-in state first: they explain a failure to list models (e.g. a 401 when signed out).
+      const [health, me] = await Promise.all([
         client.health(abort.signal).catch(() => null),
         client.me(abort.signal).then(
           () => true,
           (error: unknown) => (error instanceof ApiError && error.status === 401 ? false : null),
         ),
-        Promise.all(actions.map(async (action) => [action, await client.models(action, abort.signal)] as const)),
       ]);
       if (abort.signal.aborted) return;
       this.health = health;
       this.signedIn = me;
-      this.models = new Map(lists);
+      this.models = new Map(await lists);
     } catch (error) {
       if (isAbort(error) || abort.signal.aborted) return;
       this.problem = error instanceof ApiError ? error : new ApiError('network_error', String(error));

@@ -31,7 +31,12 @@ export const en = {
   quality: (n: number) => `Quality ${n} of 5`,
   prompt: 'Prompt',
   promptOptional: 'Prompt (optional)',
-  promptPlaceholder: 'Describe the image, e.g. a lighthouse at dawn, watercolor',
+  promptPlaceholder: {
+    create: 'Describe the image, e.g. a lighthouse at dawn, watercolor',
+    edit: 'Describe the change, e.g. make the sky purple',
+    upscale: 'Optional: what the image shows, to guide the details',
+    'remove-bg': '',
+  } satisfies Record<Action, string>,
   promptHint: 'Ctrl+Enter to submit',
   promptRequired: 'Write a prompt first.',
   settings: 'Settings',
@@ -68,7 +73,8 @@ export const en = {
     uploading: (percent: number) => `Uploading ${percent}%`,
     uploaded: 'Uploaded',
     failed: 'Upload failed',
-    count: (min: number, max: number) => (min === max ? `Needs ${min} image${min === 1 ? '' : 's'}.` : `Needs ${min}–${max} images.`),
+    count: (min: number, max: number) =>
+      min === 0 ? `Optional, up to ${max}.` : min === max ? `Needs ${min} image${min === 1 ? '' : 's'}.` : `Needs ${min}–${max} images.`,
     needMore: (min: number) => `Add ${min === 1 ? 'an image' : `at least ${min} images`} first.`,
     tooMany: (max: number) => `This model takes at most ${max} image${max === 1 ? '' : 's'}.`,
     stillUploading: 'Wait for the uploads to finish.',

@@ -31,6 +31,12 @@ export const actionTabsStyles = css`
     border-color: var(--db-border);
     box-shadow: 0 1px 2px rgb(0 0 0 / 0.08);
   }
+  @container dotbase (max-width: 480px) {
+    [role='tablist'] {
+      display: grid;
+      grid-template-columns: 1fr 1fr;
+    }
+  }
   [role='tabpanel'] {
     padding-top: var(--db-gap);
   }

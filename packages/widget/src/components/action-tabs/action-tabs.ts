@@ -42,7 +42,8 @@ export class DotbaseActionTabs extends LitElement {
 
   private choose(action: Action, focus: boolean): void {
     if (action !== this.selected) notify(this, 'action-select', { action });
-    if (focus) void this.updateComplete.then(() => this.focus());
+    // The tab exists already; only its tabindex waits for the studio to re-render with the new selection.
+    if (focus) this.renderRoot.querySelector<HTMLElement>(`#tab-${action}`)?.focus();
   }
 
   private onKeydown(event: KeyboardEvent): void {

@@ -38,7 +38,7 @@ export const historyStyles = css`
     padding: 0;
     display: grid;
     gap: 12px;
-    grid-template-columns: repeat(auto-fill, minmax(min(100%, 250px), 1fr));
+    grid-template-columns: repeat(auto-fill, minmax(min(100%, 300px), 1fr));
   }
   .items:focus-visible {
     outline-offset: 4px;

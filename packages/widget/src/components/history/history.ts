@@ -168,7 +168,7 @@ export class DotbaseHistory extends LitElement {
     const h = this.strings.historyView;
     const data = this.data;
     const pages = data ? Math.max(1, Math.ceil(data.total / HISTORY_PAGE_SIZE)) : 1;
-    const format = new Intl.DateTimeFormat(this.strings.lang, { dateStyle: 'medium', timeStyle: 'short' });
+    const format = new Intl.DateTimeFormat(this.strings.lang, { month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit' });
     return html`<section aria-labelledby="history-heading" aria-busy=${this.loading ? 'true' : 'false'}>
       <div class="head">
         <h3 id="history-heading" tabindex="-1">${h.heading}</h3>

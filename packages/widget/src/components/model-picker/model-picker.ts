@@ -57,12 +57,13 @@ export class DotbaseModelPicker extends LitElement {
                   name="model"
                   .value=${model.id}
                   .checked=${model.id === this.selected}
-                  aria-describedby="desc-${model.id}"
+                  aria-labelledby="name-${model.id}"
+                  aria-describedby="meters-${model.id} desc-${model.id}"
                   @change=${() => notify(this, 'model-select', { modelId: model.id })}
                 />
                 <span class="top">
-                  <span class="name">${model.name}</span>
-                  <span class="meters">
+                  <span class="name" id="name-${model.id}">${model.name}</span>
+                  <span class="meters" id="meters-${model.id}">
                     ${this.meter(model.speed, 3, s.speed(model.speed), 'speed')}
                     ${this.meter(model.quality, 5, s.quality(model.quality), 'quality')}
                   </span>

@@ -137,13 +137,16 @@ export const resultViewStyles = css`
     flex-direction: column;
     gap: 8px;
   }
+  .thumb,
+  dialog img {
+    background: repeating-conic-gradient(var(--db-surface) 0 25%, var(--db-surface-strong) 0 50%) 0 0 / 16px 16px;
+  }
   .thumb {
     padding: 0;
     min-height: 0;
     border-radius: var(--db-radius);
     overflow: hidden;
     display: block;
-    background: repeating-conic-gradient(var(--db-surface) 0 25%, var(--db-surface-strong) 0 50%) 0 0 / 16px 16px;
     line-height: 0;
   }
   .thumb img {

@@ -14,6 +14,7 @@ const schema: JsonSchema = {
     megapixels: { anyOf: [{ type: 'string', enum: ['1', '0.25'] }, { type: 'null' }], default: '1' },
     negative_prompt: { type: 'string' },
     style: { anyOf: [{ const: 'any' }, { const: 'realistic_image' }] },
+    num_outputs: { type: 'number', const: 1 },
   },
   required: ['go_fast', 'num_inference_steps', 'aspect_ratio', 'negative_prompt'],
   additionalProperties: false,
@@ -45,6 +46,10 @@ describe('schemaFields', () => {
     expect(byName.megapixels).toMatchObject({ kind: 'select', options: ['1', '0.25'], default: '1' });
     expect(byName.style).toMatchObject({ kind: 'select', options: ['any', 'realistic_image'] });
     expect(byName.negative_prompt).toMatchObject({ kind: 'text', required: true });
+  });
+
+  it('leaves out fields with a single allowed value', () => {
+    expect(byName.num_outputs).toBeUndefined();
   });
 
   it('handles a missing or empty schema', () => {

@@ -63,7 +63,10 @@ export function schemaFields(schema: JsonSchema | undefined): SettingsField[] {
     };
     const type = typeOf(property);
     const options = property.enum ?? (property.const !== undefined ? [property.const] : undefined);
-    if (options) {
+    if (options && options.length === 1) {
+      // A single allowed value (zod's literal, e.g. `num_outputs: 1` on one-image models) leaves nothing to choose.
+      continue;
+    } else if (options) {
       fields.push({ ...base, kind: 'select', options: options.filter((o): o is string | number => typeof o === 'string' || typeof o === 'number') });
     } else if (type === 'integer' || type === 'number') {
       const integer = type === 'integer';

@@ -65,10 +65,12 @@ export class DotbaseSettingsForm extends LitElement {
   private renderField(field: SettingsField) {
     const id = `field-${field.name}`;
     const label = fieldLabel(this.strings, field.name, field.title);
-    const hintId = field.description || field.kind === 'number' ? `${id}-hint` : undefined;
-    const range = field.kind === 'number' && (field.min !== undefined || field.max !== undefined) ? `${field.min ?? '…'}–${field.max ?? '…'}` : '';
-    const hint = [range, field.description].filter(Boolean).join(' · ');
-    const describedBy = hint && hintId ? hintId : nothing;
+    const hintId = `${id}-hint`;
+    const bounded = field.kind === 'number' && field.name !== 'seed' && (field.min !== undefined || field.max !== undefined);
+    const range = bounded ? `${field.min ?? '…'}–${field.max ?? '…'}` : '';
+    // Primary settings explain themselves; their schema descriptions would only add noise under each control.
+    const hint = [range, field.primary ? '' : field.description].filter(Boolean).join(' · ');
+    const describedBy = hint ? hintId : nothing;
     const value = this.shown(field);
     let control;
     switch (field.kind) {
@@ -82,7 +84,7 @@ export class DotbaseSettingsForm extends LitElement {
             @change=${(e: Event) => this.change(field, (e.target as HTMLInputElement).checked)}
           />
           <label for=${id}>${label}</label>
-          ${hint ? html`<span class="hint" id=${hintId ?? nothing}>${hint}</span>` : nothing}
+          ${hint ? html`<span class="hint" id=${hintId}>${hint}</span>` : nothing}
         </div>`;
       case 'select':
         control = html`<select id=${id} aria-describedby=${describedBy} ?required=${field.required} @change=${(e: Event) => this.change(field, (e.target as HTMLSelectElement).value)}>
@@ -117,8 +119,8 @@ export class DotbaseSettingsForm extends LitElement {
         break;
     }
     return html`<div class="field ${field.kind === 'text' ? 'wide' : ''}">
-      <label for=${id}>${label}</label>
-      ${control} ${hint ? html`<span class="hint" id=${hintId ?? nothing}>${hint}</span>` : nothing}
+      <label for=${id} title=${field.description ?? nothing}>${label}</label>
+      ${control} ${hint ? html`<span class="hint" id=${hintId}>${hint}</span>` : nothing}
     </div>`;
   }
 
@@ -130,8 +132,9 @@ export class DotbaseSettingsForm extends LitElement {
       <fieldset part="settings">
         <legend>${this.strings.settings}</legend>
         ${primary.length > 0 ? html`<div class="grid">${primary.map((field) => this.renderField(field))}</div>` : nothing}
-        ${rest.length > 0
-          ? html`<details ?open=${primary.length === 0}>
+        ${primary.length === 0 ? html`<div class="grid">${rest.map((field) => this.renderField(field))}</div>` : nothing}
+        ${primary.length > 0 && rest.length > 0
+          ? html`<details>
               <summary>${this.strings.advanced}</summary>
               <div class="grid">${rest.map((field) => this.renderField(field))}</div>
             </details>`
