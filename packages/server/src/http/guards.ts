@@ -1,7 +1,7 @@
 import type { MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import type { AppEnv, ServerContext } from '../context.js';
-import { HttpError } from './errors.js';
+import { errorResponse, HttpError } from './errors.js';
 
 /**
  * Authenticates the caller (401 when nobody is recognised) and spends one request of their rate budget
@@ -30,12 +30,16 @@ export const requireAdmin: MiddlewareHandler<AppEnv> = async (c, next) => {
   await next();
 };
 
-/** Refuses bodies over `maxBytes` before they are read into memory (413). */
+/**
+ * Refuses bodies over `maxBytes` before they are read into memory (413). The rest of the body is never read, so
+ * the connection closes: a client must not send its next request down a socket still full of this one's bytes.
+ */
 export function limitBody(maxBytes: number): MiddlewareHandler {
   return bodyLimit({
     maxSize: maxBytes,
-    onError: () => {
-      throw new HttpError(413, 'payload_too_large', `the request body is larger than ${maxBytes} bytes`, { details: { limit: maxBytes } });
+    onError: (c) => {
+      const answer = errorResponse(new HttpError(413, 'payload_too_large', `the request body is larger than ${maxBytes} bytes`, { details: { limit: maxBytes } }));
+      return c.json(answer.body, answer.status, { ...answer.headers, Connection: 'close' });
     },
   });
 }

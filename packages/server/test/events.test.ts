@@ -1,0 +1,77 @@
+import { createHash, createHmac } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestServer, type TestServer } from './helpers.js';
+
+const KEY = 'key-events-0123456789abcdef';
+const BOT = '123456:TEST-bot-token-for-dotbase-events';
+
+let server: TestServer;
+
+beforeAll(async () => {
+  // Slower processing, so the stream sees several states; a short heartbeat to observe it.
+  server = await startTestServer(
+    { DOTBASE_API_KEYS: `me:${KEY}`, TELEGRAM_BOT_TOKEN: BOT, TELEGRAM_ALLOWED_USERNAMES: 'me' },
+    { simulator: { timing: { startingMs: 50, processingMs: 600, steps: 4 } }, heartbeatMs: 150 },
+  );
+});
+afterAll(async () => {
+  await server?.close();
+});
+
+interface Received {
+  events: any[];
+  comments: number;
+  contentType: string | null;
+}
+
+/** Reads an SSE stream to its end, the way the widget does: fetch with a header, parse the text. */
+async function readEvents(path: string, headers: Record<string, string>): Promise<Received> {
+  const response = await server.fetch(path, { headers: { accept: 'text/event-stream', ...headers }, signal: AbortSignal.timeout(15_000) });
+  expect(response.status).toBe(200);
+  const text = await response.text();
+  const blocks = text.split('\n\n').filter(Boolean);
+  const events = blocks.filter((block) => block.startsWith('event: generation')).map((block) => JSON.parse(block.split('\n').find((line) => line.startsWith('data: '))!.slice(6)));
+  return { events, comments: blocks.filter((block) => block.startsWith(':')).length, contentType: response.headers.get('content-type') };
+}
+
+describe('GET /api/generations/:id/events', () => {
+  it('streams the current state, each change with progress, and ends at completed (Bearer)', async () => {
+    const created = await server.json('POST', '/api/generations/create', { token: KEY, body: { action: 'create', model_id: 'flux-schnell', prompt: 'sse' } });
+    const { events, comments, contentType } = await readEvents(`/api/generations/${created.body.id}/events`, { authorization: `Bearer ${KEY}` });
+    expect(contentType).toMatch(/^text\/event-stream/);
+    expect(events[0]).toMatchObject({ id: created.body.id, status: expect.stringMatching(/pending|processing/) });
+    const last = events.at(-1);
+    expect(last.status).toBe('completed');
+    expect(last.output_urls[0]).toMatch(new RegExp(`^${server.url}/files/outputs/`));
+    expect(events.filter((event) => event.status === 'completed')).toHaveLength(1);
+    const progress = events.map((event) => event.progress).filter((value) => value !== null);
+    expect(progress.length).toBeGreaterThan(1);
+    expect([...progress].sort((a, b) => a - b)).toEqual(progress);
+    expect(comments).toBeGreaterThan(0);
+    // each message is exactly what GET answers at that moment
+    expect(last).toEqual((await server.json('GET', `/api/generations/${created.body.id}`, { token: KEY })).body);
+  });
+
+  it('works with the session cookie, and sends one message for an already finished generation', async () => {
+    const fields: Record<string, string | number> = { id: 5, username: 'me', auth_date: Math.floor(Date.now() / 1000) };
+    const check = Object.keys(fields).sort().map((key) => `${key}=${fields[key]}`).join('\n');
+    const hash = createHmac('sha256', createHash('sha256').update(BOT).digest()).update(check).digest('hex');
+    const signIn = await server.fetch('/api/auth/telegram', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ ...fields, hash }) });
+    const cookie = signIn.headers.get('set-cookie')!.split(';')[0]!;
+
+    const created = await server.json('POST', '/api/generations/create', { headers: { cookie }, body: { action: 'create', model_id: 'flux-schnell', prompt: 'cookie' } });
+    expect(created.status).toBe(201);
+    const live = await readEvents(`/api/generations/${created.body.id}/events`, { cookie });
+    expect(live.events.at(-1).status).toBe('completed');
+    const after = await readEvents(`/api/generations/${created.body.id}/events`, { cookie });
+    expect(after.events).toHaveLength(1);
+    expect(after.events[0]).toEqual(live.events.at(-1));
+    // the API-key user "me" is someone else
+    expect((await server.json('GET', `/api/generations/${created.body.id}/events`, { token: KEY })).status).toBe(404);
+  });
+
+  it('answers 404 before streaming for unknown ids and 401 without credentials', async () => {
+    expect((await server.json('GET', '/api/generations/nope/events', { token: KEY })).status).toBe(404);
+    expect((await server.json('GET', '/api/generations/nope/events')).status).toBe(401);
+  });
+});

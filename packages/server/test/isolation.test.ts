@@ -1,0 +1,70 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sampleImage } from './images.js';
+import { startTestServer, upload, waitForTerminal, type TestServer } from './helpers.js';
+
+const ALICE = 'key-alice-0123456789abcdef';
+const BOB = 'key-bob-0123456789abcdef';
+
+let server: TestServer;
+let aliceGeneration: any;
+let aliceUpload: any;
+
+beforeAll(async () => {
+  server = await startTestServer({ DOTBASE_API_KEYS: `alice:${ALICE},bob:${BOB}` });
+  aliceUpload = (await upload(server, await sampleImage('png'), { token: ALICE })).body;
+  const created = await server.json('POST', '/api/generations/create', { token: ALICE, body: { action: 'create', model_id: 'flux-schnell', prompt: "alice's" } });
+  aliceGeneration = await waitForTerminal(server, created.body.id, ALICE);
+});
+afterAll(async () => {
+  await server?.close();
+});
+
+describe("one user cannot see or touch another's generations and uploads", () => {
+  it('404 on get, events, cancel and delete', async () => {
+    const id = aliceGeneration.id;
+    for (const [method, path] of [
+      ['GET', `/api/generations/${id}`],
+      ['GET', `/api/generations/${id}/events`],
+      ['POST', `/api/generations/${id}/cancel`],
+      ['DELETE', `/api/generations/${id}`],
+    ] as const) {
+      const answer = await server.json(method, path, { token: BOB });
+      expect(answer.status, `${method} ${path}`).toBe(404);
+      expect(answer.body.error.code).toBe('not_found');
+    }
+    expect((await server.json('GET', `/api/generations/${id}`, { token: ALICE })).body.status).toBe('completed');
+  });
+
+  it("lists only the caller's own generations and uploads", async () => {
+    expect((await server.json('GET', '/api/generations/list', { token: BOB })).body).toMatchObject({ items: [], total: 0 });
+    expect((await server.json('GET', '/api/generations/list', { token: ALICE })).body.total).toBe(1);
+    expect((await server.json('GET', '/api/uploads', { token: BOB })).body).toMatchObject({ items: [], total: 0 });
+    const mine = await server.json('GET', '/api/uploads', { token: ALICE });
+    expect(mine.body.items.map((item: { id: string }) => item.id)).toEqual([aliceUpload.id]);
+  });
+
+  it("refuses another user's upload or output as an input, like an unknown id", async () => {
+    const outputKey = new URL(aliceGeneration.output_urls[0]).pathname.replace('/files/', '');
+    for (const ref of [aliceUpload.id, outputKey, 'uploads/AAAAAAAAAAAAAAAAAAAAAA.png']) {
+      const answer = await server.json('POST', '/api/generations/create', { token: BOB, body: { action: 'upscale', model_id: 'real-esrgan', input_images: [ref] } });
+      expect(answer.status, ref).toBe(422);
+      expect(answer.body.error.details.issues[0]).toEqual({ path: 'input_images.0', message: `no upload with id ${ref}` });
+    }
+    const mask = await server.json('POST', '/api/generations/create', {
+      token: BOB,
+      body: { action: 'edit', model_id: 'flux-fill-pro', prompt: 'x', input_images: ['https://example.com/a.png'], mask: aliceUpload.id },
+    });
+    expect(mask.body.error.details.issues[0].path).toBe('mask');
+    expect((await server.json('GET', '/api/generations/list', { token: BOB })).body.total).toBe(0);
+  });
+
+  it('deleting a generation removes it and its files, for its owner', async () => {
+    const created = await server.json('POST', '/api/generations/create', { token: ALICE, body: { action: 'create', model_id: 'flux-schnell', prompt: 'to delete' } });
+    const done = await waitForTerminal(server, created.body.id, ALICE);
+    expect((await server.fetch(done.output_urls[0])).status).toBe(200);
+    expect((await server.json('DELETE', `/api/generations/${done.id}`, { token: ALICE })).status).toBe(204);
+    expect((await server.json('GET', `/api/generations/${done.id}`, { token: ALICE })).status).toBe(404);
+    expect((await server.fetch(done.output_urls[0])).status).toBe(404);
+    expect((await server.json('DELETE', `/api/generations/${done.id}`, { token: ALICE })).status).toBe(404);
+  });
+});
