@@ -14,13 +14,15 @@ export interface AuthOptions {
   telegram?: { botToken: string; allowedUsernames: string[] };
   /** See `createAdminPolicy`. */
   admins?: string[];
+  /** Your own ways of signing in (an OAuth session, a header set by your proxy), tried after the built-in ones. */
+  authenticators?: Authenticator[];
   /** Everyone is the admin user `local`. Only for loopback; `startServer` enforces that. */
   anonymous?: boolean;
 }
 
 /**
  * Builds the server's authenticators from its options: embed tokens and API keys (Bearer), Telegram sessions
- * (cookie) and, when asked, anonymous access.
+ * (cookie), your own, and, when asked, anonymous access, in that order.
  */
 export function createAuth(options: AuthOptions) {
   const admins = createAdminPolicy(options.admins ?? []);
@@ -31,6 +33,7 @@ export function createAuth(options: AuthOptions) {
     : undefined;
   const chain: Authenticator[] = [embed.authenticator, apiKeys];
   if (sessions) chain.push(sessions.authenticator);
+  chain.push(...(options.authenticators ?? []));
   if (options.anonymous) chain.push(anonymousAuthenticator());
   return {
     authenticator: firstOf(chain),
