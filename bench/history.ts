@@ -5,15 +5,15 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ACTIONS, createGenerationStore, GENERATION_STATUSES, type GenerationRecord } from '@dotbase/core';
+import { ACTIONS, createGenerationStore, GENERATION_STATUSES, type GenerationRecord, type GenerationStore } from '@dotbase/core';
 import { fsStorage } from '@dotbase/core/node';
 import { round, summarize, timeIt, type BenchRow } from './stats.js';
 
 const SIZES = [1_000, 10_000, 100_000];
 const QUERIES = 200;
 
-function record(i: number): GenerationRecord {
-  const now = Date.now() - (SIZES.at(-1)! - i) * 1000;
+function record(i: number, size: number): GenerationRecord {
+  const now = Date.now() - (size - i) * 1000;
   return {
     id: `gen-${i.toString().padStart(7, '0')}`,
     user_id: 'bench-user',
@@ -36,43 +36,61 @@ function record(i: number): GenerationRecord {
   };
 }
 
+async function fill(store: GenerationStore, size: number): Promise<void> {
+  for (let inserted = 0; inserted < size; ) {
+    const batch = [];
+    for (let j = 0; j < 200 && inserted < size; j++, inserted++) batch.push(store.create(record(inserted, size)));
+    await Promise.all(batch);
+  }
+}
+
+function queries(store: GenerationStore): Record<string, () => Promise<unknown>> {
+  return {
+    'page 1': () => store.list('bench-user', { page: 1, limit: 12 }),
+    'action filter': () => store.list('bench-user', { page: 1, limit: 12, action: 'upscale' }),
+    'action+status filter': () => store.list('bench-user', { page: 1, limit: 12, action: 'edit', status: 'failed' }),
+    'page 5': () => store.list('bench-user', { page: 5, limit: 12 }),
+  };
+}
+
 export async function benchHistory(log: (line: string) => void): Promise<BenchRow[]> {
   const rows: BenchRow[] = [];
-  const p50ByCase: Record<string, Record<number, number>> = {};
-  const dir = await mkdtemp(join(tmpdir(), 'dotbase-bench-history-'));
+  const dirs: string[] = [];
   try {
-    const store = createGenerationStore(fsStorage(dir));
-    let inserted = 0;
+    // one store per size, so the sizes can be measured interleaved: machine noise then hits all of them alike
+    const stores = new Map<number, GenerationStore>();
     for (const size of SIZES) {
-      const startInsert = performance.now();
-      while (inserted < size) {
-        const batch = [];
-        for (let j = 0; j < 200 && inserted < size; j++, inserted++) batch.push(store.create(record(inserted)));
-        await Promise.all(batch);
-      }
-      log(`history: ${size} generations stored (${round((performance.now() - startInsert) / 1000, 1)} s)`);
-      const cases: Record<string, () => Promise<unknown>> = {
-        'page 1': () => store.list('bench-user', { page: 1, limit: 12 }),
-        'action filter': () => store.list('bench-user', { page: 1, limit: 12, action: 'upscale' }),
-        'action+status filter': () => store.list('bench-user', { page: 1, limit: 12, action: 'edit', status: 'failed' }),
-        'page 5': () => store.list('bench-user', { page: 5, limit: 12 }),
-      };
-      for (const [name, query] of Object.entries(cases)) {
-        for (let i = 0; i < 20; i++) await query(); // warm-up
-        const samples: number[] = [];
-        for (let i = 0; i < QUERIES; i++) samples.push(await timeIt(query));
-        const { p50, p99 } = summarize(samples);
-        (p50ByCase[name] ??= {})[size] = p50;
-        rows.push({ bench: 'history', case: `${name} @ ${size}`, metric: 'p50', value: round(p50, 3), unit: 'ms' });
-        rows.push({ bench: 'history', case: `${name} @ ${size}`, metric: 'p99', value: round(p99, 3), unit: 'ms' });
+      const dir = await mkdtemp(join(tmpdir(), `dotbase-bench-history-${size}-`));
+      dirs.push(dir);
+      const store = createGenerationStore(fsStorage(dir));
+      const started = performance.now();
+      await fill(store, size);
+      log(`history: ${size} generations stored (${round((performance.now() - started) / 1000, 1)} s)`);
+      stores.set(size, store);
+    }
+    const samples = new Map<string, number[]>();
+    const caseNames = Object.keys(queries(stores.get(SIZES[0]!)!));
+    for (let round = -20; round < QUERIES; round++) {
+      for (const size of SIZES) {
+        const byName = queries(stores.get(size)!);
+        for (const name of caseNames) {
+          const elapsed = await timeIt(byName[name]!);
+          if (round >= 0) (samples.get(`${name}@${size}`) ?? samples.set(`${name}@${size}`, []).get(`${name}@${size}`)!).push(elapsed);
+        }
       }
     }
-    for (const [name, bySize] of Object.entries(p50ByCase)) {
-      const ratio = bySize[100_000]! / bySize[1_000]!;
+    for (const name of caseNames) {
+      const p50s = new Map<number, number>();
+      for (const size of SIZES) {
+        const { p50, p99 } = summarize(samples.get(`${name}@${size}`)!);
+        p50s.set(size, p50);
+        rows.push({ bench: 'history', case: `${name} @ ${size}`, metric: 'p50 / p99', value: round(p50, 3), unit: `/ ${round(p99, 3)} ms` });
+      }
+      const ratio = p50s.get(100_000)! / p50s.get(1_000)!;
       rows.push({ bench: 'history', case: `${name}: p50 100k ÷ 1k`, metric: 'ratio', value: round(ratio), unit: '×', target: '≤ 2', pass: ratio <= 2 });
     }
   } finally {
-    await rm(dir, { recursive: true, force: true });
+    await Promise.all(dirs.map((dir) => rm(dir, { recursive: true, force: true, maxRetries: 5 })));
   }
   return rows;
 }
