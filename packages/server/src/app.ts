@@ -43,6 +43,8 @@ export interface ServerOptions {
   logger?: Logger;
   /** SSE heartbeat interval (default 15 s). */
   heartbeatMs?: number;
+  /** Abort it when shutting down: live event streams end at once instead of holding connections open. */
+  shutdown?: AbortSignal;
 }
 
 /**
@@ -85,6 +87,7 @@ export function createServer(options: ServerOptions): Hono<AppEnv> {
     ...(options.webhookSecret ? { webhookSecret: options.webhookSecret } : {}),
     deliveries: createDeliveryLog(),
     heartbeatMs: options.heartbeatMs ?? 15_000,
+    ...(options.shutdown ? { shutdown: options.shutdown } : {}),
     ...(options.widgetDir ? { widgetDir: options.widgetDir } : {}),
     createBodySchema: createGenerationBodySchema(limits.maxPromptLength),
   };

@@ -21,9 +21,9 @@ export interface DotbaseParts {
   storage: Storage;
 }
 
-/** Hono variables: the authenticated caller, set by `requireUser`. */
+/** Hono variables, set by `requireUser`: the authenticated caller, and the user id their data is stored under. */
 export interface AppEnv {
-  Variables: { principal: Principal };
+  Variables: { principal: Principal; owner: string };
 }
 
 /** Everything the routes share, built once by `createServer`. */
@@ -43,6 +43,8 @@ export interface ServerContext {
   webhookSecret?: string;
   deliveries: DeliveryLog;
   heartbeatMs: number;
+  /** Aborted when the server shuts down: live streams end. */
+  shutdown?: AbortSignal;
   widgetDir?: string;
   createBodySchema: ReturnType<typeof createGenerationBodySchema>;
 }

@@ -9,12 +9,27 @@ import { MAX_EMBED_TTL_SECONDS } from './auth/embed-tokens.js';
 
 const imageRef = z.string().min(1).max(4096).describe('An upload id (from POST /api/uploads) or an https URL');
 
+const SETTING_NAME = /^[a-z][a-z0-9_]{0,63}$/;
+const SETTING_NAME_MESSAGE = 'setting names are lower-case snake_case';
+
+/**
+ * Setting names are snake_case. zod drops a `__proto__` key silently (so it cannot replace the prototype), which
+ * would let `{"__proto__": …}` pass as "no settings": it is refused by name first.
+ */
+const settingsSchema = z.preprocess((value, context) => {
+  if (value !== null && typeof value === 'object' && Object.hasOwn(value, '__proto__')) {
+    context.issues.push({ code: 'custom', message: SETTING_NAME_MESSAGE, path: ['__proto__'], input: value });
+    return z.NEVER;
+  }
+  return value;
+}, z.record(z.string().regex(SETTING_NAME, SETTING_NAME_MESSAGE), z.unknown()));
+
 export function createGenerationBodySchema(maxPromptLength: number) {
   return z.strictObject({
     action: z.enum(ACTIONS),
     model_id: z.string().min(1).max(100),
     prompt: z.string().max(maxPromptLength, `must be at most ${maxPromptLength} characters`).optional(),
-    settings: z.record(z.string(), z.unknown()).optional().describe("The model's settings; see settings_schema in GET /api/models/list"),
+    settings: settingsSchema.optional().describe("The model's settings; see settings_schema in GET /api/models/list"),
     input_images: z.array(imageRef).max(16).optional(),
     mask: imageRef.optional().describe('White repaints, black keeps'),
   });

@@ -1,6 +1,6 @@
 import { createServer as createHttpServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createAdaptorServer } from '@hono/node-server';
+import { getRequestListener, RequestError } from '@hono/node-server';
 import { createDotbase, type Dotbase } from '@dotbase/core';
 import { fsStorage, sharpImageTools } from '@dotbase/core/node';
 import type { RunningSimulator, SimulatorOptions } from '@dotbase/simulator';
@@ -52,6 +52,18 @@ async function listen(server: Server, port: number, host: string): Promise<Addre
     });
   });
   return server.address() as AddressInfo;
+}
+
+/**
+ * Requests Node can parse but that are no valid URL (a Host of `a b`, a backslash in the path) never reach the app;
+ * they still get the JSON error shape.
+ */
+function malformedRequest(error: unknown): Response {
+  const answer =
+    error instanceof RequestError
+      ? { status: 400, code: 'bad_request', message: `malformed request: ${error.message}` }
+      : { status: 500, code: 'internal', message: 'internal error' };
+  return Response.json({ error: { code: answer.code, message: answer.message } }, { status: answer.status });
 }
 
 /** Replicate (or the in-process simulator) and the generation service, started. */
@@ -119,6 +131,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
   const cleanups: Cleanups = [];
   try {
     const { mode, simulator, dotbase, webhookSecret, webhookUrl } = await startBackend(config, options, logger, secret, cleanups);
+    const shutdown = new AbortController();
     const app = createServer({
       dotbase,
       mode,
@@ -137,9 +150,10 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
       widgetDir: options.widgetDir ?? defaultWidgetDir(),
       logger,
       ...(options.heartbeatMs ? { heartbeatMs: options.heartbeatMs } : {}),
+      shutdown: shutdown.signal,
     });
 
-    const server = createAdaptorServer({ fetch: app.fetch, createServer: createHttpServer }) as Server;
+    const server = createHttpServer(getRequestListener(app.fetch, { errorHandler: malformedRequest }));
     const address = await listen(server, config.port, config.host);
     const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
     const url = `http://${host}:${address.port}`;
@@ -157,9 +171,13 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
       close() {
         closing ??= (async () => {
           const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+          shutdown.abort();
+          // Connections go idle as their requests (and the streams just ended) finish: close each as it does.
+          const sweep = setInterval(() => server.closeIdleConnections(), 50);
           server.closeIdleConnections();
           const grace = setTimeout(() => server.closeAllConnections(), SHUTDOWN_GRACE_MS);
           await closed;
+          clearInterval(sweep);
           clearTimeout(grace);
           await runCleanups(cleanups);
           logger.info('dotbase stopped');

@@ -74,4 +74,22 @@ describe('GET /api/generations/:id/events', () => {
     expect((await server.json('GET', '/api/generations/nope/events', { token: KEY })).status).toBe(404);
     expect((await server.json('GET', '/api/generations/nope/events')).status).toBe(401);
   });
+
+  it('ends open streams when the server shuts down', async () => {
+    const other = await startTestServer({}, { simulator: { timing: { startingMs: 20, processingMs: 60_000, steps: 2 } } });
+    const created = await other.json('POST', '/api/generations/create', { body: { action: 'create', model_id: 'flux-schnell', prompt: 'forever' } });
+    const response = await other.fetch(`/api/generations/${created.body.id}/events`);
+    const reader = response.body!.getReader();
+    const first = new TextDecoder().decode((await reader.read()).value);
+    expect(first).toContain('"status":"processing"');
+    const closing = other.close();
+    let rest = '';
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      rest += new TextDecoder().decode(value);
+    }
+    await closing;
+    expect(rest).not.toContain('"status":"completed"');
+  });
 });

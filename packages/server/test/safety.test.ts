@@ -31,6 +31,13 @@ describe('bad input is a 4xx naming the field, never a 500', () => {
     const extra = await create({ action: 'create', model_id: 'flux-schnell', prompt: 'a', colour: 'red' });
     expect(extra.status).toBe(422);
     expect(extra.body.error.message).toMatch(/colour/);
+    const proto = await server.fetch('/api/generations/create', {
+      method: 'POST',
+      headers: { authorization: `Bearer ${KEY}`, 'content-type': 'application/json' },
+      body: '{"action":"create","model_id":"flux-schnell","prompt":"a","settings":{"__proto__":{"polluted":true}}}',
+    });
+    expect(proto.status).toBe(422);
+    expect(pathsOf(await proto.json())[0]).toMatch(/^settings/);
     const types = await create({ action: 'paint', model_id: 7, input_images: 'a.png' });
     expect(types.status).toBe(422);
     expect(pathsOf(types.body).sort()).toEqual(['action', 'input_images', 'model_id']);

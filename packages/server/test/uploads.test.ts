@@ -61,7 +61,7 @@ describe('POST /api/uploads', () => {
 
 describe('GET /files/…', () => {
   it('answers 404 for unknown and malformed keys, never a path outside storage', async () => {
-    for (const path of ['/files/uploads/AAAAAAAAAAAAAAAAAAAAAA.png', '/files/uploads/../secret', '/files/%2e%2e/%2e%2e/secret', '/files/uploads/x.svg', '/files/']) {
+    for (const path of ['/files/uploads/AAAAAAAAAAAAAAAAAAAAAA.png', '/files/uploads/../secret', '/files/%2e%2e/%2e%2e/secret', '/files/uploads/x.svg', '/files/', '/files/%ZZ', '/files/uploads%2FAAAAAAAAAAAAAAAAAAAAAA.png']) {
       const response = await server.fetch(path);
       expect(response.status, path).toBe(404);
     }

@@ -1,11 +1,12 @@
 import type { MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
+import { ownerIdFor } from '../auth/owner-id.js';
 import type { AppEnv, ServerContext } from '../context.js';
 import { errorResponse, HttpError } from './errors.js';
 
 /**
  * Authenticates the caller (401 when nobody is recognised) and spends one request of their rate budget
- * (429 with Retry-After when it is empty). Sets `c.var.principal`.
+ * (429 with Retry-After when it is empty). Sets `c.var.principal` and `c.var.owner` (see `ownerIdFor`).
  */
 export function requireUser(ctx: ServerContext): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
@@ -20,6 +21,7 @@ export function requireUser(ctx: ServerContext): MiddlewareHandler<AppEnv> {
       });
     }
     c.set('principal', principal);
+    c.set('owner', ownerIdFor(principal.id));
     await next();
   };
 }

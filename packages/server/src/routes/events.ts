@@ -15,7 +15,7 @@ const encoder = new TextEncoder();
  */
 export async function generationEvents(ctx: ServerContext, c: Context<AppEnv>, id: string): Promise<Response> {
   const { service } = ctx.dotbase;
-  const userId = c.var.principal.id;
+  const userId = c.var.owner;
   const base = baseUrlFor(ctx, c);
 
   // Subscribe before reading, so a change between the two cannot be missed; keep only the newest one.
@@ -43,12 +43,14 @@ export async function generationEvents(ctx: ServerContext, c: Context<AppEnv>, i
 
   let heartbeat: ReturnType<typeof setInterval> | undefined;
   let finished = false;
+  let end = () => {};
   const stop = () => {
     if (finished) return;
     finished = true;
     unsubscribe();
     clearInterval(heartbeat);
     c.req.raw.signal.removeEventListener('abort', stop);
+    ctx.shutdown?.removeEventListener('abort', end);
   };
 
   const stream = new ReadableStream<Uint8Array>({
@@ -70,6 +72,13 @@ export async function generationEvents(ctx: ServerContext, c: Context<AppEnv>, i
         if (!finished) controller.enqueue(encoder.encode(': heartbeat\n\n'));
       }, ctx.heartbeatMs);
       c.req.raw.signal.addEventListener('abort', stop);
+      // On shutdown the stream ends cleanly, so clients reconnect to the next instance instead of hanging.
+      end = () => {
+        if (finished) return;
+        stop();
+        controller.close();
+      };
+      ctx.shutdown?.addEventListener('abort', end);
       send(first);
     },
     cancel: stop,

@@ -11,7 +11,8 @@ import { HttpError } from '../http/errors.js';
 export function fileRoutes(ctx: ServerContext) {
   return new Hono<AppEnv>().use('/files/*', filesCors).get('/files/*', async (c) => {
     const path = new URL(c.req.url).pathname;
-    const key = decodeURIComponent(path.slice(path.indexOf('/files/') + '/files/'.length));
+    // Keys use only URL-safe characters, so the raw path is the key; anything else is not one of ours.
+    const key = path.slice(path.indexOf('/files/') + '/files/'.length);
     if (!isBlobRef(key)) throw new HttpError(404, 'not_found', 'no such file');
     const etag = `"${key.slice(key.lastIndexOf('/') + 1)}"`;
     const headers = {

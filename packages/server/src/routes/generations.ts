@@ -1,5 +1,6 @@
 import { isBlobRef } from '@dotbase/core';
-import { Hono } from 'hono';
+import { Hono, type Context } from 'hono';
+import { segmentLength } from '../auth/owner-id.js';
 import type { AppEnv, ServerContext } from '../context.js';
 import { presentGeneration } from '../generations/present.js';
 import { baseUrlFor } from '../http/base-url.js';
@@ -9,7 +10,14 @@ import { parseWith, readJson, type FieldIssue } from '../http/validate.js';
 import { listGenerationsQuerySchema } from '../schemas.js';
 import { generationEvents } from './events.js';
 
-const notFound = (id: string) => new HttpError(404, 'not_found', `no generation ${id}`);
+const notFound = (id: string) => new HttpError(404, 'not_found', `no generation ${id.length > 80 ? `${id.slice(0, 80)}…` : id}`);
+
+/** Generation ids are uuids; one that could not even be a storage key is simply not found. */
+function generationId(c: Context<AppEnv>): string {
+  const id = c.req.param('id') ?? '';
+  if (id === '' || segmentLength(id) > 96) throw notFound(id);
+  return id;
+}
 
 /**
  * Image references that name stored blobs must be the caller's own uploads or outputs. Another user's key
@@ -33,7 +41,7 @@ export function generationRoutes(ctx: ServerContext) {
   return new Hono<AppEnv>()
     .use('/api/generations/*', requireUser(ctx))
     .post('/api/generations/create', limitBody(ctx.limits.maxJsonBytes), async (c) => {
-      const userId = c.var.principal.id;
+      const userId = c.var.owner;
       const body = parseWith(ctx.createBodySchema, await readJson(c));
       await checkOwnRefs(ctx, userId, [
         ...(body.input_images ?? []).map((ref, i) => ({ path: `input_images.${i}`, ref })),
@@ -56,24 +64,26 @@ export function generationRoutes(ctx: ServerContext) {
     })
     .get('/api/generations/list', async (c) => {
       const query = parseWith(listGenerationsQuerySchema, c.req.query());
-      const result = await service.list(c.var.principal.id, query);
+      const result = await service.list(c.var.owner, query);
       const base = baseUrlFor(ctx, c);
       return c.json({ items: result.items.map((record) => presentGeneration(record, base)), page: query.page, limit: query.limit, total: result.total });
     })
     .get('/api/generations/:id', async (c) => {
-      const record = await service.get(c.var.principal.id, c.req.param('id'));
-      if (!record) throw notFound(c.req.param('id'));
+      const id = generationId(c);
+      const record = await service.get(c.var.owner, id);
+      if (!record) throw notFound(id);
       return c.json(presentGeneration(record, baseUrlFor(ctx, c)));
     })
-    .get('/api/generations/:id/events', (c) => generationEvents(ctx, c, c.req.param('id')))
+    .get('/api/generations/:id/events', (c) => generationEvents(ctx, c, generationId(c)))
     .post('/api/generations/:id/cancel', async (c) => {
-      const record = await service.cancel(c.var.principal.id, c.req.param('id'));
-      if (!record) throw notFound(c.req.param('id'));
+      const id = generationId(c);
+      const record = await service.cancel(c.var.owner, id);
+      if (!record) throw notFound(id);
       return c.json(presentGeneration(record, baseUrlFor(ctx, c)));
     })
     .delete('/api/generations/:id', async (c) => {
-      const userId = c.var.principal.id;
-      const id = c.req.param('id');
+      const userId = c.var.owner;
+      const id = generationId(c);
       const record = await service.get(userId, id);
       if (!record || !(await service.delete(userId, id))) throw notFound(id);
       ctx.active.forget(userId, id);

@@ -14,21 +14,23 @@ function escapeAttribute(value: string): string {
   return value.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;');
 }
 
-/** The page at `/`: the product itself, the widget talking to this same server. */
-export function homePage(basePath: string, mode: 'simulator' | 'replicate'): string {
-  const notice = mode === 'simulator' ? '<p class="notice">Simulator mode: no Replicate tokens are set, so images are synthetic.</p>' : '';
+/**
+ * The page at `/`: the product itself, the widget talking to this same server. The widget tells users itself when
+ * the server runs the simulator (it reads `/api/health`).
+ */
+export function homePage(basePath: string): string {
   return `<!doctype html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>dotbase</title>
-<style>body{margin:0;padding:24px;font-family:system-ui,sans-serif;background:#f4f5f8}main{max-width:1100px;margin:0 auto}.notice{color:#6b4e00;background:#fff4d6;padding:8px 12px;border-radius:6px}</style>
+<link rel="icon" href="data:,">
+<style>body{margin:0;padding:24px;font-family:system-ui,sans-serif;background:#f4f5f8}main{max-width:1100px;margin:0 auto}</style>
 <script src="${escapeAttribute(basePath)}/widget.js"></script>
 </head>
 <body>
 <main>
-${notice}
 <dotbase-studio endpoint="${escapeAttribute(basePath)}"></dotbase-studio>
 </main>
 </body>
@@ -42,7 +44,7 @@ ${notice}
 export function widgetRoutes(ctx: ServerContext) {
   const app = new Hono<AppEnv>().get('/', (c) => {
     c.header('Cache-Control', 'no-cache');
-    return c.html(homePage(ctx.basePath, ctx.mode));
+    return c.html(homePage(ctx.basePath));
   });
   for (const [path, file] of Object.entries(BUNDLES)) {
     app.get(path, async (c) => {

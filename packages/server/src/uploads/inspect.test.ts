@@ -31,6 +31,14 @@ describe('inspectImage', () => {
     expect((await refusal(broken)).status).toBe(422);
   });
 
+  it.each(['png', 'jpeg'] as const)('refuses a %s whose header is whole but whose data is cut off (422)', async (format) => {
+    const whole = await sampleImage(format, 200, 200);
+    const cut = whole.slice(0, Math.floor(whole.byteLength * 0.9));
+    const error = await refusal(cut);
+    expect(error.status).toBe(422);
+    expect(error.message).toMatch(/damaged or truncated/);
+  });
+
   it('refuses bytes over the size limit (413) and empty files (422)', async () => {
     const png = await sampleImage('png', 64, 64);
     expect((await refusal(png, { maxBytes: png.byteLength - 1, maxPixels: 1e9 })).status).toBe(413);

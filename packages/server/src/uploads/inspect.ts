@@ -18,8 +18,8 @@ export interface InspectedImage {
 
 /**
  * Decides whether uploaded bytes are an image dotbase accepts: the type from magic bytes (never the file name or
- * the declared type; no SVG), then the dimensions from the header alone — nothing is decoded — so a small file
- * that would inflate to gigabytes of pixels is refused before any work is spent on it.
+ * the declared type; no SVG), then the dimensions from the header alone, so a small file that would inflate to
+ * gigabytes of pixels is refused before any decoding; only then is the image decoded once to prove it is whole.
  *
  * @example
  * const { contentType } = await inspectImage(bytes, { maxBytes: 10_000_000, maxPixels: 50_000_000 });
@@ -54,6 +54,12 @@ export async function inspectImage(bytes: Uint8Array, limits: { maxBytes: number
     throw new HttpError(422, 'image_too_large', `file: ${width}×${height} (${metadata.pages ?? 1} frame(s)) is more than the ${limits.maxPixels} pixel limit`, {
       details: { field: 'file', limit: limits.maxPixels, pixels },
     });
+  }
+  try {
+    // A header can be whole while the data after it is cut off; decoding (shrunk on load, so cheap) proves the rest.
+    await sharp(bytes, { failOn: 'truncated', limitInputPixels: limits.maxPixels }).resize(8, 8, { fit: 'inside' }).raw().toBuffer();
+  } catch {
+    throw new HttpError(422, 'invalid_input', 'file: the image is damaged or truncated', { details: { field: 'file' } });
   }
   return { contentType, width, height };
 }

@@ -1,0 +1,23 @@
+import { describe, expect, it } from 'vitest';
+import { ownerIdFor, segmentLength } from './owner-id.js';
+
+describe('ownerIdFor', () => {
+  it('keeps ids whose storage segment is short', () => {
+    for (const id of ['local', 'alice', 'telegram:123456789', 'shop:u-17', '3f2a9c1e-7b4d-4e0a-9c55-0a1b2c3d4e5f']) expect(ownerIdFor(id)).toBe(id);
+  });
+
+  it('replaces long ids by a stable digest that fits', () => {
+    const long = `shop:${'A'.repeat(128)}`;
+    const owner = ownerIdFor(long);
+    expect(owner).toMatch(/^#[0-9a-f]{40}$/);
+    expect(ownerIdFor(long)).toBe(owner);
+    expect(ownerIdFor(`shop:${'A'.repeat(127)}B`)).not.toBe(owner);
+    expect(segmentLength(owner)).toBeLessThanOrEqual(96);
+  });
+
+  it('counts characters as core escapes them', () => {
+    expect(segmentLength('abc-9')).toBe(5);
+    expect(segmentLength('A:')).toBe(6);
+    expect(segmentLength('\u{1f98a}')).toBe(12);
+  });
+});
