@@ -5,8 +5,15 @@ import { hashString, seededRandom } from '../random.js';
 export const SIMULATED_MARK = 'SIMULATED';
 const FONT = "DejaVu Sans, Liberation Sans, Arial, Helvetica, sans-serif";
 
-function escapeXml(value: string): string {
-  return value.replace(/[<>&'"]/g, (char) => `&#${char.charCodeAt(0)};`);
+/**
+ * Makes prompt text safe inside the SVG that sharp renders: markup characters become entities, and characters
+ * XML forbids outright (control characters, U+FFFE/U+FFFF, lone surrogates) become U+FFFD, which would
+ * otherwise make the renderer throw on prompts users are free to send.
+ */
+export function escapeXml(value: string): string {
+  return value
+    .replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, '\uFFFD')
+    .replace(/[<>&'"]/g, (char) => `&#${char.charCodeAt(0)};`);
 }
 
 function hsl(hue: number, saturation: number, lightness: number): string {
