@@ -33,3 +33,12 @@ describe('keySegment', () => {
     expect(isDotbaseError(error, 'invalid_input')).toBe(true);
   });
 });
+
+describe('keySegment length', () => {
+  it('refuses ids whose encoded form would not fit a file name, with invalid_input', () => {
+    expect(keySegment('a'.repeat(200))).toHaveLength(200);
+    expect(() => keySegment('a'.repeat(201))).toThrow(expect.objectContaining({ code: 'invalid_input' }));
+    // each Cyrillic letter is two UTF-8 bytes, six characters once encoded: 67 of them are too long
+    expect(() => keySegment('я'.repeat(67))).toThrow(/too long/);
+  });
+});

@@ -1,6 +1,8 @@
 import { DotbaseError } from '../errors.js';
 
 const SAFE = /[a-z0-9-]/;
+/** File systems cap a name at 255 bytes; stay well below it, leaving room for prefixes and extensions. */
+export const MAX_KEY_SEGMENT_LENGTH = 200;
 const encoder = new TextEncoder();
 
 /**
@@ -18,6 +20,9 @@ export function keySegment(id: string): string {
       continue;
     }
     for (const byte of encoder.encode(char)) out += `_${byte.toString(16).padStart(2, '0')}`;
+  }
+  if (out.length > MAX_KEY_SEGMENT_LENGTH) {
+    throw new DotbaseError('invalid_input', `id is too long for storage (${out.length} characters once encoded, at most ${MAX_KEY_SEGMENT_LENGTH})`);
   }
   return out;
 }
