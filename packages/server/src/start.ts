@@ -40,7 +40,7 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-/** Running requests get this long to finish on shutdown; SSE streams never finish on their own. */
+/** Running requests get this long to finish on shutdown before their connections are cut. */
 const SHUTDOWN_GRACE_MS = 3000;
 
 async function listen(server: Server, port: number, host: string): Promise<AddressInfo> {

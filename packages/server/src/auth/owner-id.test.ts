@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ownerIdFor, segmentLength } from './owner-id.js';
+import { fitsStorageKey, ownerIdFor, segmentLength } from './owner-id.js';
 
 describe('ownerIdFor', () => {
   it('keeps ids whose storage segment is short', () => {
@@ -12,7 +12,8 @@ describe('ownerIdFor', () => {
     expect(owner).toMatch(/^#[0-9a-f]{40}$/);
     expect(ownerIdFor(long)).toBe(owner);
     expect(ownerIdFor(`shop:${'A'.repeat(127)}B`)).not.toBe(owner);
-    expect(segmentLength(owner)).toBeLessThanOrEqual(96);
+    expect(fitsStorageKey(owner)).toBe(true);
+    expect(fitsStorageKey(long)).toBe(false);
   });
 
   it('counts characters as core escapes them', () => {

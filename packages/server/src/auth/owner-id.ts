@@ -15,6 +15,11 @@ export function segmentLength(id: string): number {
   return length;
 }
 
+/** Whether `id` can be used in core's storage keys as it is. */
+export function fitsStorageKey(id: string): boolean {
+  return segmentLength(id) <= MAX_SEGMENT_LENGTH;
+}
+
 /**
  * The user id generations and uploads are stored under for a principal: its own id when that is short enough for
  * storage keys, else `#` + a SHA-256 digest of it. No built-in principal id can start with `#` (API-key users are
@@ -25,6 +30,6 @@ export function segmentLength(id: string): number {
  * ownerIdFor('shop:' + 'A'.repeat(128)); // '#3f1c…' (40 hex digits)
  */
 export function ownerIdFor(principalId: string): string {
-  if (segmentLength(principalId) <= MAX_SEGMENT_LENGTH) return principalId;
+  if (fitsStorageKey(principalId)) return principalId;
   return `#${createHash('sha256').update(principalId).digest('hex').slice(0, 40)}`;
 }

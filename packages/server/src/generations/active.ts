@@ -31,7 +31,7 @@ export function createActiveGenerations(service: Pick<GenerationService, 'subscr
     return (byUser.get(userId)?.size ?? 0) + (reserved.get(userId) ?? 0);
   }
 
-  const unsubscribe = service.subscribe((event) => {
+  service.subscribe((event) => {
     if (TERMINAL_STATUSES.includes(event.status)) forget(event.user_id, event.id);
     else remember(event.user_id, event.id);
   });
@@ -62,7 +62,6 @@ export function createActiveGenerations(service: Pick<GenerationService, 'subscr
         if (record && !TERMINAL_STATUSES.includes(record.status)) remember(record.user_id, id);
       }
     },
-    close: unsubscribe,
   };
 }
 

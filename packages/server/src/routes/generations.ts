@@ -1,6 +1,6 @@
 import { isBlobRef } from '@dotbase/core';
 import { Hono, type Context } from 'hono';
-import { segmentLength } from '../auth/owner-id.js';
+import { fitsStorageKey } from '../auth/owner-id.js';
 import type { AppEnv, ServerContext } from '../context.js';
 import { presentGeneration } from '../generations/present.js';
 import { baseUrlFor } from '../http/base-url.js';
@@ -15,7 +15,7 @@ const notFound = (id: string) => new HttpError(404, 'not_found', `no generation 
 /** Generation ids are uuids; one that could not even be a storage key is simply not found. */
 function generationId(c: Context<AppEnv>): string {
   const id = c.req.param('id') ?? '';
-  if (id === '' || segmentLength(id) > 96) throw notFound(id);
+  if (id === '' || !fitsStorageKey(id)) throw notFound(id);
   return id;
 }
 
