@@ -103,9 +103,10 @@ export function createServer(options: ServerOptions): Hono<AppEnv> {
   app.notFound((c) => c.json({ error: { code: 'not_found', message: `no route for ${c.req.method} ${new URL(c.req.url).pathname}` } }, 404));
   app.use('*', async (c, next) => {
     const started = performance.now();
-    await next();
+    // set before the handler runs: headers added to a finished response make Node's adapter rebuild it
     c.header('X-Content-Type-Options', 'nosniff');
     c.header('Referrer-Policy', 'strict-origin-when-cross-origin');
+    await next();
     logger.info('request', {
       method: c.req.method,
       path: new URL(c.req.url).pathname,

@@ -23,6 +23,7 @@ describeGenerationStoreContract('memory driver', () => createGenerationStore(cre
 describeGenerationStoreContract('memory driver, prefixed', () => createGenerationStore(prefixStorage(createStorage(), 'generations')));
 // Tiny chunks put every contract scenario across many chunks, so paging and filters cross chunk borders.
 describeGenerationStoreContract('memory driver, 3-entry chunks', () => createGenerationStore(createStorage(), { chunkSize: 3 }));
+describeGenerationStoreContract('memory driver, no read cache', () => createGenerationStore(createStorage(), { cacheEntries: 0, chunkSize: 3 }));
 describeGenerationStoreContract('fs driver', async () => createGenerationStore(createStorage({ driver: fsDriver({ base: await tempDir() }) })));
 describeGenerationStoreContract('fs-lite driver, 4-entry chunks', async () =>
   createGenerationStore(createStorage({ driver: fsLiteDriver({ base: await tempDir() }) }), { chunkSize: 4 }),

@@ -2,6 +2,7 @@ import type { Storage } from 'unstorage';
 import { DotbaseError } from '../errors.js';
 import { ACTIONS } from '../models/types.js';
 import { keySegment } from './key-segment.js';
+import { withReadCache } from './read-cache.js';
 import { createKeyedMutex } from './keyed-mutex.js';
 import { createStatsBuckets, HOUR_MS } from './stats-buckets.js';
 import { storageCall } from './storage-error.js';
@@ -14,6 +15,8 @@ export interface GenerationStoreOptions {
   chunkSize?: number;
   /** Width of a statistics bucket (default one hour); `stats(since)` is exact to this granularity. */
   statsBucketMs?: number;
+  /** Records and index keys kept parsed in memory (default 10,000; 0 turns the cache off). */
+  cacheEntries?: number;
 }
 
 /** The value under `gen:<id>`: the record and the index chunk that lists it, found again without a search. */
@@ -67,7 +70,8 @@ function definedOnly<T extends object>(patch: T): Partial<T> {
  * await store.create(record);
  * const { items, total } = await store.list('alice', { page: 1, limit: 12, action: 'create', status: 'completed' });
  */
-export function createGenerationStore(storage: Storage, options: GenerationStoreOptions = {}): GenerationStore {
+export function createGenerationStore(backing: Storage, options: GenerationStoreOptions = {}): GenerationStore {
+  const storage = withReadCache(backing, options.cacheEntries ?? 10_000);
   const withLock = createKeyedMutex();
   const index = createUserIndex(storage, withLock, options.chunkSize ?? DEFAULT_CHUNK_SIZE);
   const stats = createStatsBuckets(storage, withLock, options.statsBucketMs ?? HOUR_MS);
@@ -101,7 +105,7 @@ export function createGenerationStore(storage: Storage, options: GenerationStore
     },
 
     async get(id) {
-      return (await withLock(genKey(id), () => read(id)))?.record ?? null;
+      return (await withLock.shared(genKey(id), () => read(id)))?.record ?? null;
     },
 
     async update(id, patch) {
@@ -139,7 +143,7 @@ export function createGenerationStore(storage: Storage, options: GenerationStore
       checkQuery(query);
       const filter = { ...(query.action ? { action: query.action } : {}), ...(query.status ? { status: query.status } : {}) };
       const { ids, total } = await index.page(userId, filter, query.page, query.limit);
-      const records = await Promise.all(ids.map((id) => withLock(genKey(id), () => read(id))));
+      const records = await Promise.all(ids.map((id) => withLock.shared(genKey(id), () => read(id))));
       // A record deleted between the index read and now is simply left out.
       return { items: records.flatMap((stored) => (stored ? [stored.record] : [])), total };
     },

@@ -78,14 +78,14 @@ export function createStatsBuckets(storage: Storage, withLock: KeyedMutex, bucke
 
     /** Rows by action and status (ACTIONS × GENERATION_STATUSES order) of generations created since `since`. */
     async read(since: number): Promise<StatsRow[]> {
-      const range = await withLock(RANGE_KEY, () => storageCall(`read ${RANGE_KEY}`, () => storage.getItem<BucketRange>(RANGE_KEY)));
+      const range = await withLock.shared(RANGE_KEY, () => storageCall(`read ${RANGE_KEY}`, () => storage.getItem<BucketRange>(RANGE_KEY)));
       if (!range) return [];
       const buckets: number[] = [];
       for (let bucket = Math.max(range.first, bucketOf(since)); bucket <= range.last; bucket++) buckets.push(bucket);
       const totals: Bucket = {};
       const readBucket = (bucket: number) => {
         const key = bucketKey(bucket);
-        return withLock(key, () => storageCall(`read ${key}`, () => storage.getItem<Bucket>(key)));
+        return withLock.shared(key, () => storageCall(`read ${key}`, () => storage.getItem<Bucket>(key)));
       };
       // In batches: a window of months is thousands of buckets, too many open files at once for the fs driver.
       for (let start = 0; start < buckets.length; start += READ_BATCH) {

@@ -26,6 +26,6 @@ export function createUnfinishedSet(storage: Storage, withLock: KeyedMutex) {
         return true;
       }),
     remove: (id: string) => edit((ids) => ids.delete(id)),
-    list: () => withLock(KEY, read),
+    list: () => withLock.shared(KEY, read),
   };
 }

@@ -143,7 +143,7 @@ export function createUserIndex(storage: Storage, withLock: KeyedMutex, defaultC
 
     /** Ids of one page, newest first, and the filter's total. Skips whole chunks by their counts. */
     async page(userId: string, filter: IndexFilter, page: number, limit: number): Promise<{ ids: string[]; total: number }> {
-      return withLock(base(userId), async () => {
+      return withLock.shared(base(userId), async () => {
         const meta = await readMeta(userId);
         if (!meta) return { ids: [], total: 0 };
         const ids: string[] = [];

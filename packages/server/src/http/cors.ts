@@ -11,7 +11,7 @@ import { cors } from 'hono/cors';
 export function apiCors(allowedOrigins: readonly string[], publicOrigin: string | undefined): MiddlewareHandler {
   const allowed = new Set(allowedOrigins);
   if (publicOrigin) allowed.add(publicOrigin);
-  return cors({
+  const handler = cors({
     origin: (origin, c) => (allowed.has(origin) || origin === new URL(c.req.url).origin ? origin : null),
     credentials: true,
     allowHeaders: ['Authorization', 'Content-Type'],
@@ -19,6 +19,15 @@ export function apiCors(allowedOrigins: readonly string[], publicOrigin: string 
     exposeHeaders: ['Retry-After'],
     maxAge: 600,
   });
+  // Without an Origin header (server-to-server calls, same-origin GETs) there is nothing to decide, and the cors
+  // middleware would rebuild every response to add headers; only say that answers vary by Origin.
+  return async (c, next) => {
+    if (c.req.header('origin') === undefined) {
+      c.header('Vary', 'Origin', { append: true });
+      return next();
+    }
+    return handler(c, next);
+  };
 }
 
 /**

@@ -1,0 +1,42 @@
+import type { Storage } from 'unstorage';
+
+/**
+ * A write-through cache of parsed values in front of a storage, for a store that is its storage's only writer
+ * (the generation store's documented rule). Hot records and index chunks are then read from memory instead of
+ * being re-read and re-parsed from disk on every request. Values are cloned in and out, so callers that modify
+ * what they read cannot change the cache behind the storage's back. Least recently used entries are dropped first.
+ */
+export function withReadCache(storage: Storage, maxEntries: number): Storage {
+  const cache = new Map<string, unknown>();
+
+  function remember(key: string, value: unknown): void {
+    cache.delete(key);
+    cache.set(key, structuredClone(value));
+    if (cache.size > maxEntries) cache.delete(cache.keys().next().value as string);
+  }
+
+  const cached: Pick<Storage, 'getItem' | 'setItem' | 'removeItem'> = {
+    async getItem(key: string, options?: Parameters<Storage['getItem']>[1]) {
+      if (cache.has(key)) {
+        const value = cache.get(key);
+        cache.delete(key);
+        cache.set(key, value);
+        return structuredClone(value);
+      }
+      const value = await storage.getItem(key, options);
+      if (value !== null) remember(key, value);
+      return value;
+    },
+    async setItem(key: string, value: unknown, options?: Parameters<Storage['setItem']>[2]) {
+      cache.delete(key); // a failed write must not leave the new value behind
+      await storage.setItem(key, value as never, options);
+      remember(key, value);
+    },
+    async removeItem(key: string, options?: Parameters<Storage['removeItem']>[1]) {
+      cache.delete(key);
+      await storage.removeItem(key, options);
+    },
+  } as Pick<Storage, 'getItem' | 'setItem' | 'removeItem'>;
+  // every other method (keys, raw items, watch, ...) goes straight to the storage
+  return Object.assign(Object.create(storage) as Storage, cached);
+}
