@@ -37,6 +37,8 @@ describe('the page and the widget bundles', () => {
     expect(await classic.text()).toBe('var DotbaseWidget = 1;');
     const module = await server.fetch('/widget.mjs');
     expect(await module.text()).toBe('export const studio = 1;');
+    // browsers load ES modules with CORS: a page on another origin must be allowed to import it
+    expect(module.headers.get('access-control-allow-origin')).toBe('*');
     const again = await server.fetch('/widget.js', { headers: { 'if-none-match': classic.headers.get('etag')! } });
     expect(again.status).toBe(304);
   });

@@ -53,7 +53,8 @@ export function widgetRoutes(ctx: ServerContext) {
         throw new HttpError(404, 'widget_not_built', 'the widget is not built: run `pnpm --filter @dotbase/widget build` (pnpm start does it for you)');
       }
       const etag = `"${createHash('sha256').update(bytes).digest('base64url').slice(0, 27)}"`;
-      const headers = { 'Content-Type': 'text/javascript; charset=utf-8', 'Cache-Control': 'no-cache', ETag: etag };
+      // public code, no credentials: any page may load it, and browsers fetch ES modules with CORS
+      const headers = { 'Content-Type': 'text/javascript; charset=utf-8', 'Cache-Control': 'no-cache', ETag: etag, 'Access-Control-Allow-Origin': '*' };
       if (c.req.header('if-none-match') === etag) return c.body(null, 304, headers);
       return c.body(new Uint8Array(bytes), 200, headers);
     });
