@@ -98,9 +98,8 @@ export function createGenerationStore(backing: Storage, options: GenerationStore
       await withLock(genKey(record.id), async () => {
         if (await read(record.id)) throw new DotbaseError('conflict', `generation ${record.id} already exists`);
         const chunk = await index.append(record.user_id, record.id, record.action, record.status);
-        await write({ record, chunk });
-        await stats.move(null, record);
-        if (!isTerminal(record.status)) await unfinished.add(record.id);
+        // independent keys: written side by side, the latency of one write instead of three
+        await Promise.all([write({ record, chunk }), stats.move(null, record), isTerminal(record.status) ? undefined : unfinished.add(record.id)]);
       });
     },
 
@@ -116,13 +115,14 @@ export function createGenerationStore(backing: Storage, options: GenerationStore
         // id, owner and creation time are fixed, whatever the patch says at runtime.
         const after: GenerationRecord = { ...before, ...definedOnly(patch), id: before.id, user_id: before.user_id, created_at: before.created_at };
         checkRecord(after);
-        await write({ record: after, chunk: stored.chunk });
-        if (after.action !== before.action || after.status !== before.status) {
-          await index.change(after.user_id, stored.chunk, id, after.action, after.status);
-        }
-        await stats.move(before, after);
-        if (isTerminal(after.status) && !isTerminal(before.status)) await unfinished.remove(id);
-        if (!isTerminal(after.status) && isTerminal(before.status)) await unfinished.add(id);
+        const indexMoves = after.action !== before.action || after.status !== before.status;
+        await Promise.all([
+          write({ record: after, chunk: stored.chunk }),
+          indexMoves ? index.change(after.user_id, stored.chunk, id, after.action, after.status) : undefined,
+          stats.move(before, after),
+          isTerminal(after.status) && !isTerminal(before.status) ? unfinished.remove(id) : undefined,
+          !isTerminal(after.status) && isTerminal(before.status) ? unfinished.add(id) : undefined,
+        ]);
         return after;
       });
     },

@@ -86,13 +86,11 @@ export function createUserIndex(storage: Storage, withLock: KeyedMutex, defaultC
   /** Finds the entry of `id` in its chunk and hands it to `change`, which edits the chunk in place. */
   async function editEntry(userId: string, chunk: number, id: string, change: (meta: UserIndexMeta, entries: IndexEntry[], at: number) => void) {
     await withLock(base(userId), async () => {
-      const meta = await readMeta(userId);
-      const entries = await readChunk(userId, chunk);
+      const [meta, entries] = await Promise.all([readMeta(userId), readChunk(userId, chunk)]);
       const at = entries.findIndex((entry) => entry[0] === id);
       if (!meta || at < 0) return;
       change(meta, entries, at);
-      await write(chunkKey(userId, chunk), entries);
-      await write(metaKey(userId), meta);
+      await Promise.all([write(chunkKey(userId, chunk), entries), write(metaKey(userId), meta)]);
     });
   }
 
@@ -111,8 +109,7 @@ export function createUserIndex(storage: Storage, withLock: KeyedMutex, defaultC
         entries.push([id, action, status]);
         bump(meta.counts, combo(action, status), 1);
         bump(meta.chunks[chunk] as ComboCounts, combo(action, status), 1);
-        await write(chunkKey(userId, chunk), entries);
-        await write(metaKey(userId), meta);
+        await Promise.all([write(chunkKey(userId, chunk), entries), write(metaKey(userId), meta)]);
         return chunk;
       });
     },
