@@ -18,9 +18,9 @@ const BUNDLES = ['dotbase-studio.js', 'dotbase-studio.iife.js', 'react.js'];
 const RUNS = 7;
 
 function chromiumPath(): string {
-  const candidates = [process.env.CHROMIUM_PATH, '/usr/bin/chromium', '/usr/bin/chromium-browser'].filter(Boolean) as string[];
+  const candidates = [process.env.DOTBASE_CHROMIUM, '/usr/bin/chromium', '/usr/bin/chromium-browser'].filter(Boolean) as string[];
   const found = candidates.find((path) => existsSync(path));
-  if (!found) throw new Error('Chromium not found: apt-get install chromium, or set CHROMIUM_PATH');
+  if (!found) throw new Error('Chromium not found: apt-get install chromium, or set DOTBASE_CHROMIUM');
   return found;
 }
 

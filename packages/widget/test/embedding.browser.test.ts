@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApiClient } from '../src/api/client.js';
 import type { Generation } from '../src/api/types.js';
 import { startApiServer, type ApiServer } from './harness/api-server.js';
-import { screenshot, watchConsole } from './harness/browser.js';
+import { screenshot, watchConsole, describeBrowser } from './harness/browser.js';
 import { openPage, recordedEvents, settle, startE2E, studio, waitForEvents, waitForResult, type E2E } from './harness/fixtures.js';
 import { studioPage } from './harness/page-server.js';
 
@@ -39,7 +39,7 @@ afterAll(async () => {
   if (reactDist) await rm(reactDist, { recursive: true, force: true });
 });
 
-describe('embedding <dotbase-studio>', () => {
+describeBrowser('embedding <dotbase-studio>', () => {
   it('runs the plain HTML example, loading the widget from the server itself (/widget.js)', async () => {
     const page = await openPage(e2e.browser, `${e2e.site.origin}/example.html?endpoint=${encodeURIComponent(e2e.api.url)}`);
     const problems = watchConsole(page);

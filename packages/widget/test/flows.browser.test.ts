@@ -1,7 +1,7 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Generation, Upload } from '../src/api/types.js';
-import { accessibilityViolations, makePng, screenshot, watchConsole } from './harness/browser.js';
+import { accessibilityViolations, makePng, screenshot, watchConsole, describeBrowser } from './harness/browser.js';
 import { openPage, recordedEvents, startE2E, studio, waitForEvents, waitForResult, type E2E } from './harness/fixtures.js';
 import { studioPage } from './harness/page-server.js';
 
@@ -53,7 +53,7 @@ async function inspectImage(url: string, points: [number, number][]): Promise<{ 
   }
 }
 
-describe('<dotbase-studio> end to end (page and API on different origins)', () => {
+describeBrowser('<dotbase-studio> end to end (page and API on different origins)', () => {
   it('creates an image, upscales the result, then removes its background', async () => {
     const { page, problems } = await newStudioPage();
     const root = studio(page);

@@ -2,7 +2,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApiError } from '../src/api/errors.js';
 import type { Generation } from '../src/api/types.js';
-import { accessibilityViolations, screenshot, watchConsole } from './harness/browser.js';
+import { accessibilityViolations, screenshot, watchConsole, describeBrowser } from './harness/browser.js';
 import { openPage, settle, startE2E, studio, waitForResult, type E2E } from './harness/fixtures.js';
 import { studioPage } from './harness/page-server.js';
 
@@ -37,7 +37,7 @@ async function openHistory(page: Page, label = 'History'): Promise<void> {
 
 const items = (page: Page) => studio(page).locator('[part~="history-item"]');
 
-describe('history', () => {
+describeBrowser('history', () => {
   it('has settled every seeded generation', () => {
     expect([...creates, ...upscales].map((generation) => generation.status)).toEqual(Array(16).fill('completed'));
   });

@@ -1,7 +1,7 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Generation } from '../src/api/types.js';
-import { accessibilityViolations, screenshot, watchConsole } from './harness/browser.js';
+import { accessibilityViolations, screenshot, watchConsole, describeBrowser } from './harness/browser.js';
 import { openPage, recordedEvents, startE2E, studio, waitForEvents, waitForResult, type E2E } from './harness/fixtures.js';
 import { studioPage } from './harness/page-server.js';
 
@@ -38,7 +38,7 @@ async function tabTo(page: Page, matches: (focus: Awaited<ReturnType<typeof deep
 
 const tabs = (page: Page) => studio(page).getByRole('tab').allTextContents();
 
-describe('<dotbase-studio> attributes, theming and accessibility', () => {
+describeBrowser('<dotbase-studio> attributes, theming and accessibility', () => {
   it('honours actions (order), models (allowlist) and default-action, and reacts to property changes', async () => {
     const url = e2e.site.page(
       '/attributes.html',

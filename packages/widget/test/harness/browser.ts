@@ -1,9 +1,22 @@
+import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { describe } from 'vitest';
 
 /** Debian's Chromium (`.ci/run` installs it); override with DOTBASE_CHROMIUM. */
 export const CHROMIUM = process.env.DOTBASE_CHROMIUM ?? '/usr/bin/chromium';
+
+/**
+ * `describe` for the browser tests. On a machine without Chromium (the README's quick start needs only Node and
+ * npm) they are skipped with a message saying how to run them; in CI (`CI=true`) they always run, so a missing
+ * browser fails the build instead of passing silently.
+ */
+const skipBrowserTests = !existsSync(CHROMIUM) && process.env.CI !== 'true';
+export const describeBrowser = describe.skipIf(skipBrowserTests);
+if (skipBrowserTests) {
+  console.warn(`[widget tests] no Chromium at ${CHROMIUM}: browser tests skipped (apt-get install chromium, or set DOTBASE_CHROMIUM)`);
+}
 
 export const ARTIFACTS = fileURLToPath(new URL('../../test-artifacts/', import.meta.url));
 
