@@ -1,18 +1,9 @@
 import { createServer, Socket, type Server } from 'node:net';
-import { afterEach, describe, expect, it } from 'vitest';
-import { startStack } from './helpers.js';
+import { describe, expect, it } from 'vitest';
+import { startStack, useStacks } from './helpers.js';
 
 const USER = 'user-f';
-const cleanups: Array<() => Promise<unknown>> = [];
-afterEach(async () => {
-  while (cleanups.length) await cleanups.pop()!();
-});
-
-async function stackWith(...args: Parameters<typeof startStack>) {
-  const stack = await startStack(...args);
-  cleanups.push(() => stack.close());
-  return stack;
-}
+const { cleanups, stackWith } = useStacks();
 
 async function createAndWait(stack: Awaited<ReturnType<typeof startStack>>, count: number, timeoutMs = 20_000) {
   const created = await Promise.all(

@@ -2,6 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
+import { afterEach } from 'vitest';
 import { startSimulator, type SimulatorOptions } from '@dotbase/simulator';
 import { createDotbase, type DotbaseOptions } from '../src/index.js';
 import { fsStorage } from '../src/node.js';
@@ -52,4 +53,21 @@ export async function startStack(options: { simulator?: SimulatorOptions; dotbas
       await temp?.remove();
     },
   };
+}
+
+/**
+ * For test files that start a stack per test: `stackWith` starts one and registers it for closing after the
+ * test, and `cleanups` takes anything else to undo. Call once at the top of the file.
+ */
+export function useStacks() {
+  const cleanups: Array<() => Promise<unknown>> = [];
+  afterEach(async () => {
+    while (cleanups.length) await cleanups.pop()!();
+  });
+  async function stackWith(...args: Parameters<typeof startStack>) {
+    const stack = await startStack(...args);
+    cleanups.push(() => stack.close());
+    return stack;
+  }
+  return { cleanups, stackWith };
 }

@@ -1,21 +1,12 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createDotbase } from '../src/index.js';
 import { fsStorage } from '../src/node.js';
-import { samplePng, startStack, tempDir, TOKENS } from './helpers.js';
+import { samplePng, tempDir, TOKENS, useStacks } from './helpers.js';
 
 const USER = 'user-r';
-const cleanups: Array<() => Promise<unknown>> = [];
-afterEach(async () => {
-  while (cleanups.length) await cleanups.pop()!();
-});
-
-async function stackWith(...args: Parameters<typeof startStack>) {
-  const stack = await startStack(...args);
-  cleanups.push(() => stack.close());
-  return stack;
-}
+const { cleanups, stackWith } = useStacks();
 
 describe('outputs and Replicate expiry', () => {
   it('keeps outputs readable after the simulator has expired its URLs', async () => {

@@ -11,6 +11,15 @@ export const KONTEXT_ASPECT_RATIOS = ['match_input_image', '1:1', '16:9', '9:16'
  */
 export const kontextSafetyTolerance = z.int().min(0).max(2).default(2).describe('0 is the strictest, 2 the most permissive with input images.');
 
+/** The settings every Kontext Pro variant takes. */
+export const kontextSettings = {
+  aspect_ratio: aspectRatio(KONTEXT_ASPECT_RATIOS, 'match_input_image'),
+  num_outputs: singleOutput,
+  seed,
+  output_format: outputFormat(['jpg', 'png'], 'png'),
+  safety_tolerance: kontextSafetyTolerance,
+};
+
 /** Black Forest Labs FLUX.1 Kontext [pro]: edits one image by instruction. */
 export const fluxKontextPro = defineModel({
   id: 'flux-kontext-pro',
@@ -22,11 +31,7 @@ export const fluxKontextPro = defineModel({
   actions: { edit: takesImages(1, 1) },
   prompt: { edit: 'required' },
   settings: z.strictObject({
-    aspect_ratio: aspectRatio(KONTEXT_ASPECT_RATIOS, 'match_input_image'),
-    num_outputs: singleOutput,
-    seed,
-    output_format: outputFormat(['jpg', 'png'], 'png'),
-    safety_tolerance: kontextSafetyTolerance,
+    ...kontextSettings,
     prompt_upsampling: z.boolean().default(false).describe('Let the model expand the prompt.'),
   }),
   toInput({ prompt, settings, images }) {

@@ -1,8 +1,7 @@
 import { z } from 'zod';
 import { defineModel } from '../define.js';
 import { takesImages } from '../rules.js';
-import { aspectRatio, outputFormat, seed, singleOutput } from '../unified.js';
-import { KONTEXT_ASPECT_RATIOS, kontextSafetyTolerance } from './flux-kontext-pro.js';
+import { kontextSettings } from './flux-kontext-pro.js';
 
 /** FLUX Kontext Pro combining exactly two images (e.g. "put the person from the first image into the second"). */
 export const multiImageKontext = defineModel({
@@ -14,13 +13,7 @@ export const multiImageKontext = defineModel({
   route: { kind: 'official', slug: 'flux-kontext-apps/multi-image-kontext-pro' },
   actions: { edit: takesImages(2, 2) },
   prompt: { edit: 'required' },
-  settings: z.strictObject({
-    aspect_ratio: aspectRatio(KONTEXT_ASPECT_RATIOS, 'match_input_image'),
-    num_outputs: singleOutput,
-    seed,
-    output_format: outputFormat(['jpg', 'png'], 'png'),
-    safety_tolerance: kontextSafetyTolerance,
-  }),
+  settings: z.strictObject(kontextSettings),
   toInput({ prompt, settings, images }) {
     const { num_outputs: _one, ...rest } = settings;
     return { prompt, input_image_1: images[0], input_image_2: images[1], ...rest };
