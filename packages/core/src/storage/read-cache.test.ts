@@ -57,3 +57,17 @@ describe('withReadCache', () => {
     expect(await cached.getItem('a')).toBe('old');
   });
 });
+
+describe('withReadCache peekItem', () => {
+  it('returns the cached value itself, loading it once', async () => {
+    const { storage, reads } = countingStorage();
+    await storage.setItem('a', { n: 1 });
+    const cached = withReadCache(storage, 10);
+    const first = await cached.peekItem<{ n: number }>('a');
+    const second = await cached.peekItem<{ n: number }>('a');
+    expect(first).toEqual({ n: 1 });
+    expect(second).toBe(first);
+    expect(reads()).toBe(1);
+    expect(await cached.peekItem('missing')).toBeNull();
+  });
+});

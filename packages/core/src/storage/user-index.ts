@@ -1,4 +1,5 @@
-import type { Storage, StorageValue } from 'unstorage';
+import type { CachedStorage } from './read-cache.js';
+import type { StorageValue } from 'unstorage';
 import { DotbaseError } from '../errors.js';
 import type { Action } from '../models/types.js';
 import { keySegment } from './key-segment.js';
@@ -59,21 +60,22 @@ function corrupt(key: string): DotbaseError {
  * user's lock (read-modify-write of meta and one chunk); reads take it too, because the fs driver's writes are
  * not atomic and a read racing a write could see half a file.
  */
-export function createUserIndex(storage: Storage, withLock: KeyedMutex, defaultChunkSize: number) {
+export function createUserIndex(storage: CachedStorage, withLock: KeyedMutex, defaultChunkSize: number) {
   const base = (userId: string) => `users:${keySegment(userId)}`;
   const metaKey = (userId: string) => `${base(userId)}:meta`;
   const chunkKey = (userId: string, chunk: number) => `${base(userId)}:chunks:${chunk}`;
 
-  async function readMeta(userId: string): Promise<UserIndexMeta | null> {
+  /** `readOnly` reads skip the defensive copy; only `page` uses them, and it changes nothing it reads. */
+  async function readMeta(userId: string, readOnly = false): Promise<UserIndexMeta | null> {
     const key = metaKey(userId);
-    const meta = await storageCall(`read ${key}`, () => storage.getItem<UserIndexMeta>(key));
+    const meta = await storageCall(`read ${key}`, () => (readOnly ? storage.peekItem<UserIndexMeta>(key) : storage.getItem<UserIndexMeta>(key)));
     if (meta !== null && (typeof meta !== 'object' || !Array.isArray(meta.chunks))) throw corrupt(key);
     return meta;
   }
 
-  async function readChunk(userId: string, chunk: number): Promise<IndexEntry[]> {
+  async function readChunk(userId: string, chunk: number, readOnly = false): Promise<IndexEntry[]> {
     const key = chunkKey(userId, chunk);
-    const entries = await storageCall(`read ${key}`, () => storage.getItem<IndexEntry[]>(key));
+    const entries = await storageCall(`read ${key}`, () => (readOnly ? storage.peekItem<IndexEntry[]>(key) : storage.getItem<IndexEntry[]>(key)));
     if (entries === null) return [];
     if (!Array.isArray(entries)) throw corrupt(key);
     return entries;
@@ -141,7 +143,7 @@ export function createUserIndex(storage: Storage, withLock: KeyedMutex, defaultC
     /** Ids of one page, newest first, and the filter's total. Skips whole chunks by their counts. */
     async page(userId: string, filter: IndexFilter, page: number, limit: number): Promise<{ ids: string[]; total: number }> {
       return withLock.shared(base(userId), async () => {
-        const meta = await readMeta(userId);
+        const meta = await readMeta(userId, true);
         if (!meta) return { ids: [], total: 0 };
         const ids: string[] = [];
         let skip = (page - 1) * limit;
@@ -151,7 +153,7 @@ export function createUserIndex(storage: Storage, withLock: KeyedMutex, defaultC
             skip -= inChunk;
             continue;
           }
-          const entries = await readChunk(userId, chunk);
+          const entries = await readChunk(userId, chunk, true);
           for (let at = entries.length - 1; at >= 0 && ids.length < limit; at--) {
             const entry = entries[at] as IndexEntry;
             if (!matches(entry, filter)) continue;
