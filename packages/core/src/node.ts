@@ -3,18 +3,19 @@
  * runs unchanged on Bun, Deno and Workers.
  */
 import { createStorage, type Storage } from 'unstorage';
-import fsDriver from 'unstorage/drivers/fs';
 import { DotbaseError } from './errors.js';
 import type { ImageTools } from './images/sniff.js';
+import { atomicFsDriver } from './storage/node/atomic-fs-driver.js';
 
 /**
- * An unstorage instance that keeps everything in files below `dir`.
+ * An unstorage instance that keeps everything in files below `dir`, written atomically (a process killed
+ * mid-write leaves the old file or the new one, never a torn one).
  *
  * @example
  * const dotbase = createDotbase({ tokens, storage: fsStorage('./.data') });
  */
 export function fsStorage(dir: string): Storage {
-  return createStorage({ driver: fsDriver({ base: dir }) });
+  return createStorage({ driver: atomicFsDriver({ base: dir }) });
 }
 
 /**
@@ -34,3 +35,4 @@ export function sharpImageTools(): ImageTools {
     },
   };
 }
+export { atomicFsDriver } from './storage/node/atomic-fs-driver.js';

@@ -112,6 +112,64 @@ describe('dotbase serve', () => {
     }
     expect(simulator.stats().creates).toBe(5);
   });
+
+  it('SIGKILL while 100 generations are in flight (some creates still on the wire): after a restart every recorded one ends, every completed one has its output in dotbase storage', async () => {
+    const tokens = ['r8_kill100_one', 'r8_kill100_two', 'r8_kill100_three'];
+    const simulator: RunningSimulator = await startSimulator({ tokens, timing: { startingMs: 50, processingMs: 3000, steps: 3 }, outputScale: 0.1 });
+    cleanups.push(() => simulator.close());
+    const temp = await tempDir();
+    cleanups.push(temp.remove);
+    const env = {
+      PORT: '0',
+      DOTBASE_DATA_DIR: temp.dir,
+      REPLICATE_API_TOKENS: tokens.join(','),
+      REPLICATE_API_BASE_URL: simulator.url,
+      DOTBASE_MAX_ACTIVE_GENERATIONS: '1000',
+      DOTBASE_RATE_LIMIT_PER_MINUTE: '100000',
+    };
+    const first = start(env);
+    const firstUrl = await first.listening;
+    let answered = 0;
+    let next = 0;
+    const alive = () => first.child.exitCode === null && first.child.signalCode === null;
+    await Promise.all(
+      Array.from({ length: 10 }, async () => {
+        while (next < 100 && alive()) {
+          const i = next++;
+          const response = await fetch(`${firstUrl}/api/generations/create`, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json' },
+            body: JSON.stringify({ action: 'create', model_id: 'flux-schnell', prompt: `kill ${i}` }),
+          }).catch(() => null);
+          if (response?.status === 201) answered += 1;
+          // the kill lands while the other workers' creates are still in flight
+          if (answered === 90 && alive()) first.child.kill('SIGKILL');
+        }
+      }),
+    );
+    await first.exited;
+    expect(answered).toBeGreaterThanOrEqual(90);
+
+    const second = start(env);
+    const secondUrl = await second.listening;
+    const terminal = ['completed', 'failed', 'canceled'];
+    const deadline = Date.now() + 60_000;
+    let listed: Array<{ status: string; output_urls: string[] }> = [];
+    for (;;) {
+      const page = await json(`${secondUrl}/api/generations/list?limit=100`);
+      expect(page.items, JSON.stringify(page)).toBeInstanceOf(Array);
+      listed = page.items;
+      if (listed.every((g) => terminal.includes(g.status))) break;
+      if (Date.now() > deadline) throw new Error(`still unfinished: ${listed.filter((g) => !terminal.includes(g.status)).length}`);
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+    const completed = listed.filter((g) => g.status === 'completed');
+    expect(completed.length).toBeGreaterThanOrEqual(answered);
+    for (const generation of completed) {
+      expect(generation.output_urls[0]).toMatch(new RegExp(`^${secondUrl}/files/outputs/`));
+      expect((await fetch(generation.output_urls[0]!)).status).toBe(200);
+    }
+  }, 120_000);
 });
 
 /** The prediction id the killed process recorded, read from the data folder as the next process will. */
