@@ -45,6 +45,22 @@ describe('cancel', () => {
   });
 });
 
+describe('cancel after the prediction already finished', () => {
+  it('records what really happened instead of deadlocking on its own lock', async () => {
+    // polling effectively off: dotbase has not seen the success when the cancel arrives
+    const stack = await stackWith({ dotbase: { service: { pollIntervalMs: 60_000 } } });
+    const created = await stack.dotbase.service.create(USER, { action: 'create', model_id: 'flux-schnell', prompt: 'too quick' });
+    for (let i = 0; i < 100 && stack.simulator.getPrediction(created.prediction_id!)?.status !== 'succeeded'; i++) {
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    const outcome = await Promise.race([
+      stack.dotbase.service.cancel(USER, created.id),
+      new Promise((_, reject) => setTimeout(() => reject(new Error('cancel hung')), 5_000)),
+    ]);
+    expect(outcome).toMatchObject({ status: 'completed' });
+  });
+});
+
 describe('token pool under faults', () => {
   it('absorbs 429s on one token by rotating to the others', async () => {
     const stack = await stackWith();

@@ -132,8 +132,8 @@ export function createGenerationService(options: GenerationServiceOptions): Gene
         try {
           const prediction = await provider.cancel(secret, current.prediction_id);
           if (prediction.status === 'succeeded' || prediction.status === 'failed') {
-            // it finished before the cancel arrived: record what really happened
-            return tracker.apply(current.id, prediction);
+            // it finished before the cancel arrived: record what really happened (we already hold the lock)
+            return tracker.applyHoldingLock(current.id, prediction);
           }
         } catch (error) {
           if (!isDotbaseError(error, 'not_found')) throw error;

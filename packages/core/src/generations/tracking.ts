@@ -193,6 +193,8 @@ export function createTracker(deps: TrackerDeps) {
     apply(id: string, prediction: Prediction): Promise<GenerationRecord | null> {
       return withLock(id, () => applyUnlocked(id, prediction));
     },
+    /** The same, for a caller already inside `withLock(id)`: the lock is not reentrant, `apply` would wait forever. */
+    applyHoldingLock: applyUnlocked,
     /** Applies a pushed prediction (webhook); predictions this process does not follow are ignored. */
     async applyPushed(prediction: Prediction): Promise<void> {
       const id = byPrediction.get(prediction.id);
