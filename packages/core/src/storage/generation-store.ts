@@ -78,9 +78,10 @@ export function createGenerationStore(backing: Storage, options: GenerationStore
   const unfinished = createUnfinishedSet(storage, withLock);
   const genKey = (id: string) => `gen:${keySegment(id)}`;
 
-  async function read(id: string): Promise<StoredGeneration | null> {
+  /** `copy: false` for callers that only read what they get (or build a new value from it). */
+  async function read(id: string, copy = true): Promise<StoredGeneration | null> {
     const key = genKey(id);
-    const stored = await storageCall(`read ${key}`, () => storage.getItem<StoredGeneration>(key));
+    const stored = await storageCall(`read ${key}`, () => (copy ? storage.getItem<StoredGeneration>(key) : storage.peekItem<StoredGeneration>(key)));
     if (stored !== null && (typeof stored !== 'object' || typeof stored.record !== 'object')) {
       throw new DotbaseError('storage_error', `[dotbase] [generation-store] ${key} is not a stored generation`);
     }
@@ -96,7 +97,7 @@ export function createGenerationStore(backing: Storage, options: GenerationStore
     async create(record) {
       checkRecord(record);
       await withLock(genKey(record.id), async () => {
-        if (await read(record.id)) throw new DotbaseError('conflict', `generation ${record.id} already exists`);
+        if (await read(record.id, false)) throw new DotbaseError('conflict', `generation ${record.id} already exists`);
         const chunk = await index.append(record.user_id, record.id, record.action, record.status);
         // independent keys: written side by side, the latency of one write instead of three
         await Promise.all([write({ record, chunk }), stats.move(null, record), isTerminal(record.status) ? undefined : unfinished.add(record.id)]);
@@ -109,7 +110,7 @@ export function createGenerationStore(backing: Storage, options: GenerationStore
 
     async update(id, patch) {
       return withLock(genKey(id), async () => {
-        const stored = await read(id);
+        const stored = await read(id, false);
         if (!stored) return null;
         const before = stored.record;
         // id, owner and creation time are fixed, whatever the patch says at runtime.

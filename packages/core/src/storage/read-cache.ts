@@ -1,29 +1,43 @@
 import type { Storage } from 'unstorage';
+import { createCoalescedWrites, REMOVED } from './coalesced-writes.js';
 
 /**
  * A write-through cache of parsed values in front of a storage, for a store that is its storage's only writer
  * (the generation store's documented rule). Hot records and index chunks are then read from memory instead of
- * being re-read and re-parsed from disk on every request. Values are cloned in and out, so callers that modify
- * what they read cannot change the cache behind the storage's back. Least recently used entries are dropped first.
+ * being re-read and re-parsed from disk on every request, and writes of one key are group-committed (see
+ * coalesced-writes.ts). A value is visible to readers as soon as it is handed in; the write's promise says when
+ * the storage has it. Least recently used entries are dropped first (values still being written never are).
  */
 export type CachedStorage = Storage & {
   /**
-   * Like `getItem`, without the copy: for read-only callers on hot paths (listing reads a user's whole index meta
-   * and a 500-entry chunk per request). The caller must not modify what it gets.
+   * Like `getItem`, without the copy: for callers on hot paths. The caller must not modify what it gets, unless
+   * it holds the key's lock and hands the value back with `putItem` right after.
    */
   peekItem<T>(key: string): Promise<T | null>;
+  /**
+   * Makes `value` the key's value now, without copying it (the cache keeps this very object), and returns the
+   * write's promise without waiting for it. Lets a caller change a key under a lock and wait for the write after
+   * releasing it, so the next change of the key can join the same write.
+   */
+  putItem(key: string, value: unknown): { written: Promise<void> };
+  /** Resolves once every value handed in for the key so far is written: for a caller that read a value another
+   * caller has handed in, found nothing to change, and must not answer before that value is stored. */
+  flushedItem(key: string): Promise<void>;
 };
 
 export function withReadCache(storage: Storage, maxEntries: number): CachedStorage {
   const cache = new Map<string, unknown>();
+  const writes = createCoalescedWrites(storage, (key) => cache.delete(key));
 
   function remember(key: string, value: unknown): void {
     cache.delete(key);
-    cache.set(key, structuredClone(value));
+    cache.set(key, value);
     if (cache.size > maxEntries) cache.delete(cache.keys().next().value as string);
   }
 
   async function peek(key: string): Promise<unknown> {
+    const pending = writes.pending(key);
+    if (pending) return pending.value === REMOVED ? null : pending.value;
     if (cache.has(key)) {
       const value = cache.get(key);
       cache.delete(key);
@@ -31,24 +45,35 @@ export function withReadCache(storage: Storage, maxEntries: number): CachedStora
       return value;
     }
     const value = await storage.getItem(key);
+    // A write of the key that began while this read was on its way is newer than what the read found.
+    const newer = writes.pending(key);
+    if (newer) return newer.value === REMOVED ? null : newer.value;
+    if (cache.has(key)) return cache.get(key);
     if (value === null) return null;
     remember(key, value);
-    return cache.get(key) ?? structuredClone(value);
+    return value;
+  }
+
+  function put(key: string, value: unknown): { written: Promise<void> } {
+    if (value === REMOVED) cache.delete(key);
+    else remember(key, value);
+    const written = writes.write(key, value);
+    written.catch(() => undefined); // the caller awaits it; no unhandled rejection if it awaits late
+    return { written };
   }
 
   const cached = {
     async getItem(key: string) {
       return structuredClone(await peek(key));
     },
-    peekItem: peek,
-    async setItem(key: string, value: unknown, options?: Parameters<Storage['setItem']>[2]) {
-      cache.delete(key); // a failed write must not leave the new value behind
-      await storage.setItem(key, value as never, options);
-      remember(key, value);
+    peekItem: peek as CachedStorage['peekItem'],
+    putItem: put,
+    flushedItem: (key: string) => writes.flushed(key),
+    async setItem(key: string, value: unknown) {
+      await put(key, structuredClone(value)).written;
     },
-    async removeItem(key: string, options?: Parameters<Storage['removeItem']>[1]) {
-      cache.delete(key);
-      await storage.removeItem(key, options);
+    async removeItem(key: string) {
+      await put(key, REMOVED).written;
     },
   };
   // every other method (keys, raw items, watch, ...) goes straight to the storage

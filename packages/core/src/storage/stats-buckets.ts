@@ -1,6 +1,6 @@
-import type { Storage } from 'unstorage';
 import { ACTIONS, type Action } from '../models/types.js';
 import type { KeyedMutex } from './keyed-mutex.js';
+import type { CachedStorage } from './read-cache.js';
 import { storageCall } from './storage-error.js';
 import { GENERATION_STATUSES, type GenerationRecord, type GenerationStatus, type StatsRow } from './types.js';
 
@@ -29,7 +29,7 @@ const READ_BATCH = 64;
  * `since` (or the oldest bucket) to the newest: 25 reads for the last 24 h. Counters change on create, on every
  * change of action/status/processing time, and on delete.
  */
-export function createStatsBuckets(storage: Storage, withLock: KeyedMutex, bucketMs: number = HOUR_MS) {
+export function createStatsBuckets(storage: CachedStorage, withLock: KeyedMutex, bucketMs: number = HOUR_MS) {
   const bucketOf = (createdAt: number) => Math.floor(createdAt / bucketMs);
   const bucketKey = (bucket: number) => `stats:buckets:${bucket}`;
 
@@ -42,12 +42,21 @@ export function createStatsBuckets(storage: Storage, withLock: KeyedMutex, bucke
     else bucket[key] = next;
   }
 
-  async function widenRange(bucket: number): Promise<void> {
-    await withLock(RANGE_KEY, async () => {
-      const range = await storageCall(`read ${RANGE_KEY}`, () => storage.getItem<BucketRange>(RANGE_KEY));
-      if (range && range.first <= bucket && bucket <= range.last) return;
-      const next = range ? { first: Math.min(range.first, bucket), last: Math.max(range.last, bucket) } : { first: bucket, last: bucket };
-      await storageCall(`write ${RANGE_KEY}`, () => storage.setItem(RANGE_KEY, next));
+  /** Changes under `key`'s lock; the write is awaited after the lock is released, so a burst shares writes. */
+  async function change<T>(key: string, edit: (current: T | null) => T | null): Promise<void> {
+    const { written } = await withLock(key, async () => {
+      const current = await storageCall(`read ${key}`, () => storage.peekItem<T>(key));
+      const next = edit(current);
+      // nothing to change, but what we read may still be on its way to the storage
+      return next === null ? { written: storage.flushedItem(key) } : storage.putItem(key, next);
+    });
+    await storageCall(`write ${key}`, () => written);
+  }
+
+  function widenRange(bucket: number): Promise<void> {
+    return change<BucketRange>(RANGE_KEY, (range) => {
+      if (range && range.first <= bucket && bucket <= range.last) return null;
+      return range ? { first: Math.min(range.first, bucket), last: Math.max(range.last, bucket) } : { first: bucket, last: bucket };
     });
   }
 
@@ -67,25 +76,24 @@ export function createStatsBuckets(storage: Storage, withLock: KeyedMutex, bucke
       }
       const bucket = bucketOf(createdAt);
       if (!before) await widenRange(bucket);
-      const key = bucketKey(bucket);
-      await withLock(key, async () => {
-        const counters = (await storageCall(`read ${key}`, () => storage.getItem<Bucket>(key))) ?? {};
+      await change<Bucket>(bucketKey(bucket), (current) => {
+        const counters = current ?? {};
         if (before) add(counters, before, -1);
         if (after) add(counters, after, 1);
-        await storageCall(`write ${key}`, () => storage.setItem(key, counters));
+        return counters;
       });
     },
 
     /** Rows by action and status (ACTIONS × GENERATION_STATUSES order) of generations created since `since`. */
     async read(since: number): Promise<StatsRow[]> {
-      const range = await withLock.shared(RANGE_KEY, () => storageCall(`read ${RANGE_KEY}`, () => storage.getItem<BucketRange>(RANGE_KEY)));
+      const range = await withLock.shared(RANGE_KEY, () => storageCall(`read ${RANGE_KEY}`, () => storage.peekItem<BucketRange>(RANGE_KEY)));
       if (!range) return [];
       const buckets: number[] = [];
       for (let bucket = Math.max(range.first, bucketOf(since)); bucket <= range.last; bucket++) buckets.push(bucket);
       const totals: Bucket = {};
       const readBucket = (bucket: number) => {
         const key = bucketKey(bucket);
-        return withLock.shared(key, () => storageCall(`read ${key}`, () => storage.getItem<Bucket>(key)));
+        return withLock.shared(key, () => storageCall(`read ${key}`, () => storage.peekItem<Bucket>(key)));
       };
       // In batches: a window of months is thousands of buckets, too many open files at once for the fs driver.
       for (let start = 0; start < buckets.length; start += READ_BATCH) {

@@ -1,5 +1,4 @@
 import type { CachedStorage } from './read-cache.js';
-import type { StorageValue } from 'unstorage';
 import { DotbaseError } from '../errors.js';
 import type { Action } from '../models/types.js';
 import { keySegment } from './key-segment.js';
@@ -57,49 +56,60 @@ function corrupt(key: string): DotbaseError {
 
 /**
  * Keys: `users:<user>:meta` and `users:<user>:chunks:<n>`. Every change of one user's index runs under the
- * user's lock (read-modify-write of meta and one chunk); reads take it too, because the fs driver's writes are
- * not atomic and a read racing a write could see half a file.
+ * user's lock (read-modify-write of meta and one chunk), which is released before the writes finish: the next
+ * change reads the new values from the cache and its writes join the ones already queued, so a burst of changes
+ * costs a couple of writes of each key rather than one each, in a row. Reads take the lock shared, so a page sees
+ * the meta and the chunks of one moment.
  */
 export function createUserIndex(storage: CachedStorage, withLock: KeyedMutex, defaultChunkSize: number) {
   const base = (userId: string) => `users:${keySegment(userId)}`;
   const metaKey = (userId: string) => `${base(userId)}:meta`;
   const chunkKey = (userId: string, chunk: number) => `${base(userId)}:chunks:${chunk}`;
 
-  /** `readOnly` reads skip the defensive copy; only `page` uses them, and it changes nothing it reads. */
-  async function readMeta(userId: string, readOnly = false): Promise<UserIndexMeta | null> {
+  /**
+   * Reads hand out the cached values themselves: `page` only reads them, and changes edit them in place under the
+   * user's lock and hand them straight back (`putItem`), so no 500-entry chunk is copied per change.
+   */
+  async function readMeta(userId: string): Promise<UserIndexMeta | null> {
     const key = metaKey(userId);
-    const meta = await storageCall(`read ${key}`, () => (readOnly ? storage.peekItem<UserIndexMeta>(key) : storage.getItem<UserIndexMeta>(key)));
+    const meta = await storageCall(`read ${key}`, () => storage.peekItem<UserIndexMeta>(key));
     if (meta !== null && (typeof meta !== 'object' || !Array.isArray(meta.chunks))) throw corrupt(key);
     return meta;
   }
 
-  async function readChunk(userId: string, chunk: number, readOnly = false): Promise<IndexEntry[]> {
+  async function readChunk(userId: string, chunk: number): Promise<IndexEntry[]> {
     const key = chunkKey(userId, chunk);
-    const entries = await storageCall(`read ${key}`, () => (readOnly ? storage.peekItem<IndexEntry[]>(key) : storage.getItem<IndexEntry[]>(key)));
+    const entries = await storageCall(`read ${key}`, () => storage.peekItem<IndexEntry[]>(key));
     if (entries === null) return [];
     if (!Array.isArray(entries)) throw corrupt(key);
     return entries;
   }
 
-  async function write(key: string, value: StorageValue): Promise<void> {
-    await storageCall(`write ${key}`, () => storage.setItem(key, value));
+  /** Hands changed values back; the returned promise (awaited after the lock is released) says they are written. */
+  function put(changes: Array<[key: string, value: unknown]>): { written: Promise<void> } {
+    const writes = changes.map(([key, value]) => storage.putItem(key, value).written);
+    return { written: storageCall(`write ${changes.map(([key]) => key).join(', ')}`, () => Promise.all(writes).then(() => undefined)) };
   }
 
   /** Finds the entry of `id` in its chunk and hands it to `change`, which edits the chunk in place. */
   async function editEntry(userId: string, chunk: number, id: string, change: (meta: UserIndexMeta, entries: IndexEntry[], at: number) => void) {
-    await withLock(base(userId), async () => {
+    const { written } = await withLock(base(userId), async () => {
       const [meta, entries] = await Promise.all([readMeta(userId), readChunk(userId, chunk)]);
       const at = entries.findIndex((entry) => entry[0] === id);
-      if (!meta || at < 0) return;
+      if (!meta || at < 0) return { written: Promise.resolve() };
       change(meta, entries, at);
-      await Promise.all([write(chunkKey(userId, chunk), entries), write(metaKey(userId), meta)]);
+      return put([
+        [chunkKey(userId, chunk), entries],
+        [metaKey(userId), meta],
+      ]);
     });
+    await written;
   }
 
   return {
     /** Appends a new generation as the user's newest; returns the chunk it went into. */
     async append(userId: string, id: string, action: Action, status: GenerationStatus): Promise<number> {
-      return withLock(base(userId), async () => {
+      const { chunk, written } = await withLock(base(userId), async () => {
         const meta = (await readMeta(userId)) ?? { chunkSize: defaultChunkSize, counts: {}, chunks: [] };
         let chunk = meta.chunks.length - 1;
         let entries = chunk >= 0 ? await readChunk(userId, chunk) : [];
@@ -111,9 +121,14 @@ export function createUserIndex(storage: CachedStorage, withLock: KeyedMutex, de
         entries.push([id, action, status]);
         bump(meta.counts, combo(action, status), 1);
         bump(meta.chunks[chunk] as ComboCounts, combo(action, status), 1);
-        await Promise.all([write(chunkKey(userId, chunk), entries), write(metaKey(userId), meta)]);
-        return chunk;
+        const { written } = put([
+          [chunkKey(userId, chunk), entries],
+          [metaKey(userId), meta],
+        ]);
+        return { chunk, written };
       });
+      await written;
+      return chunk;
     },
 
     /** Moves an entry to its record's new action/status. */
@@ -143,7 +158,7 @@ export function createUserIndex(storage: CachedStorage, withLock: KeyedMutex, de
     /** Ids of one page, newest first, and the filter's total. Skips whole chunks by their counts. */
     async page(userId: string, filter: IndexFilter, page: number, limit: number): Promise<{ ids: string[]; total: number }> {
       return withLock.shared(base(userId), async () => {
-        const meta = await readMeta(userId, true);
+        const meta = await readMeta(userId);
         if (!meta) return { ids: [], total: 0 };
         const ids: string[] = [];
         let skip = (page - 1) * limit;
@@ -153,7 +168,7 @@ export function createUserIndex(storage: CachedStorage, withLock: KeyedMutex, de
             skip -= inChunk;
             continue;
           }
-          const entries = await readChunk(userId, chunk, true);
+          const entries = await readChunk(userId, chunk);
           for (let at = entries.length - 1; at >= 0 && ids.length < limit; at--) {
             const entry = entries[at] as IndexEntry;
             if (!matches(entry, filter)) continue;

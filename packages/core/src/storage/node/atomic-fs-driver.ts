@@ -18,6 +18,11 @@ export function atomicFsDriver(options: { base: string }): Driver {
   const base = resolve(options.base);
   const temp = join(base, TEMP_DIR);
   const inner = fsDriver({ base, ignore: ['**/node_modules/**', '**/.git/**', `**/${TEMP_DIR}/**`] });
+  // Temporary names: unique per driver instance (several processes may share a base) and cheap to make.
+  const scratchPrefix = `${process.pid}-${randomBytes(6).toString('hex')}-`;
+  let scratchCount = 0;
+  /** Directories this driver made or found, so a write costs a write and a rename, not four mkdir calls too. */
+  const knownDirs = new Set<string>();
 
   function pathOf(key: string): string {
     const path = resolve(base, key.replace(/:/g, '/'));
@@ -25,16 +30,33 @@ export function atomicFsDriver(options: { base: string }): Driver {
     return path;
   }
 
-  async function write(key: string, data: string | Uint8Array): Promise<void> {
-    const path = pathOf(key);
-    await Promise.all([mkdir(dirname(path), { recursive: true }), mkdir(temp, { recursive: true })]);
-    const scratch = join(temp, `${randomBytes(12).toString('hex')}.tmp`);
+  async function ensureDir(dir: string): Promise<void> {
+    if (knownDirs.has(dir)) return;
+    await mkdir(dir, { recursive: true });
+    knownDirs.add(dir);
+  }
+
+  async function attempt(path: string, data: string | Uint8Array): Promise<void> {
+    await Promise.all([ensureDir(dirname(path)), ensureDir(temp)]);
+    const scratch = join(temp, `${scratchPrefix}${(scratchCount++).toString(36)}.tmp`);
     try {
       await writeFile(scratch, data);
       await rename(scratch, path);
     } catch (error) {
       await rm(scratch, { force: true });
       throw error;
+    }
+  }
+
+  async function write(key: string, data: string | Uint8Array): Promise<void> {
+    const path = pathOf(key);
+    try {
+      await attempt(path, data);
+    } catch (error) {
+      // A directory we knew may have been removed behind our back (a cleared data dir): forget them all, retry once.
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT' || knownDirs.size === 0) throw error;
+      knownDirs.clear();
+      await attempt(path, data);
     }
   }
 
