@@ -71,6 +71,15 @@ async function untilTerminal(url: string): Promise<string> {
   }
 }
 
+/** Polls `done` every 100 ms until it says yes (or a minute passes), so one workload's tail never runs into the next. */
+async function settle(what: string, done: () => Promise<boolean>): Promise<void> {
+  const deadline = performance.now() + 60_000;
+  while (!(await done())) {
+    if (performance.now() > deadline) throw new Error(`${what} did not settle within a minute`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
 async function reqPerSecond(url: string): Promise<number> {
   const result = await autocannon({ url, connections: 50, duration: 4 });
   if (result.non2xx > 0 || result.errors > 0) throw new Error(`${url}: ${result.non2xx} non-2xx, ${result.errors} errors`);
@@ -106,10 +115,29 @@ export async function benchOverhead(log: (line: string) => void): Promise<BenchR
       if (response.status !== 201 && response.status !== 200) throw new Error(`create answered ${response.status}`);
       return (await response.json()) as { id: string };
     };
+    // Work a workload leaves behind (predictions still running, generations still being completed) would slow the
+    // next one down: each measurement starts once the previous one's work is done.
+    let lastPrediction: string | undefined;
+    const settleDirect = () =>
+      settle('the simulator', async () => {
+        if (!lastPrediction) return true;
+        const prediction = await replicate.predictions.get(lastPrediction);
+        return ['succeeded', 'failed', 'canceled'].includes(prediction.status);
+      });
+    const unfinishedThroughDotbase = async () => {
+      const totals = await Promise.all(
+        ['pending', 'processing'].map(async (status) => {
+          const response = await fetch(`${api}/api/generations/list?status=${status}&limit=1`);
+          return ((await response.json()) as { total: number }).total;
+        }),
+      );
+      return totals[0]! + totals[1]!;
+    };
+    const settleDotbase = () => settle('the dotbase server', async () => (await unfinishedThroughDotbase()) === 0);
     const workloads = {
       'create request': {
         direct: async (i: number) => {
-          await replicate.predictions.create({ model: MODEL, input: { prompt: `bench ${i}` } });
+          lastPrediction = (await replicate.predictions.create({ model: MODEL, input: { prompt: `bench ${i}` } })).id;
         },
         dotbase: async (i: number) => {
           await postCreate(i);
@@ -130,7 +158,9 @@ export async function benchOverhead(log: (line: string) => void): Promise<BenchR
     for (const [name, paths] of Object.entries(workloads)) {
       for (const concurrency of CONCURRENCY) {
         const direct = await load(concurrency, paths.direct);
+        await settleDirect();
         const viaDotbase = await load(concurrency, paths.dotbase);
+        await settleDotbase();
         const addedP50 = viaDotbase.p50 - direct.p50;
         const addedP99 = viaDotbase.p99 - direct.p99;
         log(`overhead/${name} @${concurrency}: direct p50 ${round(direct.p50)} ms (${round(direct.perSecond)}/s, ${direct.errors} err), dotbase p50 ${round(viaDotbase.p50)} ms (${round(viaDotbase.perSecond)}/s, ${viaDotbase.errors} err)`);

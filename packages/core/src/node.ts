@@ -2,20 +2,33 @@
  * Node-only helpers: embedded file storage and image tools backed by sharp. Kept out of the main entry so core
  * runs unchanged on Bun, Deno and Workers.
  */
+import { join } from 'node:path';
 import { createStorage, type Storage } from 'unstorage';
 import { DotbaseError } from './errors.js';
 import type { ImageTools } from './images/sniff.js';
 import { atomicFsDriver } from './storage/node/atomic-fs-driver.js';
+import { lmdbDriver, type LmdbDriverOptions } from './storage/node/lmdb-driver.js';
+
+export interface FsStorageOptions {
+  /** How hard records are pushed to disk (see `LmdbDriverOptions.durability`; default `'sync'`). */
+  durability?: LmdbDriverOptions['durability'];
+}
 
 /**
- * An unstorage instance that keeps everything in files below `dir`, written atomically (a process killed
- * mid-write leaves the old file or the new one, never a torn one).
+ * Embedded storage in one folder: images as files under `dir/blobs` (written atomically: a process killed
+ * mid-write leaves the old file or the new one, never a torn one), everything else — generation records, indexes,
+ * statistics — in one LMDB file, `dir/records.lmdb`, where a burst of small changes costs one commit instead of a
+ * file write and a rename each. Call `storage.dispose()` to close the file.
  *
  * @example
  * const dotbase = createDotbase({ tokens, storage: fsStorage('./.data') });
  */
-export function fsStorage(dir: string): Storage {
-  return createStorage({ driver: atomicFsDriver({ base: dir }) });
+export function fsStorage(dir: string, options: FsStorageOptions = {}): Storage {
+  const storage = createStorage({
+    driver: lmdbDriver({ path: join(dir, 'records.lmdb'), ...(options.durability ? { durability: options.durability } : {}) }),
+  });
+  storage.mount('blobs', atomicFsDriver({ base: join(dir, 'blobs') }));
+  return storage;
 }
 
 /**
@@ -36,3 +49,4 @@ export function sharpImageTools(): ImageTools {
   };
 }
 export { atomicFsDriver } from './storage/node/atomic-fs-driver.js';
+export { lmdbDriver, type LmdbDriverOptions } from './storage/node/lmdb-driver.js';

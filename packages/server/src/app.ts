@@ -96,11 +96,11 @@ export function createServer(options: ServerOptions): Hono<AppEnv> {
   app.onError((error, c) => {
     const answer = errorResponse(error);
     if (answer.unexpected) {
-      logger.error('request failed', { method: c.req.method, path: new URL(c.req.url).pathname, status: answer.status, error: error.name, message: error.message });
+      logger.error('request failed', { method: c.req.method, path: c.req.path, status: answer.status, error: error.name, message: error.message });
     }
     return c.json(answer.body, answer.status, answer.headers);
   });
-  app.notFound((c) => c.json({ error: { code: 'not_found', message: `no route for ${c.req.method} ${new URL(c.req.url).pathname}` } }, 404));
+  app.notFound((c) => c.json({ error: { code: 'not_found', message: `no route for ${c.req.method} ${c.req.path}` } }, 404));
   app.use('*', async (c, next) => {
     const started = performance.now();
     // set before the handler runs: headers added to a finished response make Node's adapter rebuild it
@@ -109,7 +109,7 @@ export function createServer(options: ServerOptions): Hono<AppEnv> {
     await next();
     logger.info('request', {
       method: c.req.method,
-      path: new URL(c.req.url).pathname,
+      path: c.req.path,
       status: c.res.status,
       ms: Math.round(performance.now() - started),
       ...(c.get('principal') ? { user: c.get('principal').id } : {}),

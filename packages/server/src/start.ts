@@ -88,10 +88,12 @@ async function startBackend(config: ServerConfig, options: StartOptions, logger:
   }
   const webhookUrl = config.publicUrl && webhookSecret ? `${config.publicUrl}/api/webhooks/replicate` : undefined;
   const publicUrl = config.publicUrl;
+  const storage = fsStorage(config.dataDir);
+  cleanups.push(() => storage.dispose());
   const dotbase = createDotbase({
     tokens,
     ...(baseUrl ? { baseUrl } : {}),
-    storage: fsStorage(config.dataDir),
+    storage,
     imageTools: sharpImageTools(),
     // Replicate allows 600 creates a minute per account: stay under it instead of collecting 429s.
     budget: { limit: 600, windowMs: 60_000 },

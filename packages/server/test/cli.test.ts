@@ -174,9 +174,13 @@ describe('dotbase serve', () => {
 
 /** The prediction id the killed process recorded, read from the data folder as the next process will. */
 async function readPredictionId(dir: string, id: string): Promise<string | null> {
-  const { createStorage, prefixStorage } = await import('unstorage');
-  const fsDriver = (await import('unstorage/drivers/fs')).default;
+  const { prefixStorage } = await import('unstorage');
   const { createGenerationStore } = await import('@dotbase/core');
-  const store = createGenerationStore(prefixStorage(createStorage({ driver: fsDriver({ base: dir }) }), 'generations'));
-  return (await store.get(id))?.prediction_id ?? null;
+  const { fsStorage } = await import('@dotbase/core/node');
+  const storage = fsStorage(dir);
+  try {
+    return (await createGenerationStore(prefixStorage(storage, 'generations')).get(id))?.prediction_id ?? null;
+  } finally {
+    await storage.dispose();
+  }
 }

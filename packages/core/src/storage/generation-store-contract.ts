@@ -83,6 +83,32 @@ export function describeGenerationStoreContract(name: string, factory: () => Pro
       expect(await store.delete(record.id)).toBe(false);
     });
 
+    it('keeps what it stores apart from the objects it was given and the records it hands out', async () => {
+      const store = await factory();
+      const record = makeGenerationRecord({ settings: { nested: { a: [1] } } });
+      const prompt = record.prompt;
+      await store.create(record);
+      (record.settings['nested'] as { a: number[] }).a.push(2);
+      record.prompt = 'changed by the caller';
+      const stored = await store.get(record.id);
+      expect(stored?.prompt).toBe(prompt);
+      expect(stored?.settings).toEqual({ nested: { a: [1] } });
+      const tamper = (target: GenerationRecord | null | undefined) => {
+        try {
+          (target!.settings['nested'] as { a: number[] }).a.push(3);
+          target!.status = 'failed';
+        } catch {
+          // a frozen record refuses; that is one way to keep the store intact
+        }
+      };
+      tamper(stored);
+      tamper((await store.list('alice', { page: 1, limit: 10 })).items[0]);
+      tamper(await store.update(record.id, { progress: 5 }));
+      const again = await store.get(record.id);
+      expect(again?.status).toBe('pending');
+      expect(again?.settings).toEqual({ nested: { a: [1] } });
+    });
+
     it('refuses a second record with the same id', async () => {
       const store = await factory();
       const record = makeGenerationRecord();

@@ -4,6 +4,7 @@ import { ACTIONS } from '../models/types.js';
 import { keySegment } from './key-segment.js';
 import { withReadCache } from './read-cache.js';
 import { createKeyedMutex } from './keyed-mutex.js';
+import { deepFreeze } from './deep-freeze.js';
 import { createStatsBuckets, HOUR_MS } from './stats-buckets.js';
 import { storageCall } from './storage-error.js';
 import { GENERATION_STATUSES, TERMINAL_STATUSES, type GenerationRecord, type GenerationStatus, type GenerationStore, type ListQuery } from './types.js';
@@ -78,53 +79,62 @@ export function createGenerationStore(backing: Storage, options: GenerationStore
   const unfinished = createUnfinishedSet(storage, withLock);
   const genKey = (id: string) => `gen:${keySegment(id)}`;
 
-  /** `copy: false` for callers that only read what they get (or build a new value from it). */
-  async function read(id: string, copy = true): Promise<StoredGeneration | null> {
+  /**
+   * Records are handed out frozen and without a copy: reads (one per status poll, twelve per list page) then cost a
+   * cache lookup, and nobody can change a cached record behind the store's back.
+   */
+  async function read(id: string): Promise<StoredGeneration | null> {
     const key = genKey(id);
-    const stored = await storageCall(`read ${key}`, () => (copy ? storage.getItem<StoredGeneration>(key) : storage.peekItem<StoredGeneration>(key)));
-    if (stored !== null && (typeof stored !== 'object' || typeof stored.record !== 'object')) {
+    const stored = await storageCall(`read ${key}`, () => storage.peekItem<StoredGeneration>(key));
+    if (stored === null) return null;
+    if (typeof stored !== 'object' || typeof stored.record !== 'object' || stored.record === null) {
       throw new DotbaseError('storage_error', `[dotbase] [generation-store] ${key} is not a stored generation`);
     }
-    return stored;
+    return deepFreeze(stored);
   }
 
-  async function write(stored: StoredGeneration): Promise<void> {
+  /** Stores a frozen copy (the caller keeps its own objects) and returns the copy's record. */
+  async function write(stored: StoredGeneration): Promise<GenerationRecord> {
     const key = genKey(stored.record.id);
-    await storageCall(`write ${key}`, () => storage.setItem(key, stored));
+    const frozen = deepFreeze(structuredClone(stored));
+    await storageCall(`write ${key}`, () => storage.putItem(key, frozen).written);
+    return frozen.record;
   }
 
   return {
     async create(record) {
       checkRecord(record);
       await withLock(genKey(record.id), async () => {
-        if (await read(record.id, false)) throw new DotbaseError('conflict', `generation ${record.id} already exists`);
+        if (await read(record.id)) throw new DotbaseError('conflict', `generation ${record.id} already exists`);
         const chunk = await index.append(record.user_id, record.id, record.action, record.status);
         // independent keys: written side by side, the latency of one write instead of three
         await Promise.all([write({ record, chunk }), stats.move(null, record), isTerminal(record.status) ? undefined : unfinished.add(record.id)]);
       });
     },
 
+    // Reads take no lock: a record changes in the cache in one step (see read-cache.ts), so a read sees it before
+    // or after a change, never half of it.
     async get(id) {
-      return (await withLock.shared(genKey(id), () => read(id)))?.record ?? null;
+      return (await read(id))?.record ?? null;
     },
 
     async update(id, patch) {
       return withLock(genKey(id), async () => {
-        const stored = await read(id, false);
+        const stored = await read(id);
         if (!stored) return null;
         const before = stored.record;
         // id, owner and creation time are fixed, whatever the patch says at runtime.
         const after: GenerationRecord = { ...before, ...definedOnly(patch), id: before.id, user_id: before.user_id, created_at: before.created_at };
         checkRecord(after);
         const indexMoves = after.action !== before.action || after.status !== before.status;
-        await Promise.all([
+        const [saved] = await Promise.all([
           write({ record: after, chunk: stored.chunk }),
           indexMoves ? index.change(after.user_id, stored.chunk, id, after.action, after.status) : undefined,
           stats.move(before, after),
           isTerminal(after.status) && !isTerminal(before.status) ? unfinished.remove(id) : undefined,
           !isTerminal(after.status) && isTerminal(before.status) ? unfinished.add(id) : undefined,
         ]);
-        return after;
+        return saved;
       });
     },
 
@@ -144,7 +154,7 @@ export function createGenerationStore(backing: Storage, options: GenerationStore
       checkQuery(query);
       const filter = { ...(query.action ? { action: query.action } : {}), ...(query.status ? { status: query.status } : {}) };
       const { ids, total } = await index.page(userId, filter, query.page, query.limit);
-      const records = await Promise.all(ids.map((id) => withLock.shared(genKey(id), () => read(id))));
+      const records = await Promise.all(ids.map((id) => read(id)));
       // A record deleted between the index read and now is simply left out.
       return { items: records.flatMap((stored) => (stored ? [stored.record] : [])), total };
     },

@@ -1,6 +1,8 @@
 import { DotbaseError } from '../errors.js';
 
 const SAFE = /[a-z0-9-]/;
+/** Ids made only of safe characters (uuids, Telegram ids) pass unchanged; checked once instead of per character. */
+const ALL_SAFE = /^[a-z0-9-]+$/;
 /** File systems cap a name at 255 bytes; stay well below it, leaving room for prefixes and extensions. */
 export const MAX_KEY_SEGMENT_LENGTH = 200;
 const encoder = new TextEncoder();
@@ -13,6 +15,7 @@ const encoder = new TextEncoder();
  */
 export function keySegment(id: string): string {
   if (id.length === 0) throw new DotbaseError('invalid_input', 'ids used in storage keys must not be empty');
+  if (id.length <= MAX_KEY_SEGMENT_LENGTH && ALL_SAFE.test(id)) return id;
   let out = '';
   for (const char of id) {
     if (SAFE.test(char)) {

@@ -65,7 +65,9 @@ export interface StatsRow {
 }
 
 /**
- * Where generations live. Listing must not read every record: implementations keep indexes.
+ * Where generations live. Listing must not read every record: implementations keep indexes. Records handed out
+ * may be shared with the store's cache (the built-in store freezes them): treat them as read-only and copy one to
+ * change it; changing a record handed out must never change what is stored.
  */
 export interface GenerationStore {
   create(record: GenerationRecord): Promise<void>;

@@ -1,4 +1,4 @@
-import { mkdtemp, readdir } from 'node:fs/promises';
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createStorage } from 'unstorage';
@@ -23,6 +23,16 @@ describe('atomicFsDriver', () => {
     expect(await storage.getKeys()).toHaveLength(20);
     expect(await readdir(join(base, '.dotbase-tmp'))).toEqual([]);
     expect(await storage.getItem('a:b:7')).toEqual({ i: 7 });
+  });
+
+  it('writes again after its folders were removed behind its back', async () => {
+    const base = await tempDir();
+    const storage = createStorage({ driver: atomicFsDriver({ base }) });
+    await storage.setItem('a:b:1', 'one');
+    await rm(join(base, 'a'), { recursive: true });
+    await rm(join(base, '.dotbase-tmp'), { recursive: true });
+    await storage.setItem('a:b:2', 'two');
+    expect(await storage.getItem('a:b:2')).toBe('two');
   });
 
   it('refuses keys that would leave its folder', async () => {
