@@ -21,7 +21,9 @@ async function procStatus(pid: number, field: 'VmHWM' | 'VmRSS'): Promise<number
 
 export async function startProcess<T>(script: string, args: string[] = [], env: Record<string, string> = {}): Promise<BenchProcess<T>> {
   const file = fileURLToPath(new URL(`./procs/${script}`, import.meta.url));
-  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', file, ...args], {
+  // BENCH_CPU_PROF=<dir>: the dotbase server writes a V8 CPU profile there when it exits (open it in Chrome DevTools)
+  const profile = script === 'server.ts' && process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [];
+  const child: ChildProcess = spawn(process.execPath, [...profile, '--import', 'tsx', file, ...args], {
     cwd: fileURLToPath(new URL('.', import.meta.url)),
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'inherit'],

@@ -14,7 +14,7 @@ function issuesOf(env: Record<string, string>): { variable: string; message: str
 describe('loadConfig', () => {
   it('needs nothing: loopback, port 8787, ./.data under the given cwd, simulator (no tokens), default limits', () => {
     const config = loadConfig({}, '/srv/app');
-    expect(config).toMatchObject({ port: 8787, host: '127.0.0.1', dataDir: '/srv/app/.data', apiKeys: [], corsOrigins: [], limits: DEFAULT_LIMITS });
+    expect(config).toMatchObject({ port: 8787, host: '127.0.0.1', dataDir: '/srv/app/.data', durability: 'sync', apiKeys: [], corsOrigins: [], limits: DEFAULT_LIMITS });
     expect(config.replicate.tokens).toEqual([]);
     expect(config.telegram).toBeUndefined();
   });
@@ -56,6 +56,11 @@ describe('loadConfig', () => {
     const issues = issuesOf({ PORT: 'abc', DOTBASE_PUBLIC_URL: 'ftp://x', DOTBASE_CORS_ORIGINS: 'https://a.example/path', REPLICATE_WEBHOOK_SECRET: 'nope' });
     expect(issues.map((issue) => issue.variable).sort()).toEqual(['DOTBASE_CORS_ORIGINS', 'DOTBASE_PUBLIC_URL', 'PORT', 'REPLICATE_WEBHOOK_SECRET']);
     expect(issues.find((issue) => issue.variable === 'PORT')?.message).toMatch(/whole number/);
+  });
+
+  it('takes the storage durability, and refuses anything but sync or os', () => {
+    expect(loadConfig({ DOTBASE_DURABILITY: 'os' }, '/srv/app').durability).toBe('os');
+    expect(issuesOf({ DOTBASE_DURABILITY: 'fast' })[0]).toMatchObject({ variable: 'DOTBASE_DURABILITY', message: "must be 'sync' or 'os'" });
   });
 
   it('refuses out-of-range numbers', () => {

@@ -38,6 +38,8 @@ export interface ServerConfig {
   host: string;
   /** Absolute path of the embedded storage folder. */
   dataDir: string;
+  /** `sync`: records are flushed to disk on commit; `os`: the OS flushes them (faster, lost or torn on a system crash). */
+  durability: 'sync' | 'os';
   /** Without a trailing slash. */
   publicUrl?: string;
   telegram?: { botToken: string; allowedUsernames: string[] };
@@ -127,6 +129,7 @@ const envSchema = z.object({
   PORT: wholeNumber(0, 65535, 8787),
   HOST: z.preprocess(blankToUndefined, z.string().trim().min(1).default('127.0.0.1')),
   DOTBASE_DATA_DIR: z.preprocess(blankToUndefined, z.string().default('./.data')),
+  DOTBASE_DURABILITY: z.preprocess(blankToUndefined, z.enum(['sync', 'os'], { error: "must be 'sync' or 'os'" }).default('sync')),
   DOTBASE_PUBLIC_URL: z.preprocess(blankToUndefined, httpUrl.optional()),
   TELEGRAM_BOT_TOKEN: z.preprocess(
     blankToUndefined,
@@ -186,6 +189,7 @@ export function loadConfig(env: Record<string, string | undefined>, cwd: string 
     port: values.PORT,
     host: values.HOST,
     dataDir: isAbsolute(values.DOTBASE_DATA_DIR) ? values.DOTBASE_DATA_DIR : resolve(cwd, values.DOTBASE_DATA_DIR),
+    durability: values.DOTBASE_DURABILITY,
     ...(values.DOTBASE_PUBLIC_URL ? { publicUrl: values.DOTBASE_PUBLIC_URL } : {}),
     ...(values.TELEGRAM_BOT_TOKEN
       ? { telegram: { botToken: values.TELEGRAM_BOT_TOKEN, allowedUsernames: values.TELEGRAM_ALLOWED_USERNAMES } }

@@ -88,7 +88,7 @@ async function startBackend(config: ServerConfig, options: StartOptions, logger:
   }
   const webhookUrl = config.publicUrl && webhookSecret ? `${config.publicUrl}/api/webhooks/replicate` : undefined;
   const publicUrl = config.publicUrl;
-  const storage = fsStorage(config.dataDir);
+  const storage = fsStorage(config.dataDir, { durability: config.durability });
   cleanups.push(() => storage.dispose());
   const dotbase = createDotbase({
     tokens,

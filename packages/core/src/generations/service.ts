@@ -86,7 +86,8 @@ export function createGenerationService(options: GenerationServiceOptions): Gene
       ...(options.publicFileUrl ? { publicFileUrl: options.publicFileUrl } : {}),
       ...(options.imageTools ? { imageTools: options.imageTools } : {}),
     },
-    ...(options.webhookUrl ? { webhook: { url: options.webhookUrl, events: ['start', 'logs', 'completed'] } } : {}),
+    // 'start' would only say what the submit already told us (processing); logs carry progress, completed the end
+    ...(options.webhookUrl ? { webhook: { url: options.webhookUrl, events: ['logs', 'completed'] } } : {}),
   };
 
   /** Submits a recorded `pending` generation; on failure it is recorded as `failed` and the error rethrown. */

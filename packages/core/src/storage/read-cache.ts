@@ -20,35 +20,53 @@ export type CachedStorage = Storage & {
    * releasing it, so the next change of the key can join the same write.
    */
   putItem(key: string, value: unknown): { written: Promise<void> };
+  /** The value when it is in memory (cached or being written), without waiting; undefined when it must be read. */
+  cachedItem<T>(key: string): { value: T | null } | undefined;
   /** Resolves once every value handed in for the key so far is written: for a caller that read a value another
    * caller has handed in, found nothing to change, and must not answer before that value is stored. */
   flushedItem(key: string): Promise<void>;
 };
 
 export function withReadCache(storage: Storage, maxEntries: number): CachedStorage {
-  const cache = new Map<string, unknown>();
+  // Least recently used goes first, approximated the CLOCK way: a hit only marks its entry, instead of moving it to
+  // the end of the map (a delete and a set on every read of a hot record); eviction gives marked entries a second
+  // chance.
+  const cache = new Map<string, { value: unknown; used: boolean }>();
   const writes = createCoalescedWrites(storage, (key) => cache.delete(key));
 
   function remember(key: string, value: unknown): void {
     cache.delete(key);
-    cache.set(key, value);
-    if (cache.size > maxEntries) cache.delete(cache.keys().next().value as string);
+    cache.set(key, { value, used: false });
+    while (cache.size > maxEntries) {
+      const [oldest, entry] = cache.entries().next().value as [string, { value: unknown; used: boolean }];
+      cache.delete(oldest);
+      if (entry.used && oldest !== key) cache.set(oldest, { value: entry.value, used: false });
+    }
+  }
+
+  function cachedItem(key: string): { value: unknown } | undefined {
+    const pending = writes.pending(key);
+    if (pending) return { value: pending.value === REMOVED ? null : pending.value };
+    const hit = cache.get(key);
+    if (!hit) return undefined;
+    hit.used = true;
+    return { value: hit.value };
   }
 
   async function peek(key: string): Promise<unknown> {
     const pending = writes.pending(key);
     if (pending) return pending.value === REMOVED ? null : pending.value;
-    if (cache.has(key)) {
-      const value = cache.get(key);
-      cache.delete(key);
-      cache.set(key, value);
-      return value;
+    const hit = cache.get(key);
+    if (hit) {
+      hit.used = true;
+      return hit.value;
     }
     const value = await storage.getItem(key);
     // A write of the key that began while this read was on its way is newer than what the read found.
     const newer = writes.pending(key);
     if (newer) return newer.value === REMOVED ? null : newer.value;
-    if (cache.has(key)) return cache.get(key);
+    const cached = cache.get(key);
+    if (cached) return cached.value;
     if (value === null) return null;
     remember(key, value);
     return value;
@@ -68,6 +86,7 @@ export function withReadCache(storage: Storage, maxEntries: number): CachedStora
     },
     peekItem: peek as CachedStorage['peekItem'],
     putItem: put,
+    cachedItem: cachedItem as CachedStorage['cachedItem'],
     flushedItem: (key: string) => writes.flushed(key),
     async setItem(key: string, value: unknown) {
       await put(key, structuredClone(value)).written;

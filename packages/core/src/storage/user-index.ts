@@ -39,9 +39,13 @@ function bump(counts: ComboCounts, key: string, by: number): void {
 
 function sumCounts(counts: ComboCounts | undefined, filter: IndexFilter): number {
   let total = 0;
-  for (const [key, count] of Object.entries(counts ?? {})) {
-    const [action, status] = key.split('|');
-    if ((filter.action === undefined || filter.action === action) && (filter.status === undefined || filter.status === status)) total += count;
+  // runs for every chunk a page skips and for every total: plain string tests, no splitting
+  const actionPrefix = filter.action === undefined ? undefined : `${filter.action}|`;
+  const statusSuffix = filter.status === undefined ? undefined : `|${filter.status}`;
+  for (const key in counts) {
+    if (actionPrefix !== undefined && !key.startsWith(actionPrefix)) continue;
+    if (statusSuffix !== undefined && !key.endsWith(statusSuffix)) continue;
+    total += counts[key] as number;
   }
   return total;
 }

@@ -31,6 +31,19 @@ export function presentGeneration(record: GenerationRecord, baseUrl: string): Ge
   };
 }
 
+/** Serialised answers of frozen (store-owned, never changing) records, per base URL: a polled generation and the
+ * rows of a history page are serialised once, not on every request. Weak keys: gone with the record. */
+const serialised = new WeakMap<GenerationRecord, { baseUrl: string; json: string }>();
+
+/** `JSON.stringify(presentGeneration(record, baseUrl))`, remembered for records the store handed out frozen. */
+export function presentedJson(record: GenerationRecord, baseUrl: string): string {
+  const known = serialised.get(record);
+  if (known && known.baseUrl === baseUrl) return known.json;
+  const json = JSON.stringify(presentGeneration(record, baseUrl));
+  if (Object.isFrozen(record)) serialised.set(record, { baseUrl, json });
+  return json;
+}
+
 export function fileUrl(baseUrl: string, key: string): string {
   return `${baseUrl}/files/${key}`;
 }

@@ -1,7 +1,7 @@
 import { TERMINAL_STATUSES, type GenerationRecord } from '@dotbase/core';
 import type { Context } from 'hono';
 import type { AppEnv, ServerContext } from '../context.js';
-import { presentGeneration } from '../generations/present.js';
+import { presentedJson } from '../generations/present.js';
 import { baseUrlFor } from '../http/base-url.js';
 import { HttpError } from '../http/errors.js';
 
@@ -58,7 +58,7 @@ export async function generationEvents(ctx: ServerContext, c: Context<AppEnv>, i
       let lastSent = '';
       const send = (record: GenerationRecord) => {
         if (finished) return;
-        const json = JSON.stringify(presentGeneration(record, base));
+        const json = presentedJson(record, base);
         if (json === lastSent) return;
         lastSent = json;
         controller.enqueue(encoder.encode(`event: generation\ndata: ${json}\n\n`));

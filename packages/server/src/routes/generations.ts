@@ -2,7 +2,7 @@ import { isBlobRef } from '@dotbase/core';
 import { Hono, type Context } from 'hono';
 import { fitsStorageKey } from '../auth/owner-id.js';
 import type { AppEnv, ServerContext } from '../context.js';
-import { presentGeneration } from '../generations/present.js';
+import { presentedJson } from '../generations/present.js';
 import { baseUrlFor } from '../http/base-url.js';
 import { HttpError } from '../http/errors.js';
 import { limitBody, requireUser } from '../http/guards.js';
@@ -33,6 +33,11 @@ async function checkOwnRefs(ctx: ServerContext, userId: string, refs: { path: st
   }
 }
 
+/** A JSON answer from text already serialised (see presentedJson). */
+function jsonText(c: Context<AppEnv>, json: string, status: 200 | 201 = 200): Response {
+  return c.body(json, status, { 'Content-Type': 'application/json' });
+}
+
 /** The seed's generation endpoints, plus cancel, delete and live events. Users only ever see their own. */
 export function generationRoutes(ctx: ServerContext) {
   const { service } = ctx.dotbase;
@@ -57,7 +62,7 @@ export function generationRoutes(ctx: ServerContext) {
       }
       try {
         const record = await service.create(userId, body);
-        return c.json(presentGeneration(record, baseUrlFor(ctx, c)), 201);
+        return jsonText(c, presentedJson(record, baseUrlFor(ctx, c)), 201);
       } finally {
         release();
       }
@@ -66,20 +71,21 @@ export function generationRoutes(ctx: ServerContext) {
       const query = parseWith(listGenerationsQuerySchema, c.req.query());
       const result = await service.list(c.var.owner, query);
       const base = baseUrlFor(ctx, c);
-      return c.json({ items: result.items.map((record) => presentGeneration(record, base)), page: query.page, limit: query.limit, total: result.total });
+      const items = result.items.map((record) => presentedJson(record, base)).join(',');
+      return jsonText(c, `{"items":[${items}],"page":${query.page},"limit":${query.limit},"total":${result.total}}`);
     })
     .get('/api/generations/:id', async (c) => {
       const id = generationId(c);
       const record = await service.get(c.var.owner, id);
       if (!record) throw notFound(id);
-      return c.json(presentGeneration(record, baseUrlFor(ctx, c)));
+      return jsonText(c, presentedJson(record, baseUrlFor(ctx, c)));
     })
     .get('/api/generations/:id/events', (c) => generationEvents(ctx, c, generationId(c)))
     .post('/api/generations/:id/cancel', async (c) => {
       const id = generationId(c);
       const record = await service.cancel(c.var.owner, id);
       if (!record) throw notFound(id);
-      return c.json(presentGeneration(record, baseUrlFor(ctx, c)));
+      return jsonText(c, presentedJson(record, baseUrlFor(ctx, c)));
     })
     .delete('/api/generations/:id', async (c) => {
       const userId = c.var.owner;
