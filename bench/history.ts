@@ -56,13 +56,16 @@ function queries(store: GenerationStore): Record<string, () => Promise<unknown>>
 export async function benchHistory(log: (line: string) => void): Promise<BenchRow[]> {
   const rows: BenchRow[] = [];
   const dirs: string[] = [];
+  const storages: Array<{ dispose(): Promise<void> }> = [];
   try {
     // one store per size, so the sizes can be measured interleaved: machine noise then hits all of them alike
     const stores = new Map<number, GenerationStore>();
     for (const size of SIZES) {
       const dir = await mkdtemp(join(tmpdir(), `dotbase-bench-history-${size}-`));
       dirs.push(dir);
-      const store = createGenerationStore(fsStorage(dir));
+      const storage = fsStorage(dir);
+      storages.push(storage);
+      const store = createGenerationStore(storage);
       const started = performance.now();
       await fill(store, size);
       log(`history: ${size} generations stored (${round((performance.now() - started) / 1000, 1)} s)`);
@@ -90,6 +93,7 @@ export async function benchHistory(log: (line: string) => void): Promise<BenchRo
       rows.push({ bench: 'history', case: `${name}: p50 100k ÷ 1k`, metric: 'ratio', value: round(ratio), unit: '×', target: '≤ 2', pass: ratio <= 2 });
     }
   } finally {
+    await Promise.all(storages.map((storage) => storage.dispose()));
     await Promise.all(dirs.map((dir) => rm(dir, { recursive: true, force: true, maxRetries: 5 })));
   }
   return rows;

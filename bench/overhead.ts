@@ -34,6 +34,7 @@ async function freePort(): Promise<number> {
 async function load(concurrency: number, op: (i: number) => Promise<void>) {
   const latencies: number[] = [];
   let errors = 0;
+  const reasons = new Map<string, number>();
   const started = performance.now();
   const deadline = started + DURATION_MS;
   let counter = 0;
@@ -44,14 +45,16 @@ async function load(concurrency: number, op: (i: number) => Promise<void>) {
         try {
           await op(counter++);
           latencies.push(performance.now() - t0);
-        } catch {
+        } catch (error) {
           errors += 1;
+          const reason = error instanceof Error ? `${error.message}${error.cause instanceof Error ? ` (${error.cause.message})` : ''}` : String(error);
+          reasons.set(reason, (reasons.get(reason) ?? 0) + 1);
         }
       }
     }),
   );
   const seconds = (performance.now() - started) / 1000;
-  return { ...summarize(latencies), perSecond: latencies.length / seconds, errors };
+  return { ...summarize(latencies), perSecond: latencies.length / seconds, errors, reasons: [...reasons].map(([reason, n]) => `${n}× ${reason}`).join('; ') };
 }
 
 /** Reads an SSE stream until a terminal status; resolves with it. */
@@ -163,6 +166,9 @@ export async function benchOverhead(log: (line: string) => void): Promise<BenchR
         await settleDotbase();
         const addedP50 = viaDotbase.p50 - direct.p50;
         const addedP99 = viaDotbase.p99 - direct.p99;
+        for (const [path, result] of [['direct', direct], ['dotbase', viaDotbase]] as const) {
+          if (result.errors > 0) log(`overhead/${name} @${concurrency}: ${path} errors: ${result.reasons}`);
+        }
         log(`overhead/${name} @${concurrency}: direct p50 ${round(direct.p50)} ms (${round(direct.perSecond)}/s, ${direct.errors} err), dotbase p50 ${round(viaDotbase.p50)} ms (${round(viaDotbase.perSecond)}/s, ${viaDotbase.errors} err)`);
         const targeted = concurrency === 50;
         const c = `${name} @ ${concurrency}`;

@@ -173,6 +173,19 @@ describe('createTokenPool', () => {
     expect(clock.sleeps).toEqual([]);
   });
 
+  it('waits out more 429s than maxAttempts while within maxWaitMs: throttling is not a failure', async () => {
+    const { pool, clock } = fakeClockPool(['s1', 's2'], { maxAttempts: 2, maxWaitMs: 10_000 });
+    let calls = 0;
+    const { value } = await pool.run(async () => {
+      calls++;
+      if (calls <= 6) throw new DotbaseError('rate_limited', 'throttled', { retryAfterMs: 500 });
+      return 'made';
+    });
+    expect(value).toBe('made');
+    expect(calls).toBe(7);
+    expect(clock.sleeps.length).toBeGreaterThan(0);
+  });
+
   it('throws the last error after maxAttempts, each attempt on a different healthy token', async () => {
     const { pool } = fakeClockPool(['s1', 's2', 's3', 's4'], { maxAttempts: 3 });
     const tokens: string[] = [];

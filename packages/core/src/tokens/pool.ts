@@ -142,7 +142,12 @@ export function createTokenPool(options: TokenPoolOptions): TokenPool {
 
   async function run<T>(fn: (lease: { token: string; tokenId: string }) => Promise<T>): Promise<{ value: T; tokenId: string }> {
     let lastError: unknown;
-    for (let attempt = 1; attempt <= maxAttempts; attempt++) {
+    // A 429 says "wait", not "this failed": under heavy demand many callers wake up for the same freed token and
+    // most meet another 429. Those are waited out (their token cools, the next lease waits) for up to maxWaitMs
+    // in all, and only other failures use up the attempts.
+    const throttledUntil = now() + maxWaitMs;
+    let attempts = 0;
+    for (;;) {
       let held: Lease;
       try {
         held = await lease();
@@ -166,9 +171,11 @@ export function createTokenPool(options: TokenPoolOptions): TokenPool {
         await held.release(decision.outcome);
         if (!decision.retry) throw error;
         lastError = error;
+        const throttled = error instanceof DotbaseError && error.code === 'rate_limited' && now() < throttledUntil;
+        if (!throttled) attempts += 1;
+        if (attempts >= maxAttempts) throw error;
       }
     }
-    throw lastError;
   }
 
   return {
