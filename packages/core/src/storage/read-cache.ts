@@ -54,19 +54,12 @@ export function withReadCache(storage: Storage, maxEntries: number): CachedStora
   }
 
   async function peek(key: string): Promise<unknown> {
-    const pending = writes.pending(key);
-    if (pending) return pending.value === REMOVED ? null : pending.value;
-    const hit = cache.get(key);
-    if (hit) {
-      hit.used = true;
-      return hit.value;
-    }
+    const known = cachedItem(key);
+    if (known) return known.value;
     const value = await storage.getItem(key);
     // A write of the key that began while this read was on its way is newer than what the read found.
-    const newer = writes.pending(key);
-    if (newer) return newer.value === REMOVED ? null : newer.value;
-    const cached = cache.get(key);
-    if (cached) return cached.value;
+    const newer = cachedItem(key);
+    if (newer) return newer.value;
     if (value === null) return null;
     remember(key, value);
     return value;
