@@ -62,12 +62,13 @@ function definedOnly<T extends object>(patch: T): Partial<T> {
  * - `unfinished` — ids not yet terminal, for crash recovery.
  *
  * Writes to one generation run one after another, and so do the read-modify-writes of each index key, through
- * in-process locks. That makes one process safe; several processes writing one store need a backend with atomic
+ * in-process locks; writes of one key are group-committed (see read-cache.ts). Records are stored and handed out
+ * deep-frozen. That makes one process safe; several processes writing one store need a backend with atomic
  * operations (a different `GenerationStore`). Changes are not transactional: a crash between two writes can
  * leave an index a step behind its record.
  *
  * @example
- * const store = createGenerationStore(createStorage({ driver: fsDriver({ base: './.data/generations' }) }));
+ * const store = createGenerationStore(createStorage({ driver: lmdbDriver({ path: './.data/records.lmdb' }) }));
  * await store.create(record);
  * const { items, total } = await store.list('alice', { page: 1, limit: 12, action: 'create', status: 'completed' });
  */
