@@ -1,4 +1,5 @@
 import { createServer as createHttpServer, type Server } from 'node:http';
+import { setMaxListeners } from 'node:events';
 import type { AddressInfo } from 'node:net';
 import { getRequestListener, RequestError } from '@hono/node-server';
 import { createDotbase, type Dotbase } from '@dotbase/core';
@@ -134,6 +135,8 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
   try {
     const { mode, simulator, dotbase, webhookSecret, webhookUrl } = await startBackend(config, options, logger, secret, cleanups);
     const shutdown = new AbortController();
+    // every open event stream listens for shutdown (and stops listening when it ends): many at once is normal
+    setMaxListeners(0, shutdown.signal);
     const app = createServer({
       dotbase,
       mode,

@@ -75,6 +75,23 @@ describe('GET /api/generations/:id/events', () => {
     expect((await server.json('GET', '/api/generations/nope/events')).status).toBe(401);
   });
 
+  it('serves many streams at once without a listener-leak warning (each stream stops listening when it ends)', async () => {
+    const warnings: string[] = [];
+    const onWarning = (warning: Error) => warnings.push(warning.name);
+    process.on('warning', onWarning);
+    try {
+      const created = await server.json('POST', '/api/generations/create', { token: KEY, body: { action: 'create', model_id: 'flux-schnell', prompt: 'many' } });
+      const streams = await Promise.all(
+        Array.from({ length: 15 }, () => readEvents(`/api/generations/${created.body.id}/events`, { authorization: `Bearer ${KEY}` })),
+      );
+      for (const { events } of streams) expect(events.at(-1)?.status).toBe('completed');
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(warnings).not.toContain('MaxListenersExceededWarning');
+    } finally {
+      process.off('warning', onWarning);
+    }
+  });
+
   it('ends open streams when the server shuts down', async () => {
     const other = await startTestServer({}, { simulator: { timing: { startingMs: 20, processingMs: 60_000, steps: 2 } } });
     const created = await other.json('POST', '/api/generations/create', { body: { action: 'create', model_id: 'flux-schnell', prompt: 'forever' } });
