@@ -85,15 +85,16 @@ export function createStatsBuckets(storage: CachedStorage, withLock: KeyedMutex,
     },
 
     /** Rows by action and status (ACTIONS × GENERATION_STATUSES order) of generations created since `since`. */
+    // Reads take no lock: a change replaces a key's cached value in one step, before its write (see read-cache.ts).
     async read(since: number): Promise<StatsRow[]> {
-      const range = await withLock.shared(RANGE_KEY, () => storageCall(`read ${RANGE_KEY}`, () => storage.peekItem<BucketRange>(RANGE_KEY)));
+      const range = await storageCall(`read ${RANGE_KEY}`, () => storage.peekItem<BucketRange>(RANGE_KEY));
       if (!range) return [];
       const buckets: number[] = [];
       for (let bucket = Math.max(range.first, bucketOf(since)); bucket <= range.last; bucket++) buckets.push(bucket);
       const totals: Bucket = {};
       const readBucket = (bucket: number) => {
         const key = bucketKey(bucket);
-        return withLock.shared(key, () => storageCall(`read ${key}`, () => storage.peekItem<Bucket>(key)));
+        return storageCall(`read ${key}`, () => storage.peekItem<Bucket>(key));
       };
       // In batches: a window of months is thousands of buckets, too many open files at once for the fs driver.
       for (let start = 0; start < buckets.length; start += READ_BATCH) {
