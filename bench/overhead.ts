@@ -1,10 +1,14 @@
 /**
  * Server overhead: the same workloads sent (a) straight to the simulator with the `replicate` SDK and (b) through
- * the dotbase server, in one run, at concurrency 1, 50 and 500. Each of simulator, server and the hello-world
- * baseline runs in its own process; the load comes from this one.
+ * the dotbase server, in one run, at concurrency 1, 50 and 500. Each of simulator, server, a bare proxy and the
+ * hello-world baseline runs in its own process; the load comes from this one.
  *  - "create request": the create call alone (dotbase: validate, record, submit, record, answer).
- *  - "create → completed": until the outputs are usable (SDK: `Prefer: wait`; dotbase: SSE until `completed`,
- *    outputs copied into dotbase storage, completion pushed by a signed webhook).
+ *  - "create → completed": until the generation has ended (SDK: `Prefer: wait`; dotbase: SSE until `completed`,
+ *    outputs copied into dotbase storage, completion pushed by a signed webhook). Also sent through a bare
+ *    pass-through proxy (procs/bare-proxy.ts, node:http piping bodies): what one extra hop costs on this machine
+ *    before any work is done.
+ *  - "create → image in hand": both sides end holding the image bytes (SDK: `Prefer: wait`, then the output URL;
+ *    dotbase: `Prefer: wait` on create, then the output from dotbase storage).
  *  - reads: GET /api/generations/:id and the list endpoint in requests/s, as a ratio to a bare Hono hello-world.
  */
 import { createServer } from 'node:net';
@@ -106,17 +110,32 @@ export async function benchOverhead(log: (line: string) => void): Promise<BenchR
     DOTBASE_MAX_ACTIVE_GENERATIONS: '100000',
   });
   const hello = await startProcess<{ url: string }>('hello.ts');
+  const simulatorUrl = new URL(simulator.info.url);
+  const proxy = await startProcess<{ url: string }>('bare-proxy.ts', [simulatorUrl.origin]);
   try {
     const replicate = new Replicate({ auth: TOKENS[0]!, baseUrl: simulator.info.url, useFileOutput: false });
+    const proxied = new Replicate({ auth: TOKENS[0]!, baseUrl: `${proxy.info.url}${simulatorUrl.pathname}`, useFileOutput: false });
     const api = server.info.url;
-    const postCreate = async (i: number) => {
+    const postCreate = async (i: number, headers: Record<string, string> = {}) => {
       const response = await fetch(`${api}/api/generations/create`, {
         method: 'POST',
-        headers: { 'content-type': 'application/json' },
+        headers: { 'content-type': 'application/json', ...headers },
         body: JSON.stringify({ action: 'create', model_id: 'flux-schnell', prompt: `bench ${i}` }),
       });
       if (response.status !== 201 && response.status !== 200) throw new Error(`create answered ${response.status}`);
-      return (await response.json()) as { id: string };
+      return (await response.json()) as { id: string; status: string; output_urls: string[] };
+    };
+    const waited = async (client: Replicate, i: number) => {
+      const prediction = await client.predictions.create({ model: MODEL, input: { prompt: `bench ${i}` }, wait: 60 });
+      if (prediction.status !== 'succeeded') throw new Error(`prediction ${prediction.status}`);
+      return prediction;
+    };
+    const fetchAll = async (urls: string[]) => {
+      for (const url of urls) {
+        const response = await fetch(url);
+        if (!response.ok) throw new Error(`output answered ${response.status}`);
+        await response.arrayBuffer();
+      }
     };
     // Work a workload leaves behind (predictions still running, generations still being completed) would slow the
     // next one down: each measurement starts once the previous one's work is done.
@@ -137,43 +156,68 @@ export async function benchOverhead(log: (line: string) => void): Promise<BenchR
       return totals[0]! + totals[1]!;
     };
     const settleDotbase = () => settle('the dotbase server', async () => (await unfinishedThroughDotbase()) === 0);
-    const workloads = {
+    type Op = (i: number) => Promise<void>;
+    const workloads: Record<string, { direct: Op; dotbase: Op; proxy?: Op; targeted?: boolean }> = {
       'create request': {
-        direct: async (i: number) => {
+        direct: async (i) => {
           lastPrediction = (await replicate.predictions.create({ model: MODEL, input: { prompt: `bench ${i}` } })).id;
         },
-        dotbase: async (i: number) => {
+        dotbase: async (i) => {
           await postCreate(i);
         },
       },
       'create → completed': {
-        direct: async (i: number) => {
-          const prediction = await replicate.predictions.create({ model: MODEL, input: { prompt: `bench ${i}` }, wait: 60 });
-          if (prediction.status !== 'succeeded') throw new Error(`prediction ${prediction.status}`);
+        direct: async (i) => {
+          await waited(replicate, i);
         },
-        dotbase: async (i: number) => {
+        proxy: async (i) => {
+          await waited(proxied, i);
+        },
+        dotbase: async (i) => {
           const { id } = await postCreate(i);
           const status = await untilTerminal(`${api}/api/generations/${id}/events`);
           if (status !== 'completed') throw new Error(`generation ${status}`);
         },
+        targeted: true,
+      },
+      'create → image in hand': {
+        direct: async (i) => {
+          const prediction = await waited(replicate, i);
+          await fetchAll([prediction.output].flat() as string[]);
+        },
+        dotbase: async (i) => {
+          const generation = await postCreate(i, { prefer: 'wait=60' });
+          if (generation.status !== 'completed') throw new Error(`generation ${generation.status}`);
+          await fetchAll(generation.output_urls);
+        },
+        targeted: true,
       },
     };
     for (const [name, paths] of Object.entries(workloads)) {
       for (const concurrency of CONCURRENCY) {
         const direct = await load(concurrency, paths.direct);
         await settleDirect();
+        const viaProxy = paths.proxy ? await load(concurrency, paths.proxy) : undefined;
+        if (viaProxy) await settleDirect();
         const viaDotbase = await load(concurrency, paths.dotbase);
         await settleDotbase();
         const addedP50 = viaDotbase.p50 - direct.p50;
         const addedP99 = viaDotbase.p99 - direct.p99;
-        for (const [path, result] of [['direct', direct], ['dotbase', viaDotbase]] as const) {
-          if (result.errors > 0) log(`overhead/${name} @${concurrency}: ${path} errors: ${result.reasons}`);
+        for (const [path, result] of [['direct', direct], ['bare proxy', viaProxy], ['dotbase', viaDotbase]] as const) {
+          if (result && result.errors > 0) log(`overhead/${name} @${concurrency}: ${path} errors: ${result.reasons}`);
         }
-        log(`overhead/${name} @${concurrency}: direct p50 ${round(direct.p50)} ms (${round(direct.perSecond)}/s, ${direct.errors} err), dotbase p50 ${round(viaDotbase.p50)} ms (${round(viaDotbase.perSecond)}/s, ${viaDotbase.errors} err)`);
-        const targeted = concurrency === 50;
+        const proxyNote = viaProxy ? `, bare proxy p50 ${round(viaProxy.p50)} ms (${round(viaProxy.perSecond)}/s)` : '';
+        log(`overhead/${name} @${concurrency}: direct p50 ${round(direct.p50)} ms (${round(direct.perSecond)}/s, ${direct.errors} err)${proxyNote}, dotbase p50 ${round(viaDotbase.p50)} ms (${round(viaDotbase.perSecond)}/s, ${viaDotbase.errors} err)`);
+        const targeted = paths.targeted === true && concurrency === 50;
         const c = `${name} @ ${concurrency}`;
         rows.push(
           { bench: 'overhead', case: c, metric: 'direct p50 / p99', value: round(direct.p50), unit: `/ ${round(direct.p99)} ms` },
+          ...(viaProxy
+            ? [
+                { bench: 'overhead', case: c, metric: 'bare proxy p50 / p99', value: round(viaProxy.p50), unit: `/ ${round(viaProxy.p99)} ms` },
+                { bench: 'overhead', case: c, metric: 'added by a bare proxy p50 / p99', value: round(viaProxy.p50 - direct.p50), unit: `/ ${round(viaProxy.p99 - direct.p99)} ms` },
+              ]
+            : []),
           { bench: 'overhead', case: c, metric: 'dotbase p50 / p99', value: round(viaDotbase.p50), unit: `/ ${round(viaDotbase.p99)} ms` },
           { bench: 'overhead', case: c, metric: 'added p50', value: round(addedP50), unit: 'ms', ...(targeted ? { target: '≤ 2', pass: addedP50 <= 2 } : {}) },
           { bench: 'overhead', case: c, metric: 'added p99', value: round(addedP99), unit: 'ms', ...(targeted ? { target: '≤ 10', pass: addedP99 <= 10 } : {}) },
@@ -204,7 +248,7 @@ export async function benchOverhead(log: (line: string) => void): Promise<BenchR
       rows.push({ bench: 'overhead', case: name, metric: 'req/s ÷ hello-world', value: round(ratio, 3), unit: `(${Math.round(rps)} ÷ ${Math.round(helloRps)})`, target: '≥ 0.5', pass: ratio >= 0.5 });
     }
   } finally {
-    await Promise.all([server.stop(), simulator.stop(), hello.stop()]);
+    await Promise.all([server.stop(), simulator.stop(), hello.stop(), proxy.stop()]);
     await rm(dataDir, { recursive: true, force: true, maxRetries: 5 });
   }
   return rows;

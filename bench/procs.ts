@@ -19,6 +19,12 @@ async function procStatus(pid: number, field: 'VmHWM' | 'VmRSS'): Promise<number
   return kb / 1024;
 }
 
+/** Children still running: killed when the bench exits, so a bench that fails half-way leaves no process behind. */
+const running = new Set<ChildProcess>();
+process.once('exit', () => {
+  for (const child of running) child.kill('SIGKILL');
+});
+
 export async function startProcess<T>(script: string, args: string[] = [], env: Record<string, string> = {}): Promise<BenchProcess<T>> {
   const file = fileURLToPath(new URL(`./procs/${script}`, import.meta.url));
   // BENCH_CPU_PROF=<dir>: the dotbase server writes a V8 CPU profile there when it exits (open it in Chrome DevTools)
@@ -28,6 +34,8 @@ export async function startProcess<T>(script: string, args: string[] = [], env: 
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
+  running.add(child);
+  child.once('exit', () => running.delete(child));
   const info = await new Promise<T>((resolve, reject) => {
     const lines = createInterface({ input: child.stdout! });
     lines.once('line', (line) => resolve(JSON.parse(line) as T));

@@ -73,6 +73,18 @@ describe('generation service against the simulator (real SDK, real fs storage)',
     expect(done?.output_keys).toEqual([]);
   });
 
+  it('waits for the end, or stops waiting at its timeout or signal while the generation runs on', async () => {
+    const first = await stack.dotbase.service.create(USER, { action: 'create', model_id: 'flux-schnell', prompt: 'a slow fox' });
+    await expect(stack.dotbase.service.wait(USER, first.id, { timeoutMs: 1 })).rejects.toMatchObject({ code: 'conflict' });
+    const stop = new AbortController();
+    const stopped = stack.dotbase.service.wait(USER, first.id, { signal: stop.signal });
+    stop.abort(new Error('client went away'));
+    await expect(stopped).rejects.toThrow('client went away');
+    await expect(stack.dotbase.service.wait(USER, first.id, { signal: stop.signal })).rejects.toThrow('client went away');
+    const done = await stack.dotbase.service.wait(USER, first.id, { timeoutMs: 10_000, signal: new AbortController().signal });
+    expect(done?.status).toBe('completed');
+  });
+
   it('refuses bad input before anything reaches Replicate, naming the field', async () => {
     const before = stack.simulator.stats().creates;
     await expect(

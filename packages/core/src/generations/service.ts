@@ -219,13 +219,18 @@ export function createGenerationService(options: GenerationServiceOptions): Gene
 
     async wait(userId, id, waitOptions = {}) {
       const timeoutMs = waitOptions.timeoutMs ?? 120_000;
+      const { signal } = waitOptions;
+      signal?.throwIfAborted();
       let unsubscribe = () => {};
       let timer: ReturnType<typeof setTimeout> | undefined;
+      let onAbort = () => {};
       const terminal = new Promise<GenerationRecord>((resolve, reject) => {
         unsubscribe = events.subscribe((event) => {
           if (event.id === id && TERMINAL_STATUSES.includes(event.status)) resolve(event.record);
         });
         timer = setTimeout(() => reject(new DotbaseError('conflict', `generation ${id} did not finish within ${timeoutMs} ms`)), timeoutMs);
+        onAbort = () => reject(signal?.reason);
+        signal?.addEventListener('abort', onAbort, { once: true });
       });
       try {
         // subscribe first, then look: a change between the two cannot be missed
@@ -235,6 +240,7 @@ export function createGenerationService(options: GenerationServiceOptions): Gene
       } finally {
         unsubscribe();
         clearTimeout(timer);
+        signal?.removeEventListener('abort', onAbort);
         terminal.catch(() => undefined);
       }
     },

@@ -36,9 +36,10 @@ export interface GenerationService {
   handlePrediction(prediction: Prediction): Promise<void>;
   /**
    * Resolves with the generation once it reaches a terminal status (completed, failed or canceled);
-   * null for an unknown or foreign id; a `DotbaseError('conflict')` when `timeoutMs` passes first.
+   * null for an unknown or foreign id; a `DotbaseError('conflict')` when `timeoutMs` passes first; the signal's
+   * reason when `signal` is aborted first (the generation itself runs on).
    */
-  wait(userId: string, id: string, options?: { timeoutMs?: number }): Promise<GenerationRecord | null>;
+  wait(userId: string, id: string, options?: { timeoutMs?: number; signal?: AbortSignal }): Promise<GenerationRecord | null>;
   /** Listens to every generation change; returns an unsubscribe function. */
   subscribe(listener: (event: GenerationEvent) => void): () => void;
   /** Resumes every unfinished generation (crash recovery) and starts polling. */

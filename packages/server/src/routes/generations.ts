@@ -1,4 +1,4 @@
-import { isBlobRef } from '@dotbase/core';
+import { isBlobRef, isDotbaseError, TERMINAL_STATUSES, type GenerationRecord } from '@dotbase/core';
 import { Hono, type Context } from 'hono';
 import { fitsStorageKey } from '../auth/owner-id.js';
 import type { AppEnv, ServerContext } from '../context.js';
@@ -6,6 +6,7 @@ import { presentedJson } from '../generations/present.js';
 import { baseUrlFor } from '../http/base-url.js';
 import { HttpError } from '../http/errors.js';
 import { limitBody, requireUser } from '../http/guards.js';
+import { preferredWaitSeconds } from '../http/prefer-wait.js';
 import { parseWith, readJson, type FieldIssue } from '../http/validate.js';
 import { listGenerationsQuerySchema } from '../schemas.js';
 import { generationEvents } from './events.js';
@@ -33,6 +34,21 @@ async function checkOwnRefs(ctx: ServerContext, userId: string, refs: { path: st
   }
 }
 
+/**
+ * `Prefer: wait`: the generation once it has ended, or as it stands when the wait is over, the caller has gone or
+ * the server is shutting down. The generation runs on either way; the caller can follow it by id.
+ */
+async function heldUntilDone(ctx: ServerContext, c: Context<AppEnv>, record: GenerationRecord, timeoutMs: number): Promise<GenerationRecord> {
+  if (TERMINAL_STATUSES.includes(record.status)) return record;
+  const signal = ctx.shutdown ? AbortSignal.any([c.req.raw.signal, ctx.shutdown]) : c.req.raw.signal;
+  try {
+    return (await ctx.dotbase.service.wait(record.user_id, record.id, { timeoutMs, signal })) ?? record;
+  } catch (error) {
+    if (!signal.aborted && !isDotbaseError(error, 'conflict')) throw error;
+    return (await ctx.dotbase.service.get(record.user_id, record.id)) ?? record;
+  }
+}
+
 /** A JSON answer from text already serialised (see presentedJson). */
 function jsonText(c: Context<AppEnv>, json: string, status: 200 | 201 = 200): Response {
   return c.body(json, status, { 'Content-Type': 'application/json' });
@@ -47,6 +63,7 @@ export function generationRoutes(ctx: ServerContext) {
     .use('/api/generations/*', requireUser(ctx))
     .post('/api/generations/create', limitBody(ctx.limits.maxJsonBytes), async (c) => {
       const userId = c.var.owner;
+      const waitSeconds = preferredWaitSeconds(c.req.header('prefer'));
       const body = parseWith(ctx.createBodySchema, await readJson(c));
       await checkOwnRefs(ctx, userId, [
         ...(body.input_images ?? []).map((ref, i) => ({ path: `input_images.${i}`, ref })),
@@ -60,12 +77,17 @@ export function generationRoutes(ctx: ServerContext) {
           retryAfterSeconds: 2,
         });
       }
+      let record;
       try {
-        const record = await service.create(userId, body);
-        return jsonText(c, presentedJson(record, baseUrlFor(ctx, c)), 201);
+        record = await service.create(userId, body);
       } finally {
         release();
       }
+      if (waitSeconds !== undefined) {
+        c.header('Preference-Applied', `wait=${waitSeconds}`);
+        record = await heldUntilDone(ctx, c, record, waitSeconds * 1000);
+      }
+      return jsonText(c, presentedJson(record, baseUrlFor(ctx, c)), 201);
     })
     .get('/api/generations/list', async (c) => {
       const query = parseWith(listGenerationsQuerySchema, c.req.query());

@@ -1,6 +1,7 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
 import type { AppEnv, ServerContext } from '../context.js';
+import { MAX_WAIT_SECONDS } from '../http/prefer-wait.js';
 import {
   embedTokenBodySchema,
   errorSchema,
@@ -31,6 +32,7 @@ interface Operation {
   response: Schema | null;
   status?: number;
   sse?: boolean;
+  headers?: Array<{ name: string; description: string; schema: Record<string, unknown> }>;
 }
 
 const json = (schema: Schema, io: 'input' | 'output') => z.toJSONSchema(schema, { io, unrepresentable: 'any' });
@@ -59,6 +61,7 @@ function operation(op: Operation, pathParams: string[]) {
     parameters: [
       ...pathParams.map((name) => ({ name, in: 'path', required: true, schema: { type: 'string' } })),
       ...(op.query ? queryParameters(op.query) : []),
+      ...(op.headers ?? []).map(({ name, description, schema }) => ({ name, in: 'header', required: false, description, schema })),
     ],
     ...(op.body
       ? { requestBody: { required: true, content: { 'application/json': { schema: json(op.body, 'input') } } } }
@@ -80,7 +83,21 @@ export function buildOpenApi(ctx: Pick<ServerContext, 'version' | 'createBodySch
   const routes: Record<string, Record<string, Operation>> = {
     '/api/health': { get: { summary: 'Health and mode (simulator or replicate)', auth: 'none', response: healthSchema } },
     '/api/models/list': { get: { summary: 'Models per action, with settings as JSON Schema', query: modelsQuerySchema, response: z.object({ items: z.array(modelSummarySchema) }) } },
-    '/api/generations/create': { post: { summary: 'Start a generation', body: ctx.createBodySchema, response: generationSchema, status: 201 } },
+    '/api/generations/create': {
+      post: {
+        summary: 'Start a generation',
+        body: ctx.createBodySchema,
+        response: generationSchema,
+        status: 201,
+        headers: [
+          {
+            name: 'Prefer',
+            description: `\`wait\` or \`wait=<1–${MAX_WAIT_SECONDS}>\` (as Replicate's sync mode): answer once the generation has ended, or as it stands after that many seconds (a bare \`wait\` is ${MAX_WAIT_SECONDS}).`,
+            schema: { type: 'string', example: 'wait=30' },
+          },
+        ],
+      },
+    },
     '/api/generations/list': { get: { summary: "The caller's generations, newest first", query: listGenerationsQuerySchema, response: generationPageSchema } },
     '/api/generations/{id}': {
       get: { summary: 'One generation', response: generationSchema },

@@ -202,6 +202,16 @@ const mutations: Mutation[] = [
     },
   },
   {
+    // A valid body with a Prefer: wait the server must refuse before it starts anything.
+    name: 'prefer-wait-invalid',
+    make(rng, fixture) {
+      const { body } = base(rng, fixture);
+      const value = rng.pick(['0', '61', '-1', '1.5', '1e3', 'soon', '', ' ', '"x"', '99999999999999999999', '0x10', '1 2', '\t', 'ｗａｉｔ', rng.word(rng.int(1, 40))].map((v) => v.replace(/[^\x20-\x7e\t]/g, '?')));
+      const draft = create(rng, body);
+      return { ...draft, headers: { ...draft.headers, prefer: rng.chance(0.5) ? `wait=${value}` : `respond-async, wait=${value}; x=1` } };
+    },
+  },
+  {
     name: 'image-ref',
     make(rng, fixture) {
       const { summary, body } = base(rng, fixture);
