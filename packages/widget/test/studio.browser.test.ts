@@ -67,6 +67,23 @@ describeBrowser('<dotbase-studio> attributes, theming and accessibility', () => 
     await page.close();
   });
 
+  it('draws the model and settings groups as titled sections, not framed fieldsets', async () => {
+    const page = await openPage(e2e.browser, e2e.site.page('/fieldsets.html', studioPage({ attributes: `endpoint="${e2e.api.url}"` })));
+    await studio(page).locator('[part~="settings"]').first().waitFor();
+    const looks = await studio(page)
+      .locator('fieldset')
+      .evaluateAll((sets) =>
+        sets.map((set) => {
+          const own = getComputedStyle(set);
+          const legend = getComputedStyle(set.querySelector('legend')!);
+          return { border: own.borderTopWidth, padding: own.paddingTop, margin: own.marginTop, legendGap: legend.marginBottom, legendWeight: legend.fontWeight };
+        }),
+      );
+    expect(looks.length).toBeGreaterThanOrEqual(2);
+    for (const look of looks) expect(look).toEqual({ border: '0px', padding: '0px', margin: '0px', legendGap: '8px', legendWeight: '600' });
+    await page.close();
+  });
+
   it('themes light, dark and auto, passes axe in each, and fits a 360 px phone', async () => {
     const context = await e2e.browser.newContext({ viewport: { width: 1100, height: 900 } });
     const background = (page: Page) => studio(page).locator('[part~="base"]').evaluate((element) => getComputedStyle(element).backgroundColor);

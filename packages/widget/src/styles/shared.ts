@@ -127,3 +127,17 @@ export const sharedStyles = css`
     font-size: var(--db-text-xs);
   }
 `;
+
+/** A fieldset that groups without drawing: for components whose fieldset is a titled section (model, settings). */
+export const plainFieldsetStyles = css`
+  fieldset {
+    border: 0;
+    margin: 0;
+    padding: 0;
+    min-width: 0;
+  }
+  legend {
+    padding: 0;
+    margin-bottom: 8px;
+  }
+`;

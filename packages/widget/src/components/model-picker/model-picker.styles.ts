@@ -4,16 +4,6 @@ export const modelPickerStyles = css`
   :host {
     display: block;
   }
-  fieldset {
-    border: 0;
-    margin: 0;
-    padding: 0;
-    min-width: 0;
-  }
-  legend {
-    padding: 0;
-    margin-bottom: 8px;
-  }
   .grid {
     display: grid;
     gap: 8px;

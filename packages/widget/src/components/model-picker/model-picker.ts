@@ -2,7 +2,7 @@ import { LitElement, html } from 'lit';
 import type { ModelInfo } from '../../api/types.js';
 import { notify } from '../../events.js';
 import type { Strings } from '../../i18n/index.js';
-import { sharedStyles } from '../../styles/shared.js';
+import { plainFieldsetStyles, sharedStyles } from '../../styles/shared.js';
 import { modelPickerStyles } from './model-picker.styles.js';
 
 /**
@@ -15,7 +15,7 @@ import { modelPickerStyles } from './model-picker.styles.js';
  * @csspart model - each model card; the chosen one also has `model-selected`.
  */
 export class DotbaseModelPicker extends LitElement {
-  static override styles = [sharedStyles, modelPickerStyles];
+  static override styles = [sharedStyles, plainFieldsetStyles, modelPickerStyles];
   static override properties = {
     models: { attribute: false },
     selected: {},

@@ -2,7 +2,7 @@ import { LitElement, html, nothing } from 'lit';
 import type { JsonSchema } from '../../api/types.js';
 import { notify } from '../../events.js';
 import { fieldLabel, type Strings } from '../../i18n/index.js';
-import { sharedStyles } from '../../styles/shared.js';
+import { plainFieldsetStyles, sharedStyles } from '../../styles/shared.js';
 import { parseFieldValue, schemaFields, type SettingsField } from './schema-fields.js';
 import { settingsFormStyles } from './settings-form.styles.js';
 
@@ -17,7 +17,7 @@ import { settingsFormStyles } from './settings-form.styles.js';
  * @csspart settings - the fieldset.
  */
 export class DotbaseSettingsForm extends LitElement {
-  static override styles = [sharedStyles, settingsFormStyles];
+  static override styles = [sharedStyles, plainFieldsetStyles, settingsFormStyles];
   static override properties = {
     schema: { attribute: false },
     values: { attribute: false },
