@@ -6,7 +6,8 @@ import { errorResponse, HttpError } from './errors.js';
 
 /**
  * Authenticates the caller (401 when nobody is recognised) and spends one request of their rate budget
- * (429 with Retry-After when it is empty). Sets `c.var.principal` and `c.var.owner` (see `ownerIdFor`).
+ * (429 with Retry-After when it is empty). Sets `principal` and `owner` (see `ownerIdFor`); read them with
+ * `c.get`, since hono's `c.var` builds a new object of every variable on each access.
  */
 export function requireUser(ctx: ServerContext): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
@@ -28,7 +29,7 @@ export function requireUser(ctx: ServerContext): MiddlewareHandler<AppEnv> {
 
 /** After `requireUser`: only admins pass. */
 export const requireAdmin: MiddlewareHandler<AppEnv> = async (c, next) => {
-  if (!c.var.principal.is_admin) throw new HttpError(403, 'forbidden', 'this needs an admin');
+  if (!c.get('principal').is_admin) throw new HttpError(403, 'forbidden', 'this needs an admin');
   await next();
 };
 

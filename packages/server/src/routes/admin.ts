@@ -16,7 +16,7 @@ export function adminRoutes(ctx: ServerContext) {
       const { is_active } = parseWith(tokenPatchBodySchema, await readJson(c));
       const id = c.req.param('id');
       await ctx.dotbase.pool.setActive(id, is_active);
-      ctx.logger.info(is_active ? 'token enabled' : 'token disabled', { token_id: id, by: c.var.principal.id });
+      ctx.logger.info(is_active ? 'token enabled' : 'token disabled', { token_id: id, by: c.get('principal').id });
       const row = (await ctx.dotbase.pool.stats()).find((stats) => stats.id === id);
       return c.json(row ?? { id, is_active });
     })

@@ -39,7 +39,7 @@ export function authRoutes(ctx: ServerContext) {
       return c.json({ user: { id, username: user.username }, is_admin: ctx.auth.admins.isAdmin({ id, username: user.username, via: 'telegram' }) });
     })
     .get('/api/auth/me', requireUser(ctx), (c) => {
-      const { id, username, is_admin } = c.var.principal;
+      const { id, username, is_admin } = c.get('principal');
       return c.json({ user: { id, ...(username ? { username } : {}) }, is_admin });
     })
     .post('/api/auth/logout', (c) => {

@@ -15,7 +15,7 @@ const encoder = new TextEncoder();
  */
 export async function generationEvents(ctx: ServerContext, c: Context<AppEnv>, id: string): Promise<Response> {
   const { service } = ctx.dotbase;
-  const userId = c.var.owner;
+  const userId = c.get('owner');
   const base = baseUrlFor(ctx, c);
 
   // Subscribe before reading, so a change between the two cannot be missed; keep only the newest one.

@@ -62,7 +62,7 @@ export function generationRoutes(ctx: ServerContext) {
   return new Hono<AppEnv>()
     .use('/api/generations/*', requireUser(ctx))
     .post('/api/generations/create', limitBody(ctx.limits.maxJsonBytes), async (c) => {
-      const userId = c.var.owner;
+      const userId = c.get('owner');
       const waitSeconds = preferredWaitSeconds(c.req.header('prefer'));
       const body = parseWith(ctx.createBodySchema, await readJson(c));
       await checkOwnRefs(ctx, userId, [
@@ -91,26 +91,26 @@ export function generationRoutes(ctx: ServerContext) {
     })
     .get('/api/generations/list', async (c) => {
       const query = parseWith(listGenerationsQuerySchema, c.req.query());
-      const result = await service.list(c.var.owner, query);
+      const result = await service.list(c.get('owner'), query);
       const base = baseUrlFor(ctx, c);
       const items = result.items.map((record) => presentedJson(record, base)).join(',');
       return jsonText(c, `{"items":[${items}],"page":${query.page},"limit":${query.limit},"total":${result.total}}`);
     })
     .get('/api/generations/:id', async (c) => {
       const id = generationId(c);
-      const record = await service.get(c.var.owner, id);
+      const record = await service.get(c.get('owner'), id);
       if (!record) throw notFound(id);
       return jsonText(c, presentedJson(record, baseUrlFor(ctx, c)));
     })
     .get('/api/generations/:id/events', (c) => generationEvents(ctx, c, generationId(c)))
     .post('/api/generations/:id/cancel', async (c) => {
       const id = generationId(c);
-      const record = await service.cancel(c.var.owner, id);
+      const record = await service.cancel(c.get('owner'), id);
       if (!record) throw notFound(id);
       return jsonText(c, presentedJson(record, baseUrlFor(ctx, c)));
     })
     .delete('/api/generations/:id', async (c) => {
-      const userId = c.var.owner;
+      const userId = c.get('owner');
       const id = generationId(c);
       const record = await service.get(userId, id);
       if (!record || !(await service.delete(userId, id))) throw notFound(id);

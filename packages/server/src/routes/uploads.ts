@@ -50,12 +50,12 @@ export function uploadRoutes(ctx: ServerContext) {
         height: image.height,
         created_at: Date.now(),
       };
-      await ctx.owners.claim(c.var.owner, stored.key, info);
+      await ctx.owners.claim(c.get('owner'), stored.key, info);
       return c.json({ ...info, url: fileUrl(baseUrlFor(ctx, c), stored.key) }, 201);
     })
     .get('/api/uploads', async (c) => {
       const { page, limit } = parseWith(listUploadsQuerySchema, c.req.query());
-      const { items, total } = await ctx.owners.listUploads(c.var.owner, page, limit);
+      const { items, total } = await ctx.owners.listUploads(c.get('owner'), page, limit);
       const base = baseUrlFor(ctx, c);
       return c.json({ items: items.map((item) => ({ ...item, url: fileUrl(base, item.id) })), page, limit, total });
     });
