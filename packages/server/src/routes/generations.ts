@@ -40,12 +40,22 @@ async function checkOwnRefs(ctx: ServerContext, userId: string, refs: { path: st
  */
 async function heldUntilDone(ctx: ServerContext, c: Context<AppEnv>, record: GenerationRecord, timeoutMs: number): Promise<GenerationRecord> {
   if (TERMINAL_STATUSES.includes(record.status)) return record;
-  const signal = ctx.shutdown ? AbortSignal.any([c.req.raw.signal, ctx.shutdown]) : c.req.raw.signal;
+  // One controller for both ends, its listeners removed after: AbortSignal.any would tie an object per held
+  // request to the server-long shutdown signal.
+  const stop = new AbortController();
+  const sources = [c.req.raw.signal, ...(ctx.shutdown ? [ctx.shutdown] : [])];
+  const onAbort = () => stop.abort();
+  for (const source of sources) {
+    if (source.aborted) stop.abort();
+    else source.addEventListener('abort', onAbort, { once: true });
+  }
   try {
-    return (await ctx.dotbase.service.wait(record.user_id, record.id, { timeoutMs, signal })) ?? record;
+    return (await ctx.dotbase.service.wait(record.user_id, record.id, { timeoutMs, signal: stop.signal })) ?? record;
   } catch (error) {
-    if (!signal.aborted && !isDotbaseError(error, 'conflict')) throw error;
+    if (!stop.signal.aborted && !isDotbaseError(error, 'conflict')) throw error;
     return (await ctx.dotbase.service.get(record.user_id, record.id)) ?? record;
+  } finally {
+    for (const source of sources) source.removeEventListener('abort', onAbort);
   }
 }
 
