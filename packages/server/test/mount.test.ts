@@ -49,7 +49,12 @@ afterAll(async () => {
 describe('createServer mounted in another Hono app', () => {
   it('serves under its path, with your own authenticator and URLs that include the mount path', async () => {
     expect(await (await fetch(`${url}/`)).text()).toBe('the host app');
-    expect((await fetch(`${url}/dotbase/api/auth/me`)).status).toBe(401);
+    const refused = await fetch(`${url}/dotbase/api/auth/me`);
+    expect(refused.status).toBe(401);
+    // mounted in a host app, answers still carry dotbase's base headers
+    expect(refused.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(refused.headers.get('referrer-policy')).toBe('strict-origin-when-cross-origin');
+    expect(refused.headers.get('vary')).toBe('Origin');
     const headers = { 'x-forwarded-user': 'carol', 'content-type': 'application/json' };
     expect(await (await fetch(`${url}/dotbase/api/auth/me`, { headers })).json()).toEqual({ user: { id: 'sso:carol', username: 'carol' }, is_admin: false });
 
