@@ -1,6 +1,6 @@
-import { createServer as createHttpServer, type Server } from 'node:http';
+import { createServer as createHttpServer, type IncomingMessage, type Server } from 'node:http';
 import { setMaxListeners } from 'node:events';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import { getRequestListener, RequestError } from '@hono/node-server';
 import { createDotbase, type Dotbase } from '@dotbase/core';
 import { fsStorage, sharpImageTools } from '@dotbase/core/node';
@@ -39,6 +39,17 @@ export interface RunningServer {
   simulator?: RunningSimulator;
   /** Stops taking requests, lets running ones finish (a few seconds at most), stops the service. */
   close(): Promise<void>;
+}
+
+/** The server's connections that have not sent a request yet; kept up to date as they do and as they close. */
+function trackUnusedConnections(server: Server): ReadonlySet<Socket> {
+  const unused = new Set<Socket>();
+  server.on('connection', (socket: Socket) => {
+    unused.add(socket);
+    socket.once('close', () => unused.delete(socket));
+  });
+  server.on('request', (request: IncomingMessage) => unused.delete(request.socket));
+  return unused;
 }
 
 /** Running requests get this long to finish on shutdown before their connections are cut. */
@@ -159,6 +170,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
     });
 
     const server = createHttpServer(getRequestListener(app.fetch, { errorHandler: malformedRequest }));
+    const unused = trackUnusedConnections(server);
     const address = await listen(server, config.port, config.host);
     const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
     const url = `http://${host}:${address.port}`;
@@ -180,6 +192,9 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
           // Connections go idle as their requests (and the streams just ended) finish: close each as it does.
           const sweep = setInterval(() => server.closeIdleConnections(), 50);
           server.closeIdleConnections();
+          // Node counts a connection that never sent a request (a browser's preconnect) as busy until its headers
+          // time out; nothing can be lost by closing it now.
+          for (const socket of unused) socket.destroy();
           const grace = setTimeout(() => server.closeAllConnections(), SHUTDOWN_GRACE_MS);
           await closed;
           clearInterval(sweep);
