@@ -58,6 +58,33 @@ describe("one user cannot see or touch another's generations and uploads", () =>
     expect((await server.json('GET', '/api/generations/list', { token: BOB })).body.total).toBe(0);
   });
 
+  it('deleting an upload removes the file, the list entry and its use as an input, for its owner only', async () => {
+    const own = (await upload(server, await sampleImage('png'), { token: ALICE })).body;
+    const name = own.id.replace('uploads/', '');
+    const bobs = await server.json('DELETE', `/api/uploads/${name}`, { token: BOB });
+    expect(bobs.status).toBe(404);
+    expect(bobs.body.error.code).toBe('not_found');
+    expect((await server.fetch(own.url)).status).toBe(200);
+
+    expect((await server.json('DELETE', `/api/uploads/${name}`, { token: ALICE })).status).toBe(204);
+    expect((await server.fetch(own.url)).status).toBe(404);
+    const listed = await server.json('GET', '/api/uploads', { token: ALICE });
+    expect(listed.body.items.map((item: { id: string }) => item.id)).toEqual([aliceUpload.id]);
+    const reuse = await server.json('POST', '/api/generations/create', { token: ALICE, body: { action: 'upscale', model_id: 'real-esrgan', input_images: [own.id] } });
+    expect(reuse.status).toBe(422);
+    expect((await server.json('DELETE', `/api/uploads/${name}`, { token: ALICE })).status).toBe(404);
+  });
+
+  it('answers 404 to deleting uploads that cannot exist, and 401 to nobody', async () => {
+    for (const name of ['AAAAAAAAAAAAAAAAAAAAAA.png', 'x.svg', '..%2F..%2Fsecret', '%2e%2e', 'a'.repeat(300)]) {
+      const answer = await server.json('DELETE', `/api/uploads/${name}`, { token: ALICE });
+      expect(answer.status, name).toBe(404);
+      expect(answer.body.error.code).toBe('not_found');
+    }
+    expect((await server.json('DELETE', `/api/uploads/${aliceUpload.id.replace('uploads/', '')}`)).status).toBe(401);
+    expect((await server.fetch(aliceUpload.url)).status).toBe(200);
+  });
+
   it('deleting a generation removes it and its files, for its owner', async () => {
     const created = await server.json('POST', '/api/generations/create', { token: ALICE, body: { action: 'create', model_id: 'flux-schnell', prompt: 'to delete' } });
     const done = await waitForTerminal(server, created.body.id, ALICE);

@@ -67,6 +67,7 @@ describe('GET /openapi.json', () => {
         '/api/generations/{id}/cancel',
         '/api/generations/{id}/events',
         '/api/uploads',
+        '/api/uploads/{name}',
         '/api/webhooks/replicate',
         '/api/auth/telegram',
         '/api/auth/me',

@@ -109,6 +109,7 @@ export function buildOpenApi(ctx: Pick<ServerContext, 'version' | 'createBodySch
       post: { summary: 'Upload an image (PNG, JPEG, WebP, GIF) for input_images or mask', multipart: true, response: uploadSchema, status: 201 },
       get: { summary: "The caller's uploads, newest first", query: listUploadsQuerySchema, response: z.object({ items: z.array(uploadSchema), page: z.number(), limit: z.number(), total: z.number() }) },
     },
+    '/api/uploads/{name}': { delete: { summary: 'Delete one of your uploads (id `uploads/<name>`): the file and its entry', response: null, status: 204 } },
     '/api/webhooks/replicate': { post: { summary: "Replicate's prediction webhooks (signed)", auth: 'none', response: z.object({ ok: z.boolean(), duplicate: z.boolean().optional() }) } },
     '/api/auth/telegram': { post: { summary: 'Sign in with a Telegram Login Widget payload or Mini App initData', auth: 'none', body: telegramBodySchema, response: meSchema } },
     '/api/auth/me': { get: { summary: 'Who the caller is', response: meSchema } },

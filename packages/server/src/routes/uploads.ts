@@ -1,3 +1,4 @@
+import { isBlobRef } from '@dotbase/core';
 import { Hono } from 'hono';
 import type { AppEnv, ServerContext } from '../context.js';
 import { fileUrl } from '../generations/present.js';
@@ -13,7 +14,7 @@ const MULTIPART_OVERHEAD_BYTES = 64 * 1024;
 
 /**
  * `POST /api/uploads` (multipart, field `file`) → 201 `{ id, url, … }`; the id goes into `input_images` or `mask`.
- * `GET /api/uploads` lists the caller's own uploads.
+ * `GET /api/uploads` lists the caller's own uploads; `DELETE /api/uploads/<name>` removes one (`uploads/<name>`).
  */
 export function uploadRoutes(ctx: ServerContext) {
   const { maxUploadBytes, maxUploadPixels } = ctx.limits;
@@ -58,5 +59,18 @@ export function uploadRoutes(ctx: ServerContext) {
       const { items, total } = await ctx.owners.listUploads(c.get('owner'), page, limit);
       const base = baseUrlFor(ctx, c);
       return c.json({ items: items.map((item) => ({ ...item, url: fileUrl(base, item.id) })), page, limit, total });
+    })
+    .delete('/api/uploads/:name', requireUser(ctx), async (c) => {
+      const name = c.req.param('name');
+      const key = `uploads/${name}`;
+      // another user's upload is answered exactly like a missing one, so ids cannot be probed
+      if (!isBlobRef(key) || !(await ctx.owners.owns(c.get('owner'), key))) {
+        throw new HttpError(404, 'not_found', `no upload ${name.length > 80 ? `${name.slice(0, 80)}…` : name}`);
+      }
+      // The file goes first: if forgetting the owner then fails, a retry still finds it owned and finishes; the
+      // other order could leave the image reachable at its URL with nobody able to delete it.
+      await ctx.dotbase.blobs.delete(key);
+      await ctx.owners.release(c.get('owner'), key);
+      return c.body(null, 204);
     });
 }

@@ -17,6 +17,7 @@ function protectedRequest(rng: Rng, fixture: Fixture): FuzzDraft {
     () => ({ method: 'POST', path: `/api/generations/${fixture.victim.generation}/cancel`, headers: {}, outcome: 'reject' }),
     () => ({ method: 'DELETE', path: `/api/generations/${fixture.victim.generation}`, headers: {}, outcome: 'reject' }),
     () => ({ method: 'GET', path: '/api/uploads', headers: {}, outcome: 'reject' }),
+    () => ({ method: 'DELETE', path: `/api/uploads/${fixture.victim.upload.replace('uploads/', '')}`, headers: {}, outcome: 'reject' }),
     () => ({
       method: 'POST',
       path: '/api/uploads',

@@ -122,6 +122,7 @@ describe('bad input: generated malformed requests against every endpoint', () =>
     expect((await waitForTerminal(server, created.body.id, KEYS.user)).status).toBe('completed');
     expect((await server.json('GET', '/api/health')).body).toMatchObject({ status: 'ok' });
     expect((await server.json('GET', `/api/generations/${fixture.victim.generation}`, { token: KEYS.victim })).status).toBe(200);
+    expect((await server.fetch(`/files/${fixture.victim.upload}`)).status).toBe(200);
     // The server runs in this process: prototype keys in bodies must not have reached Object.prototype.
     expect(Object.keys(Object.prototype)).toEqual([]);
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();

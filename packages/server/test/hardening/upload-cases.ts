@@ -2,7 +2,7 @@ import { pixelBombPng, SVG } from '../images.js';
 import type { Family, Mutation } from './family.js';
 import { FUZZ_LIMITS, KEYS, type Fixture } from './fixture.js';
 import { bearer, multipartBody, type FuzzDraft, type MultipartPart } from './fuzz-request.js';
-import { oddString } from './odd-strings.js';
+import { encodeSegment, hugeString, ODD_RAW_SEGMENTS, oddString } from './odd-strings.js';
 import type { Rng } from './prng.js';
 
 const PATH = '/api/uploads';
@@ -115,6 +115,27 @@ const mutations: Mutation[] = [
     // The file name is never used for anything: an odd one must not matter.
     name: 'odd-filename',
     make: (rng, fixture) => uploadDraft(rng, [file(fixture.png, rng.pick(['../../etc/passwd', 'a"b.png', `${oddString(rng).replace(/[\r\n"]/g, '')}.png`, 'x.exe', '']), 'text/html')], { outcome: 'survive' }),
+  },
+  {
+    name: 'delete-odd-name',
+    make: (rng) => ({
+      method: 'DELETE',
+      path: `/api/uploads/${rng.pick([
+        () => encodeSegment(oddString(rng) || ' '),
+        () => rng.pick(ODD_RAW_SEGMENTS),
+        () => `${rng.word(22)}.png`,
+        () => `${rng.word(22)}.svg`,
+        () => `..%2F..%2F${rng.word(8)}`,
+        () => encodeSegment(hugeString(rng, rng.int(300, 600))),
+      ])()}`,
+      headers: bearer(KEYS.user),
+      outcome: 'reject',
+    }),
+  },
+  {
+    // Another user's upload is answered exactly like a missing one, and stays (checked after the run).
+    name: 'delete-other-users-upload',
+    make: (_rng, fixture) => ({ method: 'DELETE', path: `/api/uploads/${fixture.victim.upload.replace('uploads/', '')}`, headers: bearer(KEYS.user), outcome: 'reject', statuses: [404] }),
   },
 ];
 
