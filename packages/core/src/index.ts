@@ -17,6 +17,7 @@ export { tokenIdFor } from './tokens/token-id.js';
 export * from './storage/types.js';
 export { createBlobStore } from './storage/blob-store.js';
 export { createGenerationStore, type GenerationStoreOptions } from './storage/generation-store.js';
+export { keySegmentLength } from './storage/key-segment.js';
 export * from './providers/types.js';
 export { createReplicateProvider, DEFAULT_REPLICATE_BASE_URL, type ReplicateProviderOptions } from './providers/replicate.js';
 export { parseRetryAfter } from './providers/http-errors.js';

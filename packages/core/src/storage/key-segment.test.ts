@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { isDotbaseError } from '../errors.js';
-import { keySegment } from './key-segment.js';
+import { keySegment, keySegmentLength } from './key-segment.js';
 
 describe('keySegment', () => {
   it('passes lowercase letters, digits and dashes unchanged (uuids, numeric ids)', () => {
@@ -40,5 +40,15 @@ describe('keySegment length', () => {
     expect(() => keySegment('a'.repeat(201))).toThrow(expect.objectContaining({ code: 'invalid_input' }));
     // each Cyrillic letter is two UTF-8 bytes, six characters once encoded: 67 of them are too long
     expect(() => keySegment('я'.repeat(67))).toThrow(/too long/);
+  });
+});
+
+describe('keySegmentLength', () => {
+  it('is the length keySegment produces, also for ids too long to store', () => {
+    for (const id of ['0f8c6a1e-5b2d-4c3a-9e7f-123456789abc', 'Alice', 'a:b/c?d', '..', '_', 'é', '\u{1f98a}', 'я'.repeat(30), 'abc-9']) {
+      expect(keySegmentLength(id), id).toBe(keySegment(id).length);
+    }
+    expect(keySegmentLength('')).toBe(0);
+    expect(keySegmentLength('я'.repeat(67))).toBe(402);
   });
 });

@@ -29,3 +29,14 @@ export function keySegment(id: string): string {
   }
   return out;
 }
+
+/**
+ * How many characters `keySegment(id)` has, without building it and without its length limit: for a caller that
+ * must decide whether an id fits before it reaches the store (the server maps long user ids to digests).
+ */
+export function keySegmentLength(id: string): number {
+  if (ALL_SAFE.test(id)) return id.length;
+  let length = 0;
+  for (const char of id) length += SAFE.test(char) ? 1 : encoder.encode(char).length * 3;
+  return length;
+}

@@ -1,7 +1,8 @@
 /**
  * Per-key readers-writer lock, within this process. The generation store's indexes are read-modify-write over
- * plain key-value storage, and the fs driver's writes are not atomic: without a lock, two updates would each read
- * the same chunk and one would drop the other's entry, and a read could see a half-written file.
+ * plain key-value storage: without a lock, two updates would each read the same chunk and one would drop the
+ * other's entry, and a read of several keys (an index page: meta, then chunks) could see them from different
+ * moments.
  * `withLock(key, task)` is exclusive; `withLock.shared(key, task)` runs beside other shared tasks of the key
  * (reads do not wait for each other, which matters when many clients poll one generation) but never beside an
  * exclusive one. Tasks run in arrival order: a read that arrives after a write waits for it and sees it.

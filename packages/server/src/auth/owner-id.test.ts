@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { fitsStorageKey, ownerIdFor, segmentLength } from './owner-id.js';
+import { keySegmentLength } from '@dotbase/core';
+import { fitsStorageKey, ownerIdFor } from './owner-id.js';
 
 describe('ownerIdFor', () => {
   it('keeps ids whose storage segment is short', () => {
@@ -17,8 +18,8 @@ describe('ownerIdFor', () => {
   });
 
   it('counts characters as core escapes them', () => {
-    expect(segmentLength('abc-9')).toBe(5);
-    expect(segmentLength('A:')).toBe(6);
-    expect(segmentLength('\u{1f98a}')).toBe(12);
+    expect(keySegmentLength('abc-9')).toBe(5);
+    expect(keySegmentLength('A:')).toBe(6);
+    expect(keySegmentLength('\u{1f98a}')).toBe(12);
   });
 });

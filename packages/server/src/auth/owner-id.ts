@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { keySegmentLength } from '@dotbase/core';
 
 /**
  * Core files each user's index under a key segment made from the user id, where every character other than
@@ -6,20 +7,10 @@ import { createHash } from 'node:crypto';
  * this many characters are stored under a digest instead.
  */
 const MAX_SEGMENT_LENGTH = 96;
-const encoder = new TextEncoder();
-
-/** How long core's storage key segment for `id` is. */
-export function segmentLength(id: string): number {
-  // uuids, Telegram ids and the like: one test instead of one per character (this runs on every request)
-  if (/^[a-z0-9-]*$/.test(id)) return id.length;
-  let length = 0;
-  for (const char of id) length += /[a-z0-9-]/.test(char) ? 1 : encoder.encode(char).length * 3;
-  return length;
-}
 
 /** Whether `id` can be used in core's storage keys as it is. */
 export function fitsStorageKey(id: string): boolean {
-  return segmentLength(id) <= MAX_SEGMENT_LENGTH;
+  return keySegmentLength(id) <= MAX_SEGMENT_LENGTH;
 }
 
 /**
