@@ -77,7 +77,7 @@ export function createGenerationStore(backing: Storage, options: GenerationStore
   const withLock = createKeyedMutex();
   const index = createUserIndex(storage, withLock, options.chunkSize ?? DEFAULT_CHUNK_SIZE);
   const stats = createStatsBuckets(storage, withLock, options.statsBucketMs ?? HOUR_MS);
-  const unfinished = createUnfinishedSet(storage, withLock);
+  const unfinished = createUnfinishedSet(storage);
   const genKey = (id: string) => `gen:${keySegment(id)}`;
 
   /**
