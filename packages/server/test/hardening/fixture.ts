@@ -87,6 +87,7 @@ export function validCreateBody(summary: ModelSummary, fixture: Fixture): Record
     model_id: summary.id,
     ...(summary.inputs.prompt === 'none' ? {} : { prompt: 'a lighthouse in fog' }),
     ...(images.length > 0 ? { input_images: images } : {}),
-    ...(summary.inputs.mask_required ? { mask: fixture.own.mask } : {}),
+    // a model that takes a mask with its input image inpaints with one (FLUX Fill Pro needs it unless it outpaints)
+    ...(summary.inputs.mask && summary.inputs.images.min > 0 ? { mask: fixture.own.mask } : {}),
   };
 }
