@@ -16,7 +16,7 @@ export interface DotbaseParts {
   registry: { summaries(action?: Action): ModelSummary[] };
   pool: { stats(): Promise<TokenStats[]>; setActive(tokenId: string, active: boolean): Promise<void> };
   blobs: BlobStore;
-  store: Pick<GenerationStore, 'listUnfinished' | 'get'>;
+  store: Pick<GenerationStore, 'listUnfinished' | 'get' | 'activity' | 'users'>;
   /** Where the server keeps its own records (upload owners), under a `server` prefix. */
   storage: Storage;
 }

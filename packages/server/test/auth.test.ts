@@ -73,6 +73,7 @@ describe('admin routes', () => {
       last_used_at: null,
       last_error: null,
       cooldown_until: null,
+      status: 'ready',
     });
     expect(JSON.stringify(tokens.body)).not.toMatch(/r8_/);
     expect((await server.json('GET', '/api/admin/tokens', { token: OTHER_KEY })).status).toBe(403);

@@ -76,6 +76,8 @@ describe('GET /openapi.json', () => {
         '/api/admin/tokens',
         '/api/admin/tokens/{id}',
         '/api/admin/stats',
+        '/api/admin/activity',
+        '/api/admin/users',
       ]),
     );
     const create = body.paths['/api/generations/create'].post.requestBody.content['application/json'].schema;
