@@ -84,18 +84,42 @@ export const adminStyles = css`
       grid-template-columns: minmax(0, 1fr);
     }
   }
+  .chart {
+    position: relative;
+    padding-top: 18px;
+  }
   .chart svg.bars {
     display: block;
     width: 100%;
-    height: 160px;
+    height: 140px;
+  }
+  .peak {
+    position: absolute;
+    top: 0;
+    left: 0;
+    font-size: var(--db-text-xs);
+    color: var(--db-muted);
+  }
+  .ticks {
+    position: relative;
+    height: 1.4em;
+    margin-top: 4px;
+    font-size: var(--db-text-xs);
+    color: var(--db-muted);
+  }
+  .ticks span {
+    position: absolute;
+    transform: translateX(-50%);
+    white-space: nowrap;
+  }
+  .ticks span:first-child {
+    transform: none;
+  }
+  .ticks span:last-child {
+    transform: translateX(-100%);
   }
   .axis {
     stroke: var(--db-border);
-  }
-  .tick {
-    fill: var(--db-muted);
-    font-size: 11px;
-    text-anchor: middle;
   }
   .hit {
     fill: transparent;

@@ -26,14 +26,20 @@ export function slotsOf(activity: Activity): Slot[] {
 }
 
 const WIDTH = 720;
-const HEIGHT = 160;
-const AXIS = 18;
+const HEIGHT = 140;
+const AXIS = 2;
+
+/** Where to label the time axis: every `every`-th slot and the last, as a percentage of the width. */
+export function ticksOf(slots: readonly Slot[], every = 6): Array<{ start: number; at: number }> {
+  return slots.flatMap((slot, i) => (i % every === 0 || i === slots.length - 1 ? [{ start: slot.start, at: ((i + 0.5) / slots.length) * 100 }] : []));
+}
 
 /**
- * Stacked bars, one per hour, as inline SVG: a few dozen rects need no chart library. Each bar has a `<title>` for
+ * Stacked bars, one per hour, as inline SVG (stretched to the card's width; the labels are HTML beside it, so the
+ * stretching never distorts text): a few dozen rects need no chart library. Each bar has a `<title>` for
  * pointer users; the chart's `aria-label` (set by the caller) summarises it for screen readers.
  */
-export function stackedBars(slots: readonly Slot[], label: (slot: Slot) => string, tick: (start: number) => string): SVGTemplateResult {
+export function stackedBars(slots: readonly Slot[], label: (slot: Slot) => string): SVGTemplateResult {
   const max = Math.max(1, ...slots.map((slot) => slot.total));
   const step = WIDTH / Math.max(1, slots.length);
   const barWidth = Math.max(2, step * 0.72);
@@ -53,7 +59,6 @@ export function stackedBars(slots: readonly Slot[], label: (slot: Slot) => strin
           y -= height;
           return svg`<rect x=${x} y=${y} width=${barWidth} height=${height} class="s-${status}" data-status=${status}></rect>`;
         })}
-        ${i % 6 === 0 ? svg`<text x=${i * step + step / 2} y=${HEIGHT - 4} class="tick">${tick(slot.start)}</text>` : null}
       </g>`;
     })}
   </svg>`;

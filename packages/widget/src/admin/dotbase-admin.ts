@@ -6,7 +6,7 @@ import { sharedStyles } from '../styles/shared.js';
 import { themeTokens } from '../styles/theme.js';
 import { adminStyles } from './admin.styles.js';
 import { loadOverview, setTokenActive, type AdminToken, type Overview } from './api.js';
-import { STACK_ORDER, meter, slotsOf, stackedBars } from './charts.js';
+import { STACK_ORDER, meter, slotsOf, stackedBars, ticksOf } from './charts.js';
 import { formatDateTime, formatDuration, formatTime, percent } from './format.js';
 import { adminStringsFor, type AdminStrings } from './strings.js';
 
@@ -170,8 +170,8 @@ export class DotbaseAdmin extends LitElement {
       ['completed', s.tiles.completed, String(completedCount), percent(completedCount, total)],
       ['failed', s.tiles.failed, String(sum('failed')), percent(sum('failed'), total)],
       ['in-flight', s.tiles.inFlight, String(inFlight)],
-      ['avg', s.tiles.avg, formatDuration(avg)],
-      ['p95', s.tiles.p95, formatDuration(p95)],
+      ['avg', s.tiles.avg, formatDuration(avg, s.units)],
+      ['p95', s.tiles.p95, formatDuration(p95, s.units)],
     ];
     return html`<dl class="tiles">
       ${tiles.map(
@@ -191,11 +191,17 @@ export class DotbaseAdmin extends LitElement {
     const chart = stackedBars(
       slots,
       (slot) => `${formatTime(slot.start, lang)}: ${STACK_ORDER.filter((status) => slot.counts[status]).map((status) => `${s.statuses[status]} ${slot.counts[status]}`).join(', ') || 0}`,
-      (start) => formatTime(start, lang),
     );
+    const peak = Math.max(0, ...slots.map((slot) => slot.total));
     return html`<section class="card wide" aria-labelledby="per-hour">
       <h3 id="per-hour">${s.perHour}</h3>
-      <div class="chart" role="img" aria-label=${s.perHourLabel(total, this.hours)} data-chart="per-hour">${chart}</div>
+      <div class="chart" role="img" aria-label=${s.perHourLabel(total, this.hours)} data-chart="per-hour">
+        <span class="peak" aria-hidden="true">${peak}</span>
+        ${chart}
+        <div class="ticks" aria-hidden="true">
+          ${ticksOf(slots).map((tick) => html`<span style=${`left:${tick.at}%`}>${formatTime(tick.start, lang)}</span>`)}
+        </div>
+      </div>
       <ul class="legend">
         ${STACK_ORDER.map((status) => html`<li><span class="swatch s-${status}"></span>${s.statuses[status]}</li>`)}
       </ul>
@@ -218,8 +224,8 @@ export class DotbaseAdmin extends LitElement {
                   <td>${s.actions[row.action]}</td>
                   <td><span class="status s-${row.status}">${s.statuses[row.status]}</span></td>
                   <td class="num"><span class="count">${row.count}</span>${meter(row.count, max, row.status)}</td>
-                  <td class="num">${formatDuration(row.avg_processing_time_ms)}</td>
-                  <td class="num">${formatDuration(row.p95_processing_time_ms)}</td>
+                  <td class="num">${formatDuration(row.avg_processing_time_ms, s.units)}</td>
+                  <td class="num">${formatDuration(row.p95_processing_time_ms, s.units)}</td>
                 </tr>`,
               )}
             </tbody>
@@ -269,7 +275,7 @@ export class DotbaseAdmin extends LitElement {
                 <td class="num">${token.request_count}</td>
                 <td class="num">${token.error_count}</td>
                 <td class="num">${token.in_flight}</td>
-                <td>${token.cooldown_until !== null && token.cooldown_until > now ? formatDuration(token.cooldown_until - now) : '—'}</td>
+                <td class="nowrap">${token.cooldown_until !== null && token.cooldown_until > now ? formatDuration(token.cooldown_until - now, s.units) : '—'}</td>
                 <td class="error-cell" title=${token.last_error ?? ''}>${token.last_error ?? '—'}</td>
                 <td>
                   <button

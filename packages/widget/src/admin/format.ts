@@ -1,10 +1,18 @@
-/** A duration for people: 850 ms, 3.2 s, 2 min 5 s. */
-export function formatDuration(ms: number | null | undefined): string {
+export interface DurationUnits {
+  ms: string;
+  s: string;
+  min: string;
+}
+
+const ENGLISH_UNITS: DurationUnits = { ms: 'ms', s: 's', min: 'min' };
+
+/** A duration for people: 850 ms, 3.2 s, 2 min 5 s (in the given units' language). */
+export function formatDuration(ms: number | null | undefined, units: DurationUnits = ENGLISH_UNITS): string {
   if (ms === null || ms === undefined || !Number.isFinite(ms)) return '—';
-  if (ms < 1000) return `${Math.round(ms)} ms`;
-  if (ms < 60_000) return `${(ms / 1000).toFixed(ms < 10_000 ? 1 : 0)} s`;
+  if (ms < 1000) return `${Math.round(ms)} ${units.ms}`;
+  if (ms < 60_000) return `${(ms / 1000).toFixed(ms < 10_000 ? 1 : 0)} ${units.s}`;
   const minutes = Math.floor(ms / 60_000);
-  return `${minutes} min ${Math.round((ms % 60_000) / 1000)} s`;
+  return `${minutes} ${units.min} ${Math.round((ms % 60_000) / 1000)} ${units.s}`;
 }
 
 export function formatTime(epochMs: number, locale: string): string {

@@ -1,9 +1,11 @@
 import type { AdminToken } from './api.js';
+import type { DurationUnits } from './format.js';
 import type { Action, GenerationStatus } from '../api/types.js';
 
 /** The dashboard's own words, in the studio's two languages; loaded with the dashboard, not with the studio. */
 export interface AdminStrings {
   lang: string;
+  units: DurationUnits;
   title: string;
   window: (hours: number) => string;
   updated: (time: string) => string;
@@ -36,6 +38,7 @@ export interface AdminStrings {
 
 const en: AdminStrings = {
   lang: 'en',
+  units: { ms: 'ms', s: 's', min: 'min' },
   title: 'Admin dashboard',
   window: (hours) => `Last ${hours} h`,
   updated: (time) => `updated ${time}`,
@@ -68,6 +71,7 @@ const en: AdminStrings = {
 
 const ru: AdminStrings = {
   lang: 'ru',
+  units: { ms: 'мс', s: 'с', min: 'мин' },
   title: 'Панель администратора',
   window: (hours) => `За ${hours} ч`,
   updated: (time) => `обновлено в ${time}`,
