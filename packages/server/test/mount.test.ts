@@ -31,7 +31,7 @@ beforeAll(async () => {
   await dotbase.service.start();
   const parent = new Hono();
   parent.get('/', (c) => c.text('the host app'));
-  parent.route('/dotbase', createServer({ dotbase, mode: 'replicate', basePath: '/dotbase', auth: { secret: 'a-secret-of-at-least-32-characters!!', authenticators: [proxyHeader] } }));
+  parent.route('/dotbase', createServer({ dotbase, mode: 'replicate', basePath: '/dotbase', auth: { secret: 'mount-7Tq2ZxW9kVr4NpL8cH1mB6sYd3gJ0fA5uEoKi', authenticators: [proxyHeader] } }));
   http = createAdaptorServer({ fetch: parent.fetch }) as Server;
   await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
   url = `http://127.0.0.1:${(http.address() as AddressInfo).port}`;
