@@ -1,6 +1,6 @@
 import { isBlobRef, isDotbaseError, TERMINAL_STATUSES, type GenerationRecord } from '@dotbase/core';
 import { Hono, type Context } from 'hono';
-import { fitsStorageKey } from '../auth/owner-id.js';
+import { fitsStorageKey, ownerIdFor } from '../auth/owner-id.js';
 import type { AppEnv, ServerContext } from '../context.js';
 import { presentedJson } from '../generations/present.js';
 import { baseUrlFor } from '../http/base-url.js';
@@ -59,11 +59,15 @@ async function heldUntilDone(ctx: ServerContext, c: Context<AppEnv>, record: Gen
   }
 }
 
-/** The minter of a stored end-user id `<minter>:<user_id>`, when `<minter>` is an API-key user. */
+/**
+ * The group (the minter's owner id) of a stored user id `<minter>:<user_id>` or `<minter>`, when `<minter>` is an
+ * API-key user. End users stored under a digest (very long ids) are learned when they next create instead.
+ */
 function minterOf(ctx: ServerContext, userId: string): string | undefined {
   const colon = userId.indexOf(':');
   const prefix = colon > 0 ? userId.slice(0, colon) : undefined;
-  return prefix !== undefined && ctx.auth.apiKeyUsers.has(prefix) ? prefix : prefix === undefined && ctx.auth.apiKeyUsers.has(userId) ? userId : undefined;
+  const minter = prefix !== undefined && ctx.auth.apiKeyUsers.has(prefix) ? prefix : prefix === undefined && ctx.auth.apiKeyUsers.has(userId) ? userId : undefined;
+  return minter === undefined ? undefined : ownerIdFor(minter);
 }
 
 /**
@@ -121,7 +125,9 @@ export function generationRoutes(ctx: ServerContext) {
       await (seeded ??= ctx.active.seed(ctx.dotbase.store, (id) => minterOf(ctx, id)));
       const principal = c.get('principal');
       // An embed token's end user counts toward its minter's cap as well; an API-key user's own generations too.
-      const groupId = principal.minter ?? (ctx.auth.apiKeyUsers.has(principal.id) ? principal.id : undefined);
+      const minter = principal.minter ?? (ctx.auth.apiKeyUsers.has(principal.id) ? principal.id : undefined);
+      // the minter's own generations are stored under its owner id, which for a long name is a digest
+      const groupId = minter === undefined ? undefined : ownerIdFor(minter);
       const groupMax = ctx.limits.maxActiveGenerationsPerMinter;
       const release = ctx.active.tryReserve(userId, ctx.limits.maxActiveGenerations, groupId === undefined ? undefined : { id: groupId, max: groupMax });
       if (!release) {
@@ -131,7 +137,7 @@ export function generationRoutes(ctx: ServerContext) {
           'too_many_generations',
           mine
             ? `at most ${ctx.limits.maxActiveGenerations} generations may run at once; wait for one to finish`
-            : `at most ${groupMax} generations may run at once for ${groupId} and the users of its embed tokens together; wait for one to finish`,
+            : `at most ${groupMax} generations may run at once for ${minter} and the users of its embed tokens together; wait for one to finish`,
           { retryAfterSeconds: 2 },
         );
       }
