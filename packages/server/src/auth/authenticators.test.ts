@@ -1,3 +1,4 @@
+import { expect } from 'vitest';
 import { describeAuthenticatorContract } from '../testing.js';
 import { createAdminPolicy } from './admins.js';
 import { anonymousAuthenticator } from './anonymous.js';
@@ -42,7 +43,9 @@ describeAuthenticatorContract('API keys', () => {
 
 describeAuthenticatorContract('Telegram session cookie', () => {
   let now = Date.now();
-  const sessions = createSessions({ secret: SECRET, allowedUsernames: ['alice'], admins: createAdminPolicy(['alice']), revoked: revoked(), now: () => now });
+  const marks = revoked();
+  const sessions = createSessions({ secret: SECRET, allowedUsernames: ['alice'], admins: createAdminPolicy(['alice']), revoked: marks, now: () => now });
+  const loggedOut = sessions.issue({ id: 'telegram:42', username: 'alice' }).token;
   const { token } = sessions.issue({ id: 'telegram:42', username: 'alice' });
   const otherServer = createSessions({ secret: `${SECRET}-other`, allowedUsernames: ['alice'], admins: createAdminPolicy([]), revoked: revoked() });
   return {
@@ -62,6 +65,11 @@ describeAuthenticatorContract('Telegram session cookie', () => {
       'username no longer allowed': () => {
         now = Date.now();
         return cookie(sessions.issue({ id: 'telegram:43', username: 'mallory' }).token);
+      },
+      'logged out': async () => {
+        now = Date.now();
+        expect(await sessions.revoke(cookie(loggedOut))).toBe(true);
+        return cookie(loggedOut);
       },
       'a cookie from before session ids (cannot be revoked)': () => {
         now = Date.now();
