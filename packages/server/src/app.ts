@@ -8,7 +8,7 @@ import { createStreamSlots } from './generations/stream-slots.js';
 import { apiCors } from './http/cors.js';
 import { errorResponse } from './http/errors.js';
 import { loopbackHostsOnly } from './http/host-check.js';
-import { loggablePath } from './http/redact.js';
+import { loggablePath, withoutFileKeys } from './http/redact.js';
 import { createRateLimiter } from './http/rate-limit.js';
 import { silentLogger, type Logger } from './log.js';
 import { adminRoutes } from './routes/admin.js';
@@ -108,7 +108,7 @@ export function createServer(options: ServerOptions): Hono<AppEnv> {
   app.onError((error, c) => {
     const answer = errorResponse(error);
     if (answer.unexpected) {
-      logger.error('request failed', { method: c.req.method, path: loggablePath(c.req.path), status: answer.status, error: error.name, message: error.message });
+      logger.error('request failed', { method: c.req.method, path: loggablePath(c.req.path), status: answer.status, error: error.name, message: withoutFileKeys(error.message) });
     }
     return c.json(answer.body, answer.status, answer.headers);
   });

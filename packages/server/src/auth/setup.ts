@@ -9,6 +9,7 @@ import { isStrongSecret, MIN_SECRET_LENGTH } from './entropy.js';
 import { createMarks } from './marks.js';
 import { isBuiltInId, isReservedUserName } from './principal-ids.js';
 import { createSessions } from './session.js';
+import { MAX_AUTH_AGE_SECONDS } from './telegram.js';
 import type { Authenticator } from './types.js';
 
 export interface AuthOptions {
@@ -71,7 +72,7 @@ export function createAuth(options: AuthOptions, storage: Storage) {
     authenticator: firstOf(chain),
     /** Sign-ins with Telegram data already used (kept as digests until the data is too old anyway). */
     telegramUsed: createMarks(prefixStorage(storage, 'telegram-used')),
-    telegramMaxAgeSeconds: options.telegram?.maxAgeSeconds ?? 600,
+    telegramMaxAgeSeconds: options.telegram?.maxAgeSeconds ?? MAX_AUTH_AGE_SECONDS,
     admins,
     apiKeys,
     /** Names of the API-key users: the only ones that mint embed tokens. */
