@@ -19,13 +19,13 @@ beforeAll(async () => {
   // no API keys: the server's loopback zero-config mode, where everyone is the admin user `local`
   e2e = await startE2E();
   const ids: string[] = [];
-  for (const prompt of ['a lighthouse', 'a harbour at dusk', 'a red kite']) ids.push((await e2e.client.createGeneration({ action: 'create', model_id: 'flux-schnell', prompt })).id);
-  ids.push((await e2e.client.createGeneration({ action: 'create', model_id: 'sdxl-lightning', prompt: `a storm ${FAIL_TRIGGER}` })).id);
+  for (const prompt of ['a lighthouse', 'a harbour at dusk', 'a red kite']) ids.push((await e2e.client.createGeneration({ action: 'create', model_id: 'flux-schnell', prompt, settings: {} })).id);
+  ids.push((await e2e.client.createGeneration({ action: 'create', model_id: 'sdxl-lightning', prompt: `a storm ${FAIL_TRIGGER}`, settings: {} })).id);
   const done = await settle(e2e.client, ids);
   failedId = done.find((generation) => generation.status === 'failed')!.id;
   // one 429 with a long Retry-After: one token rests while the pool moves on
   e2e.api.server.simulator!.setFaults([{ kind: 'rate_limit', times: 1, retryAfterSeconds: 300 }]);
-  await settle(e2e.client, [(await e2e.client.createGeneration({ action: 'create', model_id: 'flux-schnell', prompt: 'a heron' })).id]);
+  await settle(e2e.client, [(await e2e.client.createGeneration({ action: 'create', model_id: 'flux-schnell', prompt: 'a heron', settings: {} })).id]);
 }, 60_000);
 afterAll(() => e2e?.close());
 
