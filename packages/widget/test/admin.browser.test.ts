@@ -121,6 +121,10 @@ describeBrowser('<dotbase-admin>', () => {
     const background = await admin(page).locator('.card').first().evaluate((element) => getComputedStyle(element).backgroundColor);
     expect(background).toBe('rgb(20, 22, 27)');
     await screenshot(page, 'admin-02-dark-ru');
+    // a phone: the cards stack and wide tables scroll inside their card, not the page
+    await page.setViewportSize({ width: 390, height: 844 });
+    await expect.poll(() => page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    await screenshot(page, 'admin-03-mobile');
     expect(problems).toEqual([]);
     await context.close();
   });
