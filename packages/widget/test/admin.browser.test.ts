@@ -19,13 +19,13 @@ beforeAll(async () => {
   // no API keys: the server's loopback zero-config mode, where everyone is the admin user `local`
   e2e = await startE2E();
   const ids: string[] = [];
-  for (const prompt of ['a lighthouse', 'a harbour at dusk', 'a red kite']) ids.push((await e2e.client.createGeneration({ action: 'create', model_id: 'flux-schnell', prompt })).id);
-  ids.push((await e2e.client.createGeneration({ action: 'create', model_id: 'sdxl-lightning', prompt: `a storm ${FAIL_TRIGGER}` })).id);
+  for (const prompt of ['a lighthouse', 'a harbour at dusk', 'a red kite']) ids.push((await e2e.client.createGeneration({ action: 'create', model_id: 'flux-schnell', prompt, settings: {} })).id);
+  ids.push((await e2e.client.createGeneration({ action: 'create', model_id: 'sdxl-lightning', prompt: `a storm ${FAIL_TRIGGER}`, settings: {} })).id);
   const done = await settle(e2e.client, ids);
   failedId = done.find((generation) => generation.status === 'failed')!.id;
   // one 429 with a long Retry-After: one token rests while the pool moves on
   e2e.api.server.simulator!.setFaults([{ kind: 'rate_limit', times: 1, retryAfterSeconds: 300 }]);
-  await settle(e2e.client, [(await e2e.client.createGeneration({ action: 'create', model_id: 'flux-schnell', prompt: 'a heron' })).id]);
+  await settle(e2e.client, [(await e2e.client.createGeneration({ action: 'create', model_id: 'flux-schnell', prompt: 'a heron', settings: {} })).id]);
 }, 60_000);
 afterAll(() => e2e?.close());
 
@@ -121,6 +121,10 @@ describeBrowser('<dotbase-admin>', () => {
     const background = await admin(page).locator('.card').first().evaluate((element) => getComputedStyle(element).backgroundColor);
     expect(background).toBe('rgb(20, 22, 27)');
     await screenshot(page, 'admin-02-dark-ru');
+    // a phone: the cards stack and wide tables scroll inside their card, not the page
+    await page.setViewportSize({ width: 390, height: 844 });
+    await expect.poll(() => page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    await screenshot(page, 'admin-03-mobile');
     expect(problems).toEqual([]);
     await context.close();
   });

@@ -3,6 +3,7 @@ import { css } from 'lit';
 export const adminStyles = css`
   :host {
     display: block;
+    min-width: 0;
     color: var(--db-fg);
     font-family: var(--db-font);
   }
@@ -198,6 +199,10 @@ export const adminStyles = css`
   }
   .scroll {
     overflow-x: auto;
+    /* a wide table scrolls inside its card: its width must not become the page's minimum width */
+    contain: inline-size;
+    /* and the containing block of the visually hidden header text inside, which would otherwise escape the clip */
+    position: relative;
   }
   code {
     font-size: var(--db-text-xs);

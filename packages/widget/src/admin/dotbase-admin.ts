@@ -216,7 +216,7 @@ export class DotbaseAdmin extends LitElement {
       <h3 id="by-action">${s.byAction}</h3>
       ${rows.length === 0
         ? html`<p class="hint">${s.none}</p>`
-        : html`<table data-table="by-action">
+        : html`<div class="scroll"><table data-table="by-action">
             <thead><tr><th scope="col">${s.columns.action}</th><th scope="col">${s.columns.status}</th><th scope="col" class="num">${s.columns.count}</th><th scope="col" class="num">${s.columns.avg}</th><th scope="col" class="num">${s.columns.p95}</th></tr></thead>
             <tbody>
               ${rows.map(
@@ -229,7 +229,7 @@ export class DotbaseAdmin extends LitElement {
                 </tr>`,
               )}
             </tbody>
-          </table>`}
+          </table></div>`}
     </section>`;
   }
 
