@@ -1,5 +1,6 @@
 import { isAbsolute, resolve } from 'node:path';
 import { z } from 'zod';
+import { parseHostRule } from '@dotbase/core/node';
 import { isLoopbackHost } from './net/loopback.js';
 
 /** One `user:key` pair from `DOTBASE_API_KEYS`. */
@@ -34,6 +35,11 @@ export const DEFAULT_LIMITS: Limits = {
 
 export interface ServerConfig {
   replicate: { tokens: string[]; baseUrl?: string; webhookSecret?: string };
+  /**
+   * Hosts outputs may be downloaded from besides Replicate's delivery hosts and the host of `replicate.baseUrl`
+   * (`host`, `host:port` or `*.host`), trusted with http and any address.
+   */
+  outputHosts: string[];
   port: number;
   host: string;
   /** Absolute path of the embedded storage folder. */
@@ -126,6 +132,18 @@ const envSchema = z.object({
     blankToUndefined,
     z.string().regex(/^whsec_[A-Za-z0-9+/]+=*$/, "must look like 'whsec_<base64>'").optional(),
   ),
+  DOTBASE_OUTPUT_HOSTS: commaList.pipe(
+    z.array(
+      z.string().refine((entry) => {
+        try {
+          parseHostRule(entry);
+          return true;
+        } catch {
+          return false;
+        }
+      }, 'must be a list of hosts: host, host:port or *.host (no scheme or path)'),
+    ),
+  ),
   PORT: wholeNumber(0, 65535, 8787),
   HOST: z.preprocess(blankToUndefined, z.string().trim().min(1).default('127.0.0.1')),
   DOTBASE_DATA_DIR: z.preprocess(blankToUndefined, z.string().default('./.data')),
@@ -186,6 +204,7 @@ export function loadConfig(env: Record<string, string | undefined>, cwd: string 
       ...(values.REPLICATE_API_BASE_URL ? { baseUrl: values.REPLICATE_API_BASE_URL } : {}),
       ...(values.REPLICATE_WEBHOOK_SECRET ? { webhookSecret: values.REPLICATE_WEBHOOK_SECRET } : {}),
     },
+    outputHosts: values.DOTBASE_OUTPUT_HOSTS,
     port: values.PORT,
     host: values.HOST,
     dataDir: isAbsolute(values.DOTBASE_DATA_DIR) ? values.DOTBASE_DATA_DIR : resolve(cwd, values.DOTBASE_DATA_DIR),
