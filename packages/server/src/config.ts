@@ -22,6 +22,10 @@ export interface Limits {
   requestsPerMinute: number;
   /** Generations one user may have pending or processing at once. */
   maxActiveGenerations: number;
+  /** Bytes of uploads one user may keep stored at once (deleting uploads makes room again). */
+  uploadQuotaBytes: number;
+  /** Uploads one user may keep stored at once. */
+  uploadQuotaCount: number;
 }
 
 export const DEFAULT_LIMITS: Limits = {
@@ -31,6 +35,8 @@ export const DEFAULT_LIMITS: Limits = {
   maxJsonBytes: 64 * 1024,
   requestsPerMinute: 600,
   maxActiveGenerations: 20,
+  uploadQuotaBytes: 512 * 1024 * 1024,
+  uploadQuotaCount: 1000,
 };
 
 export interface ServerConfig {
@@ -164,6 +170,8 @@ const envSchema = z.object({
   DOTBASE_MAX_PROMPT_LENGTH: wholeNumber(1, 100_000, DEFAULT_LIMITS.maxPromptLength),
   DOTBASE_RATE_LIMIT_PER_MINUTE: wholeNumber(1, 1_000_000, DEFAULT_LIMITS.requestsPerMinute),
   DOTBASE_MAX_ACTIVE_GENERATIONS: wholeNumber(1, 100_000, DEFAULT_LIMITS.maxActiveGenerations),
+  DOTBASE_UPLOAD_QUOTA_BYTES: wholeNumber(0, Number.MAX_SAFE_INTEGER, DEFAULT_LIMITS.uploadQuotaBytes),
+  DOTBASE_UPLOAD_QUOTA_COUNT: wholeNumber(0, 10_000_000, DEFAULT_LIMITS.uploadQuotaCount),
 });
 
 function variableOf(path: readonly PropertyKey[]): string {
@@ -225,6 +233,8 @@ export function loadConfig(env: Record<string, string | undefined>, cwd: string 
       maxJsonBytes: DEFAULT_LIMITS.maxJsonBytes,
       requestsPerMinute: values.DOTBASE_RATE_LIMIT_PER_MINUTE,
       maxActiveGenerations: values.DOTBASE_MAX_ACTIVE_GENERATIONS,
+      uploadQuotaBytes: values.DOTBASE_UPLOAD_QUOTA_BYTES,
+      uploadQuotaCount: values.DOTBASE_UPLOAD_QUOTA_COUNT,
     },
   };
 }

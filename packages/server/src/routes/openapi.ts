@@ -113,7 +113,14 @@ export function buildOpenApi(ctx: Pick<ServerContext, 'version' | 'createBodySch
     '/api/generations/{id}/events': { get: { summary: 'Live status as Server-Sent Events until a terminal status', response: null, sse: true } },
     '/api/uploads': {
       post: { summary: 'Upload an image (PNG, JPEG, WebP, GIF) for input_images or mask', multipart: true, response: uploadSchema, status: 201 },
-      get: { summary: "The caller's uploads, newest first", query: listUploadsQuerySchema, response: z.object({ items: z.array(uploadSchema), page: z.number(), limit: z.number(), total: z.number() }) },
+      get: { summary: "The caller's uploads, newest first", query: listUploadsQuerySchema, response: z.object({
+          items: z.array(uploadSchema),
+          page: z.number(),
+          limit: z.number(),
+          total: z.number(),
+          usage: z.object({ bytes: z.number(), count: z.number(), max_bytes: z.number(), max_count: z.number() }),
+        }),
+      },
     },
     '/api/uploads/{name}': { delete: { summary: 'Delete one of your uploads (id `uploads/<name>`): the file and its entry', response: null, status: 204 } },
     '/api/webhooks/replicate': { post: { summary: "Replicate's prediction webhooks (signed)", auth: 'none', response: z.object({ ok: z.boolean(), duplicate: z.boolean().optional() }) } },
