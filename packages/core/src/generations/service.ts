@@ -265,6 +265,8 @@ export function createGenerationService(options: GenerationServiceOptions): Gene
 
     async start() {
       await pool.ready();
+      // a crash between two writes can leave index entries of records never written: totals would count them
+      await store.reconcile?.();
       const orphans: GenerationRecord[] = [];
       const claimed = new Set<string>();
       for (const id of await store.listUnfinished()) {

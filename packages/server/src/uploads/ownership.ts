@@ -52,6 +52,11 @@ export function createOwnership(storage: Storage) {
       if (upload) await storage.setItem(listKey(userId, blobKey), upload as unknown as Record<string, unknown>);
     },
 
+    /** Whether the server recorded this key as stored (an upload or an output), whoever owns it. */
+    async isRecorded(blobKey: string): Promise<boolean> {
+      return isBlobRef(blobKey) && (await storage.hasItem(ownerKey(blobKey)));
+    },
+
     async owns(userId: string, blobKey: string): Promise<boolean> {
       if (!isBlobRef(blobKey)) return false;
       const owner = await storage.getItem<{ user_id: string }>(ownerKey(blobKey));
