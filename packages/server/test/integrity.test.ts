@@ -75,7 +75,7 @@ describe('a damaged records.lmdb', () => {
     ['deleted while images remain', (file) => rm(file), /is missing, but .*blobs still holds stored images/],
   ];
 
-  it.each(cases)('%s: the server refuses to start with a message naming the file and how to recover (no crash, no empty start)', async (_name, damage, problem) => {
+  it.each(cases)('%s: the server refuses to start with a message naming the file and how to recover (no crash, no empty start)', { timeout: 60_000 }, async (_name, damage, problem) => {
     const dir = await copyOfSeeded();
     const file = join(dir, 'records.lmdb');
     await damage(file);
