@@ -9,6 +9,7 @@ import { apiCors } from './http/cors.js';
 import { errorResponse } from './http/errors.js';
 import { loopbackHostsOnly } from './http/host-check.js';
 import { loggablePath, withoutFileKeys } from './http/redact.js';
+import { createIdempotency } from './http/idempotency.js';
 import { createRateLimiter } from './http/rate-limit.js';
 import { silentLogger, type Logger } from './log.js';
 import { adminRoutes } from './routes/admin.js';
@@ -88,6 +89,7 @@ export function createServer(options: ServerOptions): Hono<AppEnv> {
     owners,
     active,
     streams: createStreamSlots(),
+    idempotency: createIdempotency(serverStorage),
     limiter: createRateLimiter({ perMinute: limits.requestsPerMinute }),
     limits,
     logger,

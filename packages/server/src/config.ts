@@ -2,6 +2,7 @@ import { isAbsolute, resolve } from 'node:path';
 import { z } from 'zod';
 import { estimatedBits, isStrongSecret, MIN_API_KEY_BITS } from './auth/entropy.js';
 import { isReservedUserName, RESERVED_USER_NAMES } from './auth/principal-ids.js';
+import { parseHostRule } from '@dotbase/core/node';
 import { isLoopbackHost } from './net/loopback.js';
 
 /** One `user:key` pair from `DOTBASE_API_KEYS`. */
@@ -32,6 +33,10 @@ export interface Limits {
   maxStreamsPerUser: number;
   /** How long a create may wait for Replicate to accept the prediction before it is given up (503/504). */
   createTimeoutMs: number;
+  /** Bytes of uploads one user may keep stored at once (deleting uploads makes room again). */
+  uploadQuotaBytes: number;
+  /** Uploads one user may keep stored at once. */
+  uploadQuotaCount: number;
 }
 
 export const DEFAULT_LIMITS: Limits = {
@@ -44,6 +49,8 @@ export const DEFAULT_LIMITS: Limits = {
   maxActiveGenerationsPerMinter: 20,
   maxStreamsPerUser: 32,
   createTimeoutMs: 30_000,
+  uploadQuotaBytes: 512 * 1024 * 1024,
+  uploadQuotaCount: 1000,
 };
 
 /** Telegram's sign-in data is accepted this long after Telegram signed it (and once). */
@@ -51,6 +58,11 @@ export const DEFAULT_TELEGRAM_MAX_AGE_SECONDS = 600;
 
 export interface ServerConfig {
   replicate: { tokens: string[]; baseUrl?: string; webhookSecret?: string };
+  /**
+   * Hosts outputs may be downloaded from besides Replicate's delivery hosts and the host of `replicate.baseUrl`
+   * (`host`, `host:port` or `*.host`), trusted with http and any address.
+   */
+  outputHosts: string[];
   port: number;
   host: string;
   /** Absolute path of the embedded storage folder. */
@@ -154,6 +166,18 @@ const envSchema = z.object({
     blankToUndefined,
     z.string().regex(/^whsec_[A-Za-z0-9+/]+=*$/, "must look like 'whsec_<base64>'").optional(),
   ),
+  DOTBASE_OUTPUT_HOSTS: commaList.pipe(
+    z.array(
+      z.string().refine((entry) => {
+        try {
+          parseHostRule(entry);
+          return true;
+        } catch {
+          return false;
+        }
+      }, 'must be a list of hosts: host, host:port or *.host (no scheme or path)'),
+    ),
+  ),
   PORT: wholeNumber(0, 65535, 8787),
   HOST: z.preprocess(blankToUndefined, z.string().trim().min(1).default('127.0.0.1')),
   DOTBASE_DATA_DIR: z.preprocess(blankToUndefined, z.string().default('./.data')),
@@ -187,6 +211,8 @@ const envSchema = z.object({
   DOTBASE_MAX_STREAMS_PER_USER: wholeNumber(1, 100_000, DEFAULT_LIMITS.maxStreamsPerUser),
   DOTBASE_CREATE_TIMEOUT_SECONDS: wholeNumber(1, 3600, DEFAULT_LIMITS.createTimeoutMs / 1000),
   DOTBASE_TELEGRAM_MAX_AGE_SECONDS: wholeNumber(30, 24 * 60 * 60, DEFAULT_TELEGRAM_MAX_AGE_SECONDS),
+  DOTBASE_UPLOAD_QUOTA_BYTES: wholeNumber(0, Number.MAX_SAFE_INTEGER, DEFAULT_LIMITS.uploadQuotaBytes),
+  DOTBASE_UPLOAD_QUOTA_COUNT: wholeNumber(0, 10_000_000, DEFAULT_LIMITS.uploadQuotaCount),
 });
 
 function variableOf(path: readonly PropertyKey[]): string {
@@ -227,6 +253,7 @@ export function loadConfig(env: Record<string, string | undefined>, cwd: string 
       ...(values.REPLICATE_API_BASE_URL ? { baseUrl: values.REPLICATE_API_BASE_URL } : {}),
       ...(values.REPLICATE_WEBHOOK_SECRET ? { webhookSecret: values.REPLICATE_WEBHOOK_SECRET } : {}),
     },
+    outputHosts: values.DOTBASE_OUTPUT_HOSTS,
     port: values.PORT,
     host: values.HOST,
     dataDir: isAbsolute(values.DOTBASE_DATA_DIR) ? values.DOTBASE_DATA_DIR : resolve(cwd, values.DOTBASE_DATA_DIR),
@@ -257,6 +284,8 @@ export function loadConfig(env: Record<string, string | undefined>, cwd: string 
       maxActiveGenerationsPerMinter: values.DOTBASE_MAX_ACTIVE_GENERATIONS_PER_MINTER ?? values.DOTBASE_MAX_ACTIVE_GENERATIONS,
       maxStreamsPerUser: values.DOTBASE_MAX_STREAMS_PER_USER,
       createTimeoutMs: values.DOTBASE_CREATE_TIMEOUT_SECONDS * 1000,
+      uploadQuotaBytes: values.DOTBASE_UPLOAD_QUOTA_BYTES,
+      uploadQuotaCount: values.DOTBASE_UPLOAD_QUOTA_COUNT,
     },
   };
 }

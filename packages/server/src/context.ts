@@ -5,6 +5,7 @@ import type { Principal } from './auth/types.js';
 import type { Limits } from './config.js';
 import type { ActiveGenerations } from './generations/active.js';
 import type { StreamSlots } from './generations/stream-slots.js';
+import type { Idempotency } from './http/idempotency.js';
 import type { RateLimiter } from './http/rate-limit.js';
 import type { Logger } from './log.js';
 import type { createGenerationBodySchema } from './schemas.js';
@@ -35,6 +36,8 @@ export interface ServerContext {
   active: ActiveGenerations;
   /** Open event streams per user (capped by `limits.maxStreamsPerUser`). */
   streams: StreamSlots;
+  /** `Idempotency-Key` records, per user, in the server's storage. */
+  idempotency: Idempotency;
   limiter: RateLimiter;
   limits: Limits;
   logger: Logger;

@@ -130,4 +130,10 @@ export interface GenerationStore {
   activity(since: number): Promise<ActivityReport>;
   /** Every user with generations, with their counts by status, most generations first. */
   users(): Promise<UserActivity[]>;
+  /**
+   * Repairs what a crash between two writes can leave (stores whose changes are not transactional implement it;
+   * the service calls it once at start): index entries of records that were never written are removed, so
+   * totals match what a list shows. Returns how many entries it removed.
+   */
+  reconcile?(): Promise<{ removed: number }>;
 }

@@ -5,6 +5,7 @@ import type { AppEnv, ServerContext } from '../context.js';
 import { presentedJson } from '../generations/present.js';
 import { baseUrlFor } from '../http/base-url.js';
 import { HttpError } from '../http/errors.js';
+import { idempotencyKeyOf, requestFingerprint } from '../http/idempotency.js';
 import { limitBody, requireUser } from '../http/guards.js';
 import { preferredWaitSeconds } from '../http/prefer-wait.js';
 import { parseWith, readJson, type FieldIssue } from '../http/validate.js';
@@ -116,35 +117,51 @@ export function generationRoutes(ctx: ServerContext) {
     .post('/api/generations/create', limitBody(ctx.limits.maxJsonBytes), async (c) => {
       const userId = c.get('owner');
       const waitSeconds = preferredWaitSeconds(c.req.header('prefer'));
-      const body = parseWith(ctx.createBodySchema, await readJson(c));
-      await checkOwnRefs(ctx, userId, [
-        ...(body.input_images ?? []).map((ref, i) => ({ path: `input_images.${i}`, ref })),
-        ...(body.mask !== undefined ? [{ path: 'mask', ref: body.mask }] : []),
-      ]);
-      // Generations resumed after a restart count against the cap too.
-      await (seeded ??= ctx.active.seed(ctx.dotbase.store, (id) => minterOf(ctx, id)));
-      const principal = c.get('principal');
-      // An embed token's end user counts toward its minter's cap as well; an API-key user's own generations too.
-      const minter = principal.minter ?? (ctx.auth.apiKeyUsers.has(principal.id) ? principal.id : undefined);
-      // the minter's own generations are stored under its owner id, which for a long name is a digest
-      const groupId = minter === undefined ? undefined : ownerIdFor(minter);
-      const groupMax = ctx.limits.maxActiveGenerationsPerMinter;
-      const release = ctx.active.tryReserve(userId, ctx.limits.maxActiveGenerations, groupId === undefined ? undefined : { id: groupId, max: groupMax });
-      if (!release) {
-        const mine = ctx.active.count(userId) >= ctx.limits.maxActiveGenerations;
-        throw new HttpError(
-          429,
-          'too_many_generations',
-          mine
-            ? `at most ${ctx.limits.maxActiveGenerations} generations may run at once; wait for one to finish`
-            : `at most ${groupMax} generations may run at once for ${minter} and the users of its embed tokens together; wait for one to finish`,
-          { retryAfterSeconds: 2 },
-        );
+      const key = idempotencyKeyOf(c);
+      const json = await readJson(c);
+      const createOne = async (): Promise<GenerationRecord> => {
+        const body = parseWith(ctx.createBodySchema, json);
+        await checkOwnRefs(ctx, userId, [
+          ...(body.input_images ?? []).map((ref, i) => ({ path: `input_images.${i}`, ref })),
+          ...(body.mask !== undefined ? [{ path: 'mask', ref: body.mask }] : []),
+        ]);
+        // Generations resumed after a restart count against the cap too.
+        await (seeded ??= ctx.active.seed(ctx.dotbase.store, (id) => minterOf(ctx, id)));
+        const principal = c.get('principal');
+        // An embed token's end user counts toward its minter's cap as well; an API-key user's own generations too.
+        const minter = principal.minter ?? (ctx.auth.apiKeyUsers.has(principal.id) ? principal.id : undefined);
+        // the minter's own generations are stored under its owner id, which for a long name is a digest
+        const groupId = minter === undefined ? undefined : ownerIdFor(minter);
+        const groupMax = ctx.limits.maxActiveGenerationsPerMinter;
+        const release = ctx.active.tryReserve(userId, ctx.limits.maxActiveGenerations, groupId === undefined ? undefined : { id: groupId, max: groupMax });
+        if (!release) {
+          const mine = ctx.active.count(userId) >= ctx.limits.maxActiveGenerations;
+          throw new HttpError(
+            429,
+            'too_many_generations',
+            mine
+              ? `at most ${ctx.limits.maxActiveGenerations} generations may run at once; wait for one to finish`
+              : `at most ${groupMax} generations may run at once for ${minter} and the users of its embed tokens together; wait for one to finish`,
+            { retryAfterSeconds: 2 },
+          );
+        }
+        const creating = service.create(userId, body);
+        // The slot is held until the create has really ended, even when the caller stopped waiting for it below.
+        creating.then(release, release);
+        return withinDeadline(ctx, userId, creating);
+      };
+      let record: GenerationRecord;
+      if (key === undefined) {
+        record = await createOne();
+      } else {
+        // a retry whose first answer was lost gets the generation it already started, not a second paid one
+        let created: GenerationRecord | undefined;
+        const result = await ctx.idempotency.run('generations.create', userId, key, requestFingerprint(json), async () => (created = await createOne()).id);
+        const found = created ?? (await service.get(userId, result.id));
+        if (!found) throw notFound(result.id);
+        record = found;
+        if (result.replayed) c.header('Idempotent-Replayed', 'true');
       }
-      const creating = service.create(userId, body);
-      // The slot is held until the create has really ended, even when the caller stopped waiting for it below.
-      creating.then(release, release);
-      let record = await withinDeadline(ctx, userId, creating);
       if (waitSeconds !== undefined) {
         c.header('Preference-Applied', `wait=${waitSeconds}`);
         record = await heldUntilDone(ctx, c, record, waitSeconds * 1000);
