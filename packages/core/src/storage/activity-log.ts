@@ -25,6 +25,7 @@ const RECENT_MAX = 50;
 const REASONS_MAX = 100;
 const OTHER_REASON = 'other';
 const REASON_MAX_LENGTH = 160;
+const READ_BATCH = 64;
 
 /**
  * Processing times go into bins growing by 10 % from 10 ms: a p95 read from them is within 10 % of the true value,
@@ -119,6 +120,16 @@ export function createActivityLog(storage: CachedStorage, withLock: KeyedMutex, 
     });
   }
 
+  /** In batches, as the counters are read: a window of months is thousands of keys, too many open files at once. */
+  async function readDetails(buckets: readonly number[]): Promise<Array<Details | null>> {
+    const out: Array<Details | null> = [];
+    for (let start = 0; start < buckets.length; start += READ_BATCH) {
+      const batch = buckets.slice(start, start + READ_BATCH);
+      out.push(...(await Promise.all(batch.map((bucket) => storageCall(`read ${detailsKey(bucket)}`, () => storage.peekItem<Details>(detailsKey(bucket)))))));
+    }
+    return out;
+  }
+
   return {
     /** Replaces `before`'s contribution by `after`'s (either may be null: create, delete), like the counters. */
     async move(before: ActivityContribution | null, after: ActivityContribution | null): Promise<void> {
@@ -129,7 +140,7 @@ export function createActivityLog(storage: CachedStorage, withLock: KeyedMutex, 
       const buckets = await stats.bucketsSince(since);
       const [counters, details, recent] = await Promise.all([
         stats.readBuckets(buckets),
-        Promise.all(buckets.map((bucket) => storageCall(`read ${detailsKey(bucket)}`, () => storage.peekItem<Details>(detailsKey(bucket))))),
+        readDetails(buckets),
         storageCall(`read ${RECENT_KEY}`, () => storage.peekItem<RecentFailure[]>(RECENT_KEY)),
       ]);
       const totals: Record<string, [count: number, timed: number, timeSum: number]> = {};
