@@ -50,3 +50,14 @@ export function sharpImageTools(): ImageTools {
 }
 export { atomicFsDriver } from './storage/node/atomic-fs-driver.js';
 export { lmdbDriver, type LmdbDriverOptions } from './storage/node/lmdb-driver.js';
+export {
+  checkPublicUrl,
+  isPublicAddress,
+  UnsafeUrlError,
+  type CheckedUrl,
+  type HostLookup,
+  type PublicUrlOptions,
+  type ResolvedAddress,
+} from './net/public-url.js';
+export { safeFetch, SafeFetchError, type SafeFetchOptions, type SafeResponse } from './net/safe-fetch.js';
+export { hostRuleOf, matchesHostRules, parseHostRule, parseHostRules, type HostRule } from './net/host-rules.js';
