@@ -1,3 +1,4 @@
+import { createOutboxStore } from '@dotbase/core';
 import { prefixStorage } from 'unstorage';
 import { Hono } from 'hono';
 import { createAuth, type AuthOptions } from './auth/setup.js';
@@ -21,6 +22,9 @@ import { widgetRoutes } from './routes/widget.js';
 import { createGenerationBodySchema } from './schemas.js';
 import { createOwnership } from './uploads/ownership.js';
 import { createDeliveryLog } from './webhooks/dedupe.js';
+import { createOutgoingWebhooks, type OutgoingWebhooks } from './webhooks/outgoing/dispatcher.js';
+import { createWebhookSecrets } from './webhooks/outgoing/secrets.js';
+import { outgoingWebhookRoutes } from './routes/outgoing-webhooks.js';
 
 export interface ServerOptions {
   /** A `createDotbase()` result (or the same parts): service, registry, pool, blobs, store and storage. */
@@ -45,6 +49,29 @@ export interface ServerOptions {
   heartbeatMs?: number;
   /** Abort it when shutting down: live event streams end at once instead of holding connections open. */
   shutdown?: AbortSignal;
+  /**
+   * Outgoing webhooks, already started (`startServer` makes them before resuming generations, so no change is
+   * missed). Default: made here over `dotbase.storage`, started now and stopped on `shutdown`.
+   */
+  webhooks?: OutgoingWebhooks;
+  /** For the default `webhooks`: hosts besides public https ones that webhooks may target. */
+  webhookAllowedHosts?: string[];
+}
+
+/** Outgoing webhooks over the parts' storage, for an app made without `startServer`. */
+function defaultWebhooks(options: ServerOptions, logger: Logger): OutgoingWebhooks {
+  const { dotbase } = options;
+  const webhooks = createOutgoingWebhooks({
+    service: dotbase.service,
+    outbox: dotbase.outbox ?? createOutboxStore(prefixStorage(dotbase.storage, 'outbox')),
+    secrets: createWebhookSecrets(prefixStorage(dotbase.storage, 'server:webhooks')),
+    allowedHosts: options.webhookAllowedHosts ?? [],
+    baseUrl: () => options.publicUrl ?? 'http://localhost',
+    logger,
+  });
+  webhooks.start();
+  options.shutdown?.addEventListener('abort', () => void webhooks.stop(), { once: true });
+  return webhooks;
 }
 
 /**
@@ -86,6 +113,7 @@ export function createServer(options: ServerOptions): Hono<AppEnv> {
     corsOrigins: options.corsOrigins ?? [],
     ...(options.webhookSecret ? { webhookSecret: options.webhookSecret } : {}),
     deliveries: createDeliveryLog(),
+    webhooks: options.webhooks ?? defaultWebhooks(options, logger),
     heartbeatMs: options.heartbeatMs ?? 15_000,
     ...(options.shutdown ? { shutdown: options.shutdown } : {}),
     ...(options.widgetDir ? { widgetDir: options.widgetDir } : {}),
@@ -125,6 +153,7 @@ export function createServer(options: ServerOptions): Hono<AppEnv> {
     uploadRoutes(ctx),
     fileRoutes(ctx),
     webhookRoutes(ctx),
+    outgoingWebhookRoutes(ctx),
     adminRoutes(ctx),
     openApiRoutes(ctx),
     widgetRoutes(ctx),

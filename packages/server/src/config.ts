@@ -1,4 +1,5 @@
 import { isAbsolute, resolve } from 'node:path';
+import { parseHostRule } from '@dotbase/core/node';
 import { z } from 'zod';
 import { isLoopbackHost } from './net/loopback.js';
 
@@ -51,6 +52,8 @@ export interface ServerConfig {
   /** Whether anonymous access (everyone is the admin user `local`) may listen beyond loopback. */
   allowUnauthenticated: boolean;
   limits: Limits;
+  /** Hosts outgoing webhooks may target besides public https ones (`host`, `host:port`, `*.host`); http allowed. */
+  webhookAllowedHosts: string[];
 }
 
 /** Every variable that is wrong, each with its own message; the values of secrets are never repeated. */
@@ -141,6 +144,18 @@ const envSchema = z.object({
   DOTBASE_CORS_ORIGINS: commaList.pipe(z.array(origin)),
   DOTBASE_ADMINS: commaList.transform((names) => names.map(username)),
   DOTBASE_ALLOW_UNAUTHENTICATED: booleanFlag,
+  DOTBASE_WEBHOOK_ALLOWED_HOSTS: commaList.pipe(
+    z.array(
+      z.string().refine((entry) => {
+        try {
+          parseHostRule(entry);
+          return true;
+        } catch {
+          return false;
+        }
+      }, 'must be a list of hosts: host, host:port or *.host'),
+    ),
+  ),
   DOTBASE_MAX_UPLOAD_BYTES: wholeNumber(1024, 512 * 1024 * 1024, DEFAULT_LIMITS.maxUploadBytes),
   DOTBASE_MAX_UPLOAD_PIXELS: wholeNumber(1, 1_000_000_000, DEFAULT_LIMITS.maxUploadPixels),
   DOTBASE_MAX_PROMPT_LENGTH: wholeNumber(1, 100_000, DEFAULT_LIMITS.maxPromptLength),
@@ -199,6 +214,7 @@ export function loadConfig(env: Record<string, string | undefined>, cwd: string 
     corsOrigins: values.DOTBASE_CORS_ORIGINS,
     admins: values.DOTBASE_ADMINS,
     allowUnauthenticated: values.DOTBASE_ALLOW_UNAUTHENTICATED,
+    webhookAllowedHosts: values.DOTBASE_WEBHOOK_ALLOWED_HOSTS,
     limits: {
       maxUploadBytes: values.DOTBASE_MAX_UPLOAD_BYTES,
       maxUploadPixels: values.DOTBASE_MAX_UPLOAD_PIXELS,

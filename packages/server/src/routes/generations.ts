@@ -75,6 +75,7 @@ export function generationRoutes(ctx: ServerContext) {
       const userId = c.get('owner');
       const waitSeconds = preferredWaitSeconds(c.req.header('prefer'));
       const body = parseWith(ctx.createBodySchema, await readJson(c));
+      if (body.webhook !== undefined) await ctx.webhooks.checkTarget(body.webhook);
       await checkOwnRefs(ctx, userId, [
         ...(body.input_images ?? []).map((ref, i) => ({ path: `input_images.${i}`, ref })),
         ...(body.mask !== undefined ? [{ path: 'mask', ref: body.mask }] : []),
@@ -113,6 +114,11 @@ export function generationRoutes(ctx: ServerContext) {
       return jsonText(c, presentedJson(record, baseUrlFor(ctx, c)));
     })
     .get('/api/generations/:id/events', (c) => generationEvents(ctx, c, generationId(c)))
+    .get('/api/generations/:id/deliveries', async (c) => {
+      const id = generationId(c);
+      if (!(await service.get(c.get('owner'), id))) throw notFound(id);
+      return c.json({ items: await ctx.webhooks.deliveries(id) });
+    })
     .post('/api/generations/:id/cancel', async (c) => {
       const id = generationId(c);
       const record = await service.cancel(c.get('owner'), id);
@@ -127,7 +133,7 @@ export function generationRoutes(ctx: ServerContext) {
       ctx.active.forget(userId, id);
       // The service removed the output files; their ownership entries go too. One left behind by an output that
       // landed during the delete is harmless: it points at a file that no longer exists.
-      await Promise.all(record.output_keys.map((key) => ctx.owners.release(userId, key)));
+      await Promise.all([...record.output_keys.map((key) => ctx.owners.release(userId, key)), ctx.webhooks.forget(id)]);
       return c.body(null, 204);
     });
 }
