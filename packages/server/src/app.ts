@@ -7,6 +7,7 @@ import type { AppEnv, DotbaseParts, ServerContext } from './context.js';
 import { createActiveGenerations } from './generations/active.js';
 import { apiCors } from './http/cors.js';
 import { errorResponse } from './http/errors.js';
+import { createIdempotency } from './http/idempotency.js';
 import { createRateLimiter } from './http/rate-limit.js';
 import { silentLogger, type Logger } from './log.js';
 import { adminRoutes } from './routes/admin.js';
@@ -86,7 +87,8 @@ function defaultWebhooks(options: ServerOptions, logger: Logger): OutgoingWebhoo
 export function createServer(options: ServerOptions): Hono<AppEnv> {
   const limits = { ...DEFAULT_LIMITS, ...options.limits };
   const logger = options.logger ?? silentLogger;
-  const owners = createOwnership(prefixStorage(options.dotbase.storage, 'server'));
+  const serverStorage = prefixStorage(options.dotbase.storage, 'server');
+  const owners = createOwnership(serverStorage);
   const active = createActiveGenerations(options.dotbase.service);
   const basePath = (options.basePath ?? '').replace(/\/+$/, '');
 
@@ -103,6 +105,7 @@ export function createServer(options: ServerOptions): Hono<AppEnv> {
     auth: createAuth(options.auth),
     owners,
     active,
+    idempotency: createIdempotency(serverStorage),
     limiter: createRateLimiter({ perMinute: limits.requestsPerMinute }),
     limits,
     logger,

@@ -35,6 +35,11 @@ export const DEFAULT_LIMITS: Limits = {
 
 export interface ServerConfig {
   replicate: { tokens: string[]; baseUrl?: string; webhookSecret?: string };
+  /**
+   * Hosts outputs may be downloaded from besides Replicate's delivery hosts and the host of `replicate.baseUrl`
+   * (`host`, `host:port` or `*.host`), trusted with http and any address.
+   */
+  outputHosts: string[];
   port: number;
   host: string;
   /** Absolute path of the embedded storage folder. */
@@ -122,6 +127,20 @@ const booleanFlag = z.preprocess(
   z.enum(['true', 'false', '1', '0'], { error: 'must be true or false' }).default('false').transform((value) => value === 'true' || value === '1'),
 );
 
+/** Host allow-list entries (see parseHostRule). */
+const hostList = commaList.pipe(
+  z.array(
+    z.string().refine((entry) => {
+      try {
+        parseHostRule(entry);
+        return true;
+      } catch {
+        return false;
+      }
+    }, 'must be a list of hosts: host, host:port or *.host (no scheme or path)'),
+  ),
+);
+
 const envSchema = z.object({
   REPLICATE_API_TOKENS: commaList,
   REPLICATE_API_BASE_URL: z.preprocess(blankToUndefined, httpUrl.optional()),
@@ -129,6 +148,7 @@ const envSchema = z.object({
     blankToUndefined,
     z.string().regex(/^whsec_[A-Za-z0-9+/]+=*$/, "must look like 'whsec_<base64>'").optional(),
   ),
+  DOTBASE_OUTPUT_HOSTS: hostList,
   PORT: wholeNumber(0, 65535, 8787),
   HOST: z.preprocess(blankToUndefined, z.string().trim().min(1).default('127.0.0.1')),
   DOTBASE_DATA_DIR: z.preprocess(blankToUndefined, z.string().default('./.data')),
@@ -144,18 +164,7 @@ const envSchema = z.object({
   DOTBASE_CORS_ORIGINS: commaList.pipe(z.array(origin)),
   DOTBASE_ADMINS: commaList.transform((names) => names.map(username)),
   DOTBASE_ALLOW_UNAUTHENTICATED: booleanFlag,
-  DOTBASE_WEBHOOK_ALLOWED_HOSTS: commaList.pipe(
-    z.array(
-      z.string().refine((entry) => {
-        try {
-          parseHostRule(entry);
-          return true;
-        } catch {
-          return false;
-        }
-      }, 'must be a list of hosts: host, host:port or *.host'),
-    ),
-  ),
+  DOTBASE_WEBHOOK_ALLOWED_HOSTS: hostList,
   DOTBASE_MAX_UPLOAD_BYTES: wholeNumber(1024, 512 * 1024 * 1024, DEFAULT_LIMITS.maxUploadBytes),
   DOTBASE_MAX_UPLOAD_PIXELS: wholeNumber(1, 1_000_000_000, DEFAULT_LIMITS.maxUploadPixels),
   DOTBASE_MAX_PROMPT_LENGTH: wholeNumber(1, 100_000, DEFAULT_LIMITS.maxPromptLength),
@@ -201,6 +210,7 @@ export function loadConfig(env: Record<string, string | undefined>, cwd: string 
       ...(values.REPLICATE_API_BASE_URL ? { baseUrl: values.REPLICATE_API_BASE_URL } : {}),
       ...(values.REPLICATE_WEBHOOK_SECRET ? { webhookSecret: values.REPLICATE_WEBHOOK_SECRET } : {}),
     },
+    outputHosts: values.DOTBASE_OUTPUT_HOSTS,
     port: values.PORT,
     host: values.HOST,
     dataDir: isAbsolute(values.DOTBASE_DATA_DIR) ? values.DOTBASE_DATA_DIR : resolve(cwd, values.DOTBASE_DATA_DIR),

@@ -4,6 +4,7 @@ import type { Auth } from './auth/setup.js';
 import type { Principal } from './auth/types.js';
 import type { Limits } from './config.js';
 import type { ActiveGenerations } from './generations/active.js';
+import type { Idempotency } from './http/idempotency.js';
 import type { RateLimiter } from './http/rate-limit.js';
 import type { Logger } from './log.js';
 import type { createGenerationBodySchema } from './schemas.js';
@@ -37,6 +38,8 @@ export interface ServerContext {
   auth: Auth;
   owners: Ownership;
   active: ActiveGenerations;
+  /** `Idempotency-Key` records, per user, in the server's storage. */
+  idempotency: Idempotency;
   limiter: RateLimiter;
   limits: Limits;
   logger: Logger;

@@ -4,7 +4,7 @@ import type { AddressInfo, Socket } from 'node:net';
 import { getRequestListener, RequestError } from '@hono/node-server';
 import { createDotbase, type Dotbase } from '@dotbase/core';
 import { prefixStorage } from 'unstorage';
-import { fsStorage, sharpImageTools } from '@dotbase/core/node';
+import { checkPublicUrl, fsStorage, hostRuleOf, safeFetch, sharpImageTools } from '@dotbase/core/node';
 import type { RunningSimulator, SimulatorOptions } from '@dotbase/simulator';
 import { createServer } from './app.js';
 import { loadConfig, type ServerConfig } from './config.js';
@@ -91,7 +91,11 @@ async function startBackend(config: ServerConfig, options: StartOptions, logger:
   let webhookSecret = config.replicate.webhookSecret;
   const mode = tokens.length === 0 ? 'simulator' : 'replicate';
   if (mode === 'simulator') {
-    ({ simulator, tokens } = await startInProcessSimulator(secret, options.simulator));
+    ({ simulator, tokens } = await startInProcessSimulator(secret, {
+      // users' image URLs are fetched by this process: under the same SSRF rules as everything else it fetches
+      fetchImage: (url, limits) => safeFetch(url, limits),
+      ...options.simulator,
+    }));
     cleanups.push(simulator.close);
     baseUrl = simulator.url;
     webhookSecret ??= simulator.webhookSecret;
@@ -107,15 +111,20 @@ async function startBackend(config: ServerConfig, options: StartOptions, logger:
   const publicUrl = config.publicUrl;
   const storage = fsStorage(config.dataDir, { durability: config.durability });
   cleanups.push(() => storage.dispose());
+  // Replicate's API base, when not Replicate's own (a proxy, a simulator), is trusted with http and its address.
+  const trustedHosts = baseUrl ? [hostRuleOf(baseUrl)] : [];
   const dotbase = createDotbase({
     tokens,
     ...(baseUrl ? { baseUrl } : {}),
+    downloadFetch: safeFetch,
+    outputHosts: config.outputHosts,
     storage,
     imageTools: sharpImageTools(),
     // Replicate allows 600 creates a minute per account: stay under it instead of collecting 429s.
     budget: { limit: 600, windowMs: 60_000 },
     service: {
       ...(webhookUrl ? { webhookUrl } : {}),
+      checkInputUrl: (url: string) => checkPublicUrl(url, { allowedHosts: trustedHosts }),
       // Replicate can fetch inputs from us directly only when we are on the public internet over https.
       ...(publicUrl?.startsWith('https:') ? { publicFileUrl: (key: string) => `${publicUrl}/files/${key}` } : {}),
       ...options.service,

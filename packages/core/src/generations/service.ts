@@ -25,6 +25,12 @@ export interface GenerationServiceOptions {
   inlineMaxBytes?: number;
   /** A URL at which Replicate can fetch a stored image directly, when the server is publicly reachable. */
   publicFileUrl?: (key: string) => string | undefined;
+  /**
+   * Checks an image URL a caller passed (not a stored upload) before anything is recorded; throw to refuse it, the
+   * error's message becomes the field's issue. On Node pass `checkPublicUrl` from `@dotbase/core/node` (https, public
+   * addresses only). Without it, any https URL passes.
+   */
+  checkInputUrl?: (url: string) => Promise<unknown>;
   /** Needed only for models that repaint black (mask inversion); `@dotbase/core/node` provides sharp-based tools. */
   imageTools?: ImageTools;
   /** Generations still running after this long are failed (default 1 h: Replicate deletes outputs by then). */
@@ -194,7 +200,7 @@ export function createGenerationService(options: GenerationServiceOptions): Gene
       images,
       ...(request.mask !== undefined ? { mask: request.mask } : {}),
     });
-    await checkImageRefs(blobs, [
+    await checkImageRefs(blobs, options.checkInputUrl, [
       ...images.map((ref, i) => ({ path: `input_images.${i}`, ref })),
       ...(request.mask !== undefined ? [{ path: 'mask', ref: request.mask }] : []),
     ]);

@@ -14,9 +14,9 @@ export function apiCors(allowedOrigins: readonly string[], publicOrigin: string 
   const handler = cors({
     origin: (origin, c) => (allowed.has(origin) || origin === new URL(c.req.url).origin ? origin : null),
     credentials: true,
-    allowHeaders: ['Authorization', 'Content-Type'],
+    allowHeaders: ['Authorization', 'Content-Type', 'Idempotency-Key', 'Prefer'],
     allowMethods: ['GET', 'POST', 'PATCH', 'DELETE', 'OPTIONS'],
-    exposeHeaders: ['Retry-After'],
+    exposeHeaders: ['Retry-After', 'Idempotent-Replayed', 'Preference-Applied'],
     maxAge: 600,
   });
   // Without an Origin header (server-to-server calls, same-origin GETs) there is nothing to decide, and the cors

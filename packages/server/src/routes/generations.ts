@@ -5,6 +5,7 @@ import type { AppEnv, ServerContext } from '../context.js';
 import { presentedJson } from '../generations/present.js';
 import { baseUrlFor } from '../http/base-url.js';
 import { HttpError } from '../http/errors.js';
+import { idempotencyKeyOf, requestFingerprint } from '../http/idempotency.js';
 import { limitBody, requireUser } from '../http/guards.js';
 import { preferredWaitSeconds } from '../http/prefer-wait.js';
 import { parseWith, readJson, type FieldIssue } from '../http/validate.js';
@@ -74,25 +75,40 @@ export function generationRoutes(ctx: ServerContext) {
     .post('/api/generations/create', limitBody(ctx.limits.maxJsonBytes), async (c) => {
       const userId = c.get('owner');
       const waitSeconds = preferredWaitSeconds(c.req.header('prefer'));
-      const body = parseWith(ctx.createBodySchema, await readJson(c));
-      if (body.webhook !== undefined) await ctx.webhooks.checkTarget(body.webhook);
-      await checkOwnRefs(ctx, userId, [
-        ...(body.input_images ?? []).map((ref, i) => ({ path: `input_images.${i}`, ref })),
-        ...(body.mask !== undefined ? [{ path: 'mask', ref: body.mask }] : []),
-      ]);
-      // Generations resumed after a restart count against the cap too.
-      await (seeded ??= ctx.active.seed(ctx.dotbase.store));
-      const release = ctx.active.tryReserve(userId, ctx.limits.maxActiveGenerations);
-      if (!release) {
-        throw new HttpError(429, 'too_many_generations', `at most ${ctx.limits.maxActiveGenerations} generations may run at once; wait for one to finish`, {
-          retryAfterSeconds: 2,
-        });
-      }
-      let record;
-      try {
-        record = await service.create(userId, body);
-      } finally {
-        release();
+      const key = idempotencyKeyOf(c);
+      const json = await readJson(c);
+      const createOne = async (): Promise<GenerationRecord> => {
+        const body = parseWith(ctx.createBodySchema, json);
+        if (body.webhook !== undefined) await ctx.webhooks.checkTarget(body.webhook);
+        await checkOwnRefs(ctx, userId, [
+          ...(body.input_images ?? []).map((ref, i) => ({ path: `input_images.${i}`, ref })),
+          ...(body.mask !== undefined ? [{ path: 'mask', ref: body.mask }] : []),
+        ]);
+        // Generations resumed after a restart count against the cap too.
+        await (seeded ??= ctx.active.seed(ctx.dotbase.store));
+        const release = ctx.active.tryReserve(userId, ctx.limits.maxActiveGenerations);
+        if (!release) {
+          throw new HttpError(429, 'too_many_generations', `at most ${ctx.limits.maxActiveGenerations} generations may run at once; wait for one to finish`, {
+            retryAfterSeconds: 2,
+          });
+        }
+        try {
+          return await service.create(userId, body);
+        } finally {
+          release();
+        }
+      };
+      let record: GenerationRecord;
+      if (key === undefined) {
+        record = await createOne();
+      } else {
+        // a retry whose first answer was lost gets the generation it already started, not a second paid one
+        let created: GenerationRecord | undefined;
+        const result = await ctx.idempotency.run('generations.create', userId, key, requestFingerprint(json), async () => (created = await createOne()).id);
+        const found = created ?? (await service.get(userId, result.id));
+        if (!found) throw notFound(result.id);
+        record = found;
+        if (result.replayed) c.header('Idempotent-Replayed', 'true');
       }
       if (waitSeconds !== undefined) {
         c.header('Preference-Applied', `wait=${waitSeconds}`);

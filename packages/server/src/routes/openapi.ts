@@ -95,6 +95,12 @@ export function buildOpenApi(ctx: Pick<ServerContext, 'version' | 'createBodySch
             description: `\`wait\` or \`wait=<1–${MAX_WAIT_SECONDS}>\` (as Replicate's sync mode): answer once the generation has ended, or as it stands after that many seconds (a bare \`wait\` is ${MAX_WAIT_SECONDS}).`,
             schema: { type: 'string', example: 'wait=30' },
           },
+          {
+            name: 'Idempotency-Key',
+            description:
+              'Any unique string (1–255 visible ASCII, e.g. a UUID). A retry with the same key and body answers the generation the first request created (with `Idempotent-Replayed: true`) instead of starting another; the same key with a different body is a 422 `idempotency_key_reused`. Keys are per user and kept 24 h.',
+            schema: { type: 'string', example: '5b1c6a1e-3c2f-4f0e-9d0c-1a2b3c4d5e6f' },
+          },
         ],
       },
     },
