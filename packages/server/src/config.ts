@@ -22,6 +22,10 @@ export interface Limits {
   requestsPerMinute: number;
   /** Generations one user may have pending or processing at once. */
   maxActiveGenerations: number;
+  /** Batch items of one user running at once; the rest of their batches wait their turn. */
+  batchConcurrencyPerUser: number;
+  /** Batch items running at once over all users. */
+  batchConcurrency: number;
 }
 
 export const DEFAULT_LIMITS: Limits = {
@@ -31,6 +35,8 @@ export const DEFAULT_LIMITS: Limits = {
   maxJsonBytes: 64 * 1024,
   requestsPerMinute: 600,
   maxActiveGenerations: 20,
+  batchConcurrencyPerUser: 4,
+  batchConcurrency: 16,
 };
 
 export interface ServerConfig {
@@ -170,6 +176,8 @@ const envSchema = z.object({
   DOTBASE_MAX_PROMPT_LENGTH: wholeNumber(1, 100_000, DEFAULT_LIMITS.maxPromptLength),
   DOTBASE_RATE_LIMIT_PER_MINUTE: wholeNumber(1, 1_000_000, DEFAULT_LIMITS.requestsPerMinute),
   DOTBASE_MAX_ACTIVE_GENERATIONS: wholeNumber(1, 100_000, DEFAULT_LIMITS.maxActiveGenerations),
+  DOTBASE_BATCH_CONCURRENCY_PER_USER: wholeNumber(1, 10_000, DEFAULT_LIMITS.batchConcurrencyPerUser),
+  DOTBASE_BATCH_CONCURRENCY: wholeNumber(1, 100_000, DEFAULT_LIMITS.batchConcurrency),
 });
 
 function variableOf(path: readonly PropertyKey[]): string {
@@ -232,6 +240,8 @@ export function loadConfig(env: Record<string, string | undefined>, cwd: string 
       maxJsonBytes: DEFAULT_LIMITS.maxJsonBytes,
       requestsPerMinute: values.DOTBASE_RATE_LIMIT_PER_MINUTE,
       maxActiveGenerations: values.DOTBASE_MAX_ACTIVE_GENERATIONS,
+      batchConcurrencyPerUser: values.DOTBASE_BATCH_CONCURRENCY_PER_USER,
+      batchConcurrency: values.DOTBASE_BATCH_CONCURRENCY,
     },
   };
 }

@@ -7,10 +7,11 @@ import type { ActiveGenerations } from './generations/active.js';
 import type { Idempotency } from './http/idempotency.js';
 import type { RateLimiter } from './http/rate-limit.js';
 import type { Logger } from './log.js';
-import type { createGenerationBodySchema } from './schemas.js';
+import type { createBatchBodySchema, createGenerationBodySchema } from './schemas.js';
 import type { Ownership } from './uploads/ownership.js';
 import type { DeliveryLog } from './webhooks/dedupe.js';
 import type { OutgoingWebhooks } from './webhooks/outgoing/dispatcher.js';
+import type { BatchScheduler } from './batches/scheduler.js';
 
 /** The parts of a `createDotbase()` result the server uses. */
 export interface DotbaseParts {
@@ -52,6 +53,10 @@ export interface ServerContext {
   deliveries: DeliveryLog;
   /** Outgoing webhooks: target checks, per-user secrets, delivery records. */
   webhooks: OutgoingWebhooks;
+  batches: BatchStore;
+  /** Submits batch items in fair turns. */
+  scheduler: BatchScheduler;
+  batchBodySchema: ReturnType<typeof createBatchBodySchema>;
   heartbeatMs: number;
   /** Aborted when the server shuts down: live streams end. */
   shutdown?: AbortSignal;

@@ -1,4 +1,4 @@
-import { ACTIONS, GENERATION_STATUSES, WEBHOOK_EVENTS } from '@dotbase/core';
+import { ACTIONS, GENERATION_STATUSES, MAX_BATCH_ITEMS, WEBHOOK_EVENTS } from '@dotbase/core';
 import { z } from 'zod';
 import { MAX_EMBED_TTL_SECONDS } from './auth/embed-tokens.js';
 
@@ -47,6 +47,15 @@ export function createGenerationBodySchema(maxPromptLength: number) {
     settings: settingsSchema.optional().describe("The model's settings; see settings_schema in GET /api/models/list"),
     input_images: z.array(imageRef).max(16).optional(),
     mask: imageRef.optional().describe('White repaints, black keeps'),
+    ...webhookFields,
+  });
+}
+
+/** `POST /api/batches`: up to 100 create requests, checked item by item (an error names `items.<index>`). */
+export function createBatchBodySchema(maxPromptLength: number) {
+  const item = createGenerationBodySchema(maxPromptLength).omit({ webhook: true, webhook_events_filter: true });
+  return z.strictObject({
+    items: z.array(item).min(1, 'must list at least one item').max(MAX_BATCH_ITEMS, `must list at most ${MAX_BATCH_ITEMS} items`),
     ...webhookFields,
   });
 }
@@ -212,3 +221,26 @@ export const deliverySchema = z.object({
 });
 
 export const deliveriesSchema = z.object({ items: z.array(deliverySchema) });
+
+export const batchSchema = z.object({
+  id: z.string(),
+  status: z.enum(['pending', 'processing', 'completed', 'canceled']),
+  items: z.array(z.string()).describe('Generation ids, in the order of the request'),
+  counts: z.object(Object.fromEntries(GENERATION_STATUSES.map((status) => [status, z.number()])) as Record<(typeof GENERATION_STATUSES)[number], z.ZodNumber>),
+  generations: z.array(
+    z.object({
+      id: z.string(),
+      index: z.number(),
+      model_id: z.string().nullable(),
+      status: z.enum(GENERATION_STATUSES).nullable(),
+      progress: z.number().nullable(),
+      output_urls: z.array(z.string()),
+      error: z.string().nullable(),
+    }),
+  ),
+  webhook: z.string().nullable(),
+  created_at: z.number(),
+  canceled_at: z.number().nullable(),
+});
+
+export const batchPageSchema = z.object({ items: z.array(batchSchema), page: z.number(), limit: z.number(), total: z.number() });

@@ -15,6 +15,7 @@ import { packageVersion } from './version.js';
 import { fetchWebhookSecret } from './webhooks/default-secret.js';
 import { createOutgoingWebhooks, type OutgoingWebhooksOptions } from './webhooks/outgoing/dispatcher.js';
 import { createWebhookSecrets } from './webhooks/outgoing/secrets.js';
+import { createBatchScheduler } from './batches/scheduler.js';
 import { defaultWidgetDir } from './widget-dir.js';
 
 export interface StartOptions {
@@ -147,7 +148,18 @@ async function startBackend(config: ServerConfig, options: StartOptions, logger:
   // Resumes every generation a previous run left unfinished.
   await dotbase.service.start();
   cleanups.push(() => dotbase.service.stop());
-  return { mode, simulator, dotbase, webhookSecret, webhookUrl, webhooks, listening } as const;
+  // then the batch items that were still waiting for their turn
+  const limits = config.limits;
+  const scheduler = createBatchScheduler({
+    service: dotbase.service,
+    store: dotbase.store,
+    perUser: limits.batchConcurrencyPerUser,
+    total: limits.batchConcurrency,
+    logger,
+  });
+  await scheduler.start();
+  cleanups.push(async () => scheduler.stop());
+  return { mode, simulator, dotbase, webhookSecret, webhookUrl, webhooks, listening, scheduler } as const;
 }
 
 /** Undo steps, run newest first; each runs even when an earlier one failed. */
@@ -172,7 +184,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
   const secret = config.secret ?? (await loadOrCreateSecret(config.dataDir));
   const cleanups: Cleanups = [];
   try {
-    const { mode, simulator, dotbase, webhookSecret, webhookUrl, webhooks, listening } = await startBackend(config, options, logger, secret, cleanups);
+    const { mode, simulator, dotbase, webhookSecret, webhookUrl, webhooks, listening, scheduler } = await startBackend(config, options, logger, secret, cleanups);
     const shutdown = new AbortController();
     // every open event stream listens for shutdown (and stops listening when it ends): many at once is normal
     setMaxListeners(0, shutdown.signal);
@@ -196,6 +208,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
       ...(options.heartbeatMs ? { heartbeatMs: options.heartbeatMs } : {}),
       shutdown: shutdown.signal,
       webhooks,
+      scheduler,
     });
 
     const server = createHttpServer(getRequestListener(app.fetch, { errorHandler: malformedRequest }));

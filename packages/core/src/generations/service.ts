@@ -72,6 +72,11 @@ function webhookTarget(request: CreateGenerationRequest): WebhookTarget | null {
 
 /** A batch item's validation error, its paths and message prefixed with `items.<index>`. */
 function itemError(index: number, error: unknown): unknown {
+  // an unknown model is a bad item too: the batch request is what is wrong, not a missing resource
+  if (isDotbaseError(error, 'not_found')) {
+    const issues = [{ path: `items.${index}.model_id`, message: error.message }];
+    return new DotbaseError('invalid_input', `items.${index}.model_id: ${error.message}`, { details: { index, issues }, cause: error });
+  }
   if (!isDotbaseError(error, 'invalid_input')) return error;
   const details = error.details as { issues?: { path: string; message: string }[] } | undefined;
   const issues = (details?.issues ?? [{ path: '', message: error.message }]).map((issue) => ({

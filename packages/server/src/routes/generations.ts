@@ -25,7 +25,7 @@ function generationId(c: Context<AppEnv>): string {
  * Image references that name stored blobs must be the caller's own uploads or outputs. Another user's key
  * gets the same answer as a key that does not exist, so keys cannot be probed.
  */
-async function checkOwnRefs(ctx: ServerContext, userId: string, refs: { path: string; ref: string }[]): Promise<void> {
+export async function checkOwnRefs(ctx: ServerContext, userId: string, refs: { path: string; ref: string }[]): Promise<void> {
   const issues: FieldIssue[] = [];
   for (const { path, ref } of refs) {
     if (isBlobRef(ref) && !(await ctx.owners.owns(userId, ref))) issues.push({ path, message: `no upload with id ${ref}` });
