@@ -162,6 +162,26 @@ describe('outgoing webhooks', () => {
     }
   });
 
+  it('send a batch’s webhook for each of its items, and refuse a batch webhook that is not allowed', async () => {
+    const receiver = webhookReceiver();
+    await receiver.listen();
+    try {
+      const refused = await server.json('POST', '/api/batches', { body: { items: [{ action: 'create', model_id: 'flux-schnell', prompt: 'x' }], webhook: `http://localhost:${receiver.port}/hooks` } });
+      expect(refused.status).toBe(422);
+      expect(refused.body.error.details.issues[0].path).toBe('webhook');
+      const items = [1, 2].map((i) => ({ action: 'create', model_id: 'flux-schnell', prompt: `batch item ${i}` }));
+      const batch = await server.json('POST', '/api/batches', { body: { items, webhook: receiver.url, webhook_events_filter: ['completed'] } });
+      expect(batch.status).toBe(201);
+      expect(batch.body.webhook).toBe(receiver.url);
+      const got = await receiver.until((all) => all.length >= 2, 'both items’ webhooks');
+      const key = (await server.json('GET', '/api/webhooks/secret')).body.key as string;
+      for (const request of got) new Webhook(key).verify(request.body, request.headers);
+      expect(got.map((r) => JSON.parse(r.body).id).sort()).toEqual([...batch.body.items].sort());
+    } finally {
+      await receiver.close();
+    }
+  });
+
   it('keep deliveries to oneself: another user’s generation has no deliveries to show', async () => {
     const other = await server.json('GET', '/api/generations/00000000-0000-4000-8000-000000000000/deliveries');
     expect(other.status).toBe(404);
