@@ -26,6 +26,10 @@ export interface Limits {
   batchConcurrencyPerUser: number;
   /** Batch items running at once over all users. */
   batchConcurrency: number;
+  /** Bytes of uploads one user may keep stored at once (deleting uploads makes room again). */
+  uploadQuotaBytes: number;
+  /** Uploads one user may keep stored at once. */
+  uploadQuotaCount: number;
 }
 
 export const DEFAULT_LIMITS: Limits = {
@@ -37,6 +41,8 @@ export const DEFAULT_LIMITS: Limits = {
   maxActiveGenerations: 20,
   batchConcurrencyPerUser: 4,
   batchConcurrency: 16,
+  uploadQuotaBytes: 512 * 1024 * 1024,
+  uploadQuotaCount: 1000,
 };
 
 export interface ServerConfig {
@@ -178,6 +184,8 @@ const envSchema = z.object({
   DOTBASE_MAX_ACTIVE_GENERATIONS: wholeNumber(1, 100_000, DEFAULT_LIMITS.maxActiveGenerations),
   DOTBASE_BATCH_CONCURRENCY_PER_USER: wholeNumber(1, 10_000, DEFAULT_LIMITS.batchConcurrencyPerUser),
   DOTBASE_BATCH_CONCURRENCY: wholeNumber(1, 100_000, DEFAULT_LIMITS.batchConcurrency),
+  DOTBASE_UPLOAD_QUOTA_BYTES: wholeNumber(0, Number.MAX_SAFE_INTEGER, DEFAULT_LIMITS.uploadQuotaBytes),
+  DOTBASE_UPLOAD_QUOTA_COUNT: wholeNumber(0, 10_000_000, DEFAULT_LIMITS.uploadQuotaCount),
 });
 
 function variableOf(path: readonly PropertyKey[]): string {
@@ -242,6 +250,8 @@ export function loadConfig(env: Record<string, string | undefined>, cwd: string 
       maxActiveGenerations: values.DOTBASE_MAX_ACTIVE_GENERATIONS,
       batchConcurrencyPerUser: values.DOTBASE_BATCH_CONCURRENCY_PER_USER,
       batchConcurrency: values.DOTBASE_BATCH_CONCURRENCY,
+      uploadQuotaBytes: values.DOTBASE_UPLOAD_QUOTA_BYTES,
+      uploadQuotaCount: values.DOTBASE_UPLOAD_QUOTA_COUNT,
     },
   };
 }

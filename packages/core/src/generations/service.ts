@@ -2,11 +2,12 @@ import { DotbaseError, isDotbaseError } from '../errors.js';
 import type { ImageTools } from '../images/sniff.js';
 import { ACTIONS } from '../models/types.js';
 import type { Registry } from '../models/registry.js';
-import type { ImageProvider } from '../providers/types.js';
+import type { ImageProvider, Prediction } from '../providers/types.js';
 import { TERMINAL_STATUSES, WEBHOOK_EVENTS, type BlobStore, type GenerationRecord, type GenerationStore, type WebhookTarget } from '../storage/types.js';
 import type { TokenPool } from '../tokens/pool.js';
 import { createGenerationEvents } from './events.js';
 import { checkImageRefs } from './inputs.js';
+import { findLostPredictions } from './recovery.js';
 import { submitGeneration, type SubmitDeps } from './submit.js';
 import { createTracker } from './tracking.js';
 import type { CreateGenerationRequest, GenerationService } from './types.js';
@@ -167,6 +168,17 @@ export function createGenerationService(options: GenerationServiceOptions): Gene
     return updated;
   }
 
+  /** Links a generation to the prediction its lost submission created, and follows it from there. */
+  async function adopt(record: GenerationRecord, prediction: Prediction, tokenId: string): Promise<void> {
+    const updated = await tracker.withLock(record.id, async () => {
+      const current = await store.get(record.id);
+      if (!current || TERMINAL_STATUSES.includes(current.status) || current.prediction_id) return null;
+      return tracker.save(record.id, { status: 'processing', prediction_id: prediction.id, token_id: tokenId, started_at: now() });
+    });
+    if (!updated) return;
+    tracker.track(updated, now());
+  }
+
   async function own(userId: string, id: string): Promise<GenerationRecord | null> {
     const record = await store.get(id);
     return record && record.user_id === userId ? record : null;
@@ -325,19 +337,46 @@ export function createGenerationService(options: GenerationServiceOptions): Gene
 
     async start() {
       await pool.ready();
+      // a crash between two writes can leave index entries of records never written: totals would count them
+      await store.reconcile?.();
+      const orphans: GenerationRecord[] = [];
+      const claimed = new Set<string>();
       for (const id of await store.listUnfinished()) {
         const record = await store.get(id);
         if (!record) continue;
         if (record.prediction_id && record.token_id) {
+          claimed.add(record.prediction_id);
           tracker.track(record, now());
         } else if (record.status === 'pending' && record.batch_id) {
           // a held batch item: its batch's scheduler submits it when its turn comes
         } else {
-          // recorded but never submitted (the process died in between): submit it now, in the background
-          submit(record).catch(() => undefined);
+          orphans.push(record);
         }
       }
       tracker.start();
+      if (orphans.length === 0) return;
+      // Recorded but not confirmed as submitted: the process died before or after sending the create. Look for
+      // the prediction first; submitting blindly could pay for it twice.
+      for (const userId of new Set(orphans.map((record) => record.user_id))) {
+        for (const record of (await store.list(userId, { page: 1, limit: 100 })).items) if (record.prediction_id) claimed.add(record.prediction_id);
+      }
+      const { found, unlisted } = await findLostPredictions({ registry, pool, provider }, orphans, claimed, options.webhookUrl !== undefined);
+      for (const record of orphans) {
+        const lost = found.get(record.id);
+        if (lost) {
+          adopt(record, lost.prediction, lost.tokenId).catch(() => undefined);
+        } else if (unlisted.length > 0) {
+          await tracker.withLock(record.id, () =>
+            tracker.finish(record, {
+              status: 'failed',
+              error: 'interrupted by a restart, and Replicate could not be asked whether it had already started; not resubmitted so it is not paid for twice',
+            }),
+          );
+        } else {
+          // it never reached Replicate: submit it now, in the background
+          submit(record).catch(() => undefined);
+        }
+      }
     },
 
     stop() {

@@ -101,6 +101,14 @@ describe('safeFetch', () => {
     expect((error as SafeFetchError).reason).toBe('too_many_redirects');
   });
 
+  it('returns a redirect as it is with maxRedirects 0, following nothing', async () => {
+    const before = targetHits;
+    const answer = await safeFetch(`${redirectorUrl}/?to=${encodeURIComponent(`${targetUrl}/a`)}`, { allowedHosts: [`127.0.0.1:${port(redirectorUrl)}`], maxRedirects: 0 });
+    expect(answer.status).toBe(302);
+    expect(answer.headers.get('location')).toBe(`${targetUrl}/a`);
+    expect(targetHits).toBe(before);
+  });
+
   it('streams under the byte cap: a body without a length is cut off, a declared one refused unread', async () => {
     const allowedHosts = [`127.0.0.1:${port(targetUrl)}`];
     const big = await safeFetch(`${targetUrl}/big`, { allowedHosts, maxBytes: 1024 * 1024 }).catch((e: unknown) => e);

@@ -9,7 +9,10 @@ export interface SafeFetchOptions extends PublicUrlOptions {
   maxBytes?: number;
   /** One deadline for the whole fetch, redirects and body included (default 30 s). */
   timeoutMs?: number;
-  /** Redirects followed, each hop checked again (default 5; 0 = none). Only GET and HEAD follow redirects. */
+  /**
+   * Redirects followed, each hop checked again (default 5). With 0, or for methods other than GET and HEAD, a
+   * redirect is returned as it is (status and `location`), for a caller that checks hops by rules of its own.
+   */
   maxRedirects?: number;
   method?: 'GET' | 'HEAD' | 'POST' | 'PUT';
   headers?: Record<string, string>;
@@ -129,7 +132,7 @@ export async function safeFetch(input: string | URL, options: SafeFetchOptions =
       });
       const headers = toHeaders(answer.headers);
       const location = headers.get('location');
-      if (REDIRECT_STATUSES.has(answer.statusCode) && location && (method === 'GET' || method === 'HEAD')) {
+      if (REDIRECT_STATUSES.has(answer.statusCode) && location && maxRedirects > 0 && (method === 'GET' || method === 'HEAD')) {
         discard(answer.body);
         if (hop >= maxRedirects) throw new SafeFetchError('too_many_redirects', `more than ${maxRedirects} redirects`);
         url = new URL(location, checked.url).href;

@@ -95,6 +95,20 @@ export function createReplicateProvider(options: ReplicateProviderOptions = {}):
     cancel(token, predictionId) {
       return call('cancel prediction', async () => (await client(token).predictions.cancel(predictionId)) as Prediction);
     },
+    listSince(token, since) {
+      return call('list predictions', async () => {
+        const found: Prediction[] = [];
+        const sdk = client(token);
+        for await (const page of sdk.paginate(() => sdk.predictions.list())) {
+          for (const prediction of page as unknown as Prediction[]) {
+            // newest first: the first one older than `since` ends the search
+            if (prediction.created_at && Date.parse(prediction.created_at) < since) return found;
+            found.push(prediction);
+          }
+        }
+        return found;
+      });
+    },
     uploadFile(token, bytes, contentType, filename) {
       return call('upload file', async () => {
         const file = new File([bytes as Uint8Array<ArrayBuffer>], filename, { type: contentType });

@@ -313,5 +313,17 @@ export function describeGenerationStoreContract(name: string, factory: () => Pro
       const statsCount = (await store.stats(H - HOUR)).reduce((sum, row) => sum + row.count, 0);
       expect(statsCount).toBe(120);
     });
+
+    it('reconcile (where implemented) removes nothing from a consistent store and keeps every list whole', async () => {
+      const store = await factory();
+      if (!store.reconcile) return;
+      const records = Array.from({ length: 12 }, () => makeGenerationRecord());
+      for (const record of records) await store.create(record);
+      await store.delete(records[3]!.id);
+      expect(await store.reconcile()).toEqual({ removed: 0 });
+      const all = await listAll(store, 'alice');
+      expect(all.total).toBe(11);
+      expect(all.items).toHaveLength(11);
+    });
   });
 }

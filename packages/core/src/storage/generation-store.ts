@@ -167,6 +167,23 @@ export function createGenerationStore(backing: Storage, options: GenerationStore
 
     listUnfinished: () => unfinished.list(),
 
+    // `create` appends to the user's index before it writes the record: a crash in between leaves an entry
+    // without a record, and only in the chunk that was newest then. Checking each user's newest chunk is enough.
+    async reconcile() {
+      let removed = 0;
+      for (const { userKey, chunk } of await index.newestChunks()) {
+        for (const id of await index.chunkIds(userKey, chunk)) {
+          await withLock(genKey(id), async () => {
+            if (await read(id)) return;
+            // the entry carries the escaped segment; the index's own functions take the user id it came from
+            await index.removeByKey(userKey, chunk, id);
+            removed += 1;
+          });
+        }
+      }
+      return { removed };
+    },
+
     stats: (since) => stats.read(since),
   };
 }

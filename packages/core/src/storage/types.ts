@@ -98,4 +98,10 @@ export interface GenerationStore {
   listUnfinished(): Promise<string[]>;
   /** Counts and average processing time by action and status, of generations created at or after `since`. */
   stats(since: number): Promise<StatsRow[]>;
+  /**
+   * Repairs what a crash between two writes can leave (stores whose changes are not transactional implement it;
+   * the service calls it once at start): index entries of records that were never written are removed, so
+   * totals match what a list shows. Returns how many entries it removed.
+   */
+  reconcile?(): Promise<{ removed: number }>;
 }

@@ -132,7 +132,14 @@ export function buildOpenApi(ctx: Pick<ServerContext, 'version' | 'createBodySch
     '/api/batches/{id}/download': { get: { summary: "A ZIP of the batch's outputs (001-<model>.png …), streamed; 409 while it runs", response: null } },
     '/api/uploads': {
       post: { summary: 'Upload an image (PNG, JPEG, WebP, GIF) for input_images or mask', multipart: true, response: uploadSchema, status: 201 },
-      get: { summary: "The caller's uploads, newest first", query: listUploadsQuerySchema, response: z.object({ items: z.array(uploadSchema), page: z.number(), limit: z.number(), total: z.number() }) },
+      get: { summary: "The caller's uploads, newest first", query: listUploadsQuerySchema, response: z.object({
+          items: z.array(uploadSchema),
+          page: z.number(),
+          limit: z.number(),
+          total: z.number(),
+          usage: z.object({ bytes: z.number(), count: z.number(), max_bytes: z.number(), max_count: z.number() }),
+        }),
+      },
     },
     '/api/uploads/{name}': { delete: { summary: 'Delete one of your uploads (id `uploads/<name>`): the file and its entry', response: null, status: 204 } },
     '/api/webhooks/replicate': { post: { summary: "Replicate's prediction webhooks (signed)", auth: 'none', response: z.object({ ok: z.boolean(), duplicate: z.boolean().optional() }) } },
