@@ -72,6 +72,13 @@ describe('GET /openapi.json', () => {
         '/api/generations/{id}',
         '/api/generations/{id}/cancel',
         '/api/generations/{id}/events',
+        '/api/generations/{id}/deliveries',
+        '/api/webhooks/secret',
+        '/api/webhooks/secret/rotate',
+        '/api/batches',
+        '/api/batches/{id}',
+        '/api/batches/{id}/cancel',
+        '/api/batches/{id}/download',
         '/api/uploads',
         '/api/uploads/{name}',
         '/api/webhooks/replicate',
@@ -94,6 +101,7 @@ describe('GET /openapi.json', () => {
       expect.objectContaining({ name: 'Prefer', in: 'header', required: false }),
       expect.objectContaining({ name: 'Idempotency-Key', in: 'header', required: false }),
     ]);
+    expect(body.paths['/api/batches'].post.parameters).toEqual([expect.objectContaining({ name: 'Idempotency-Key', in: 'header' })]);
     const list = body.paths['/api/generations/list'].get.parameters.map((p: { name: string }) => p.name);
     expect(list).toEqual(['page', 'limit', 'action', 'status']);
     expect(body.paths['/api/generations/{id}'].get.parameters[0]).toMatchObject({ name: 'id', in: 'path', required: true });

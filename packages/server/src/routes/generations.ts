@@ -25,7 +25,7 @@ function generationId(c: Context<AppEnv>): string {
  * Image references that name stored blobs must be the caller's own uploads or outputs. Another user's key
  * gets the same answer as a key that does not exist, so keys cannot be probed.
  */
-async function checkOwnRefs(ctx: ServerContext, userId: string, refs: { path: string; ref: string }[]): Promise<void> {
+export async function checkOwnRefs(ctx: ServerContext, userId: string, refs: { path: string; ref: string }[]): Promise<void> {
   const issues: FieldIssue[] = [];
   for (const { path, ref } of refs) {
     if (isBlobRef(ref) && !(await ctx.owners.owns(userId, ref))) issues.push({ path, message: `no upload with id ${ref}` });
@@ -121,6 +121,7 @@ export function generationRoutes(ctx: ServerContext) {
       const json = await readJson(c);
       const createOne = async (): Promise<GenerationRecord> => {
         const body = parseWith(ctx.createBodySchema, json);
+        if (body.webhook !== undefined) await ctx.webhooks.checkTarget(body.webhook);
         await checkOwnRefs(ctx, userId, [
           ...(body.input_images ?? []).map((ref, i) => ({ path: `input_images.${i}`, ref })),
           ...(body.mask !== undefined ? [{ path: 'mask', ref: body.mask }] : []),
@@ -182,6 +183,11 @@ export function generationRoutes(ctx: ServerContext) {
       return jsonText(c, presentedJson(record, baseUrlFor(ctx, c)));
     })
     .get('/api/generations/:id/events', (c) => generationEvents(ctx, c, generationId(c)))
+    .get('/api/generations/:id/deliveries', async (c) => {
+      const id = generationId(c);
+      if (!(await service.get(c.get('owner'), id))) throw notFound(id);
+      return c.json({ items: await ctx.webhooks.deliveries(id) });
+    })
     .post('/api/generations/:id/cancel', async (c) => {
       const id = generationId(c);
       const record = await service.cancel(c.get('owner'), id);
@@ -196,7 +202,7 @@ export function generationRoutes(ctx: ServerContext) {
       ctx.active.forget(userId, id);
       // The service removed the output files; their ownership entries go too. One left behind by an output that
       // landed during the delete is harmless: it points at a file that no longer exists.
-      await Promise.all(record.output_keys.map((key) => ctx.owners.release(userId, key)));
+      await Promise.all([...record.output_keys.map((key) => ctx.owners.release(userId, key)), ctx.webhooks.forget(id)]);
       return c.body(null, 204);
     });
 }
