@@ -172,13 +172,15 @@ export function createUserIndex(storage: CachedStorage, withLock: KeyedMutex, de
      */
     async users(): Promise<UserActivity[]> {
       const keys = await storageCall('list users', () => storage.getKeys('users'));
-      const userIds = keys.flatMap((key) => {
+      const segments = keys.flatMap((key) => {
         const parts = key.split(':');
-        return parts.length === 3 && parts[2] === 'meta' ? [fromKeySegment(parts[1] as string)] : [];
+        return parts.length === 3 && parts[2] === 'meta' ? [parts[1] as string] : [];
       });
       const rows = await Promise.all(
-        userIds.map(async (userId): Promise<UserActivity | null> => {
-          const meta = await readMeta(userId);
+        segments.map(async (segment): Promise<UserActivity | null> => {
+          // the index's keys hold the escaped segment; the row names the user id it stands for
+          const userId = fromKeySegment(segment);
+          const meta = await readMeta(segment);
           const counts: UserActivity['counts'] = {};
           let total = 0;
           for (const [combo, count] of Object.entries(meta?.counts ?? {})) {
@@ -190,6 +192,8 @@ export function createUserIndex(storage: CachedStorage, withLock: KeyedMutex, de
         }),
       );
       return rows.filter((row): row is UserActivity => row !== null).sort((a, b) => b.total - a.total || a.user_id.localeCompare(b.user_id));
+    },
+
     /** Every user segment (escaped id) that has an index, and the number of its newest chunk. */
     async newestChunks(): Promise<Array<{ userKey: string; chunk: number }>> {
       const found: Array<{ userKey: string; chunk: number }> = [];
