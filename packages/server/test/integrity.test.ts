@@ -12,7 +12,8 @@ import { spawnCli } from './cli.js';
 import { FAST_SIMULATOR, startTestServer, tempDir, upload, waitForTerminal, type TestServer } from './helpers.js';
 import { sampleImage } from './images.js';
 
-const SECRET = 'integrity-test-secret-of-at-least-32-chars';
+/** A fresh random secret: the server refuses ones that look made up. */
+const SECRET = randomBytes(32).toString('base64url');
 const removals: Array<() => Promise<void>> = [];
 afterAll(async () => {
   for (const remove of removals) await remove();
