@@ -42,7 +42,8 @@ export interface ServerConfig {
   durability: 'sync' | 'os';
   /** Without a trailing slash. */
   publicUrl?: string;
-  telegram?: { botToken: string; allowedUsernames: string[] };
+  /** `botUsername` (no `@`) lets the page show the Telegram Login Widget; the bot id comes from the token. */
+  telegram?: { botToken: string; allowedUsernames: string[]; botUsername?: string };
   apiKeys: ApiKey[];
   secret?: string;
   corsOrigins: string[];
@@ -135,6 +136,10 @@ const envSchema = z.object({
     blankToUndefined,
     z.string().trim().regex(/^\d+:[A-Za-z0-9_-]{20,}$/, 'must look like 123456:ABC… (the token BotFather gave you)').optional(),
   ),
+  TELEGRAM_BOT_USERNAME: z.preprocess(
+    blankToUndefined,
+    z.string().trim().transform(username).pipe(z.string().regex(/^[a-z0-9_]{5,32}$/, 'must be the bot username, e.g. my_image_bot')).optional(),
+  ),
   TELEGRAM_ALLOWED_USERNAMES: commaList.transform((names) => names.map(username)),
   DOTBASE_API_KEYS: commaList.pipe(z.array(apiKeyPair)),
   DOTBASE_SECRET: z.preprocess(blankToUndefined, z.string().min(32, 'must be at least 32 characters').optional()),
@@ -192,7 +197,13 @@ export function loadConfig(env: Record<string, string | undefined>, cwd: string 
     durability: values.DOTBASE_DURABILITY,
     ...(values.DOTBASE_PUBLIC_URL ? { publicUrl: values.DOTBASE_PUBLIC_URL } : {}),
     ...(values.TELEGRAM_BOT_TOKEN
-      ? { telegram: { botToken: values.TELEGRAM_BOT_TOKEN, allowedUsernames: values.TELEGRAM_ALLOWED_USERNAMES } }
+      ? {
+          telegram: {
+            botToken: values.TELEGRAM_BOT_TOKEN,
+            allowedUsernames: values.TELEGRAM_ALLOWED_USERNAMES,
+            ...(values.TELEGRAM_BOT_USERNAME ? { botUsername: values.TELEGRAM_BOT_USERNAME } : {}),
+          },
+        }
       : {}),
     apiKeys: values.DOTBASE_API_KEYS,
     ...(values.DOTBASE_SECRET ? { secret: values.DOTBASE_SECRET } : {}),

@@ -11,7 +11,7 @@ export interface AuthOptions {
   /** Signs sessions and embed tokens. */
   secret: string;
   apiKeys?: ApiKey[];
-  telegram?: { botToken: string; allowedUsernames: string[] };
+  telegram?: { botToken: string; allowedUsernames: string[]; botUsername?: string };
   /** See `createAdminPolicy`. */
   admins?: string[];
   /** Your own ways of signing in (an OAuth session, a header set by your proxy), tried after the built-in ones. */
@@ -42,6 +42,8 @@ export function createAuth(options: AuthOptions) {
     embed,
     sessions,
     telegram: options.telegram,
+    /** Whether API keys are configured (the sign-in hints on the page say how access works). */
+    hasApiKeys: (options.apiKeys ?? []).length > 0,
     anonymous: options.anonymous ?? false,
   };
 }

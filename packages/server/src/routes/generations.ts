@@ -2,6 +2,7 @@ import { isBlobRef, isDotbaseError, TERMINAL_STATUSES, type GenerationRecord } f
 import { Hono, type Context } from 'hono';
 import { fitsStorageKey } from '../auth/owner-id.js';
 import type { AppEnv, ServerContext } from '../context.js';
+import { ownFileRef } from '../generations/own-file-refs.js';
 import { presentedJson } from '../generations/present.js';
 import { baseUrlFor } from '../http/base-url.js';
 import { HttpError } from '../http/errors.js';
@@ -74,7 +75,13 @@ export function generationRoutes(ctx: ServerContext) {
     .post('/api/generations/create', limitBody(ctx.limits.maxJsonBytes), async (c) => {
       const userId = c.get('owner');
       const waitSeconds = preferredWaitSeconds(c.req.header('prefer'));
-      const body = parseWith(ctx.createBodySchema, await readJson(c));
+      const parsed = parseWith(ctx.createBodySchema, await readJson(c));
+      const base = baseUrlFor(ctx, c);
+      const body = {
+        ...parsed,
+        ...(parsed.input_images ? { input_images: parsed.input_images.map((ref) => ownFileRef(ref, base)) } : {}),
+        ...(parsed.mask !== undefined ? { mask: ownFileRef(parsed.mask, base) } : {}),
+      };
       await checkOwnRefs(ctx, userId, [
         ...(body.input_images ?? []).map((ref, i) => ({ path: `input_images.${i}`, ref })),
         ...(body.mask !== undefined ? [{ path: 'mask', ref: body.mask }] : []),
