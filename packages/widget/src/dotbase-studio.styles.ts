@@ -101,8 +101,12 @@ export const studioStyles = css`
     color: var(--db-danger);
     font-size: var(--db-text-sm);
   }
-  .form-problem:empty {
+  .form-problem:empty,
+  .field-problem:empty {
     display: none;
+  }
+  .field-problem {
+    margin: 0;
   }
   .submit {
     min-height: 44px;

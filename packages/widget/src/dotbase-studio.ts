@@ -13,7 +13,7 @@ import { CatalogController } from './controllers/catalog.js';
 import { GenerationController } from './controllers/generation.js';
 import { InputImagesController } from './controllers/input-images.js';
 import { emit, type DotbaseEventDetails } from './events.js';
-import { errorText, stringsFor, type Strings } from './i18n/index.js';
+import { errorText, imageProblemText, stringsFor, type Strings } from './i18n/index.js';
 import { studioStyles } from './dotbase-studio.styles.js';
 import { sharedStyles } from './styles/shared.js';
 import { themeTokens } from './styles/theme.js';
@@ -100,7 +100,7 @@ export class DotbaseStudio extends LitElement {
     action: { state: true },
     view: { state: true },
     prompt: { state: true },
-    formProblem: { state: true },
+    problems: { state: true },
     announcement: { state: true },
   };
 
@@ -115,10 +115,16 @@ export class DotbaseStudio extends LitElement {
   declare private action: Action | null;
   declare private view: 'studio' | 'history';
   declare private prompt: string;
-  declare private formProblem: string;
+  /**
+   * What stops the form, each beside its field: `prompt`, `images`, `mask`, `settings.<name>`, or `form` (beside the
+   * button) for the rest. A field's own problem goes when the field changes; all go with another model or action.
+   */
+  declare private problems: Record<string, string>;
   declare private announcement: string;
 
   private client = new ApiClient();
+  /** Touch screens have no Ctrl+Enter to hint at. */
+  private readonly touch = typeof matchMedia === 'function' && matchMedia('(pointer: coarse)').matches;
   private strings: Strings = stringsFor('en');
   private readonly selectedModel = new Map<Action, string>();
   private readonly settingsValues = new Map<string, Record<string, unknown>>();
@@ -127,6 +133,7 @@ export class DotbaseStudio extends LitElement {
     client: () => this.client,
     onUpload: (upload) => this.fire('dotbase-upload', { upload }),
     onError: (error) => this.fire('dotbase-error', { code: error.code, message: error.message, context: 'upload' }),
+    maxBytes: () => this.catalog.health?.limits?.max_upload_bytes,
   });
   private readonly generation = new GenerationController(this, {
     client: () => this.client,
@@ -145,7 +152,7 @@ export class DotbaseStudio extends LitElement {
     this.action = null;
     this.view = 'studio';
     this.prompt = '';
-    this.formProblem = '';
+    this.problems = {};
     this.announcement = '';
     this.addEventListener('paste', (event) => this.onPaste(event));
   }
@@ -207,7 +214,7 @@ export class DotbaseStudio extends LitElement {
   private setAction(action: Action): void {
     if (action === this.action) return;
     this.action = action;
-    this.formProblem = '';
+    this.problems = {};
     this.fire('dotbase-action-change', { action });
   }
 
@@ -252,7 +259,8 @@ export class DotbaseStudio extends LitElement {
     const files = [...(event.clipboardData?.files ?? [])].filter((file) => file.type.startsWith('image/'));
     if (files.length === 0) return;
     event.preventDefault();
-    this.images.addFiles(files, model.inputs.images.max);
+    this.clearProblems('images');
+    void this.images.addFiles(files, model.inputs.images.max);
   }
 
   private useAsInput(url: string, action: Action): void {
@@ -284,9 +292,33 @@ export class DotbaseStudio extends LitElement {
     void this.updateComplete.then(() => this.shadowRoot?.querySelector<DotbaseResultView>('dotbase-result-view')?.focus());
   }
 
-  private problem(message: string, focusSelector?: string): void {
-    this.formProblem = message;
+  private problem(field: string, message: string, focusSelector?: string): void {
+    this.problems = { [field]: message };
     if (focusSelector) this.shadowRoot?.querySelector<HTMLElement>(focusSelector)?.focus();
+  }
+
+  /** Drops the problems of one field (`settings` drops every setting's) and the form-wide one. */
+  private clearProblems(field: string): void {
+    const kept = Object.entries(this.problems).filter(([key]) => key !== 'form' && key !== field && !key.startsWith(`${field}.`));
+    if (kept.length !== Object.keys(this.problems).length) this.problems = Object.fromEntries(kept);
+  }
+
+  /** A refused create, beside the fields the server named; what names no field goes beside the button. */
+  private showRefusal(error: ApiError): void {
+    const issues = (error.details as { issues?: { path?: unknown; message?: unknown }[] } | undefined)?.issues;
+    const problems: Record<string, string> = {};
+    if (error.code === 'invalid_input' && Array.isArray(issues)) {
+      for (const issue of issues) {
+        const path = typeof issue.path === 'string' ? issue.path : '';
+        const message = typeof issue.message === 'string' ? issue.message : '';
+        const field = path === 'prompt' || path === 'mask' ? path : path.startsWith('input_images') ? 'images' : path.startsWith('settings.') ? path.split('.', 2).join('.') : 'form';
+        problems[field] = problems[field] ? `${problems[field]} ${message}` : message;
+      }
+      if (problems.form) problems.form = errorText(this.strings, error.code, problems.form);
+    } else {
+      problems.form = errorText(this.strings, error.code, error.message);
+    }
+    this.problems = problems;
   }
 
   private async submit(event: SubmitEvent): Promise<void> {
@@ -295,14 +327,16 @@ export class DotbaseStudio extends LitElement {
     if (!model || !this.action || this.generation.submitting) return;
     const s = this.strings;
     const { images, prompt: promptRule, mask: takesMask, mask_required: maskRequired } = model.inputs;
-    this.formProblem = '';
+    this.problems = {};
     const prompt = this.prompt.trim();
-    if (promptRule === 'required' && !prompt) return this.problem(s.promptRequired, '#prompt');
+    const maxPrompt = this.catalog.health?.limits?.max_prompt_length;
+    if (promptRule === 'required' && !prompt) return this.problem('prompt', s.promptRequired, '#prompt');
+    if (promptRule !== 'none' && maxPrompt !== undefined && prompt.length > maxPrompt) return this.problem('prompt', s.promptTooLong(maxPrompt), '#prompt');
     if (images.max > 0) {
-      if (this.images.uploading) return this.problem(s.images.stillUploading);
+      if (this.images.uploading) return this.problem('images', s.images.stillUploading);
       const count = this.images.refs().length;
-      if (count < images.min) return this.problem(s.images.needMore(images.min), 'dotbase-image-input');
-      if (count > images.max) return this.problem(s.images.tooMany(images.max), 'dotbase-image-input');
+      if (count < images.min) return this.problem('images', s.images.needMore(images.min), 'dotbase-image-input');
+      if (count > images.max) return this.problem('images', s.images.tooMany(images.max), 'dotbase-image-input');
     }
     const settingsForm = this.shadowRoot?.querySelector<DotbaseSettingsForm>('dotbase-settings-form');
     if (settingsForm && !settingsForm.reportValidity()) return;
@@ -310,18 +344,18 @@ export class DotbaseStudio extends LitElement {
     if (takesMask) {
       const painter = this.shadowRoot?.querySelector<DotbaseMaskPainter>('dotbase-mask-painter');
       const painted = painter?.hasMask() ?? false;
-      if (maskRequired && !painted) return this.problem(s.mask.required, 'dotbase-mask-painter');
+      if (maskRequired && !painted) return this.problem('mask', s.mask.required, 'dotbase-mask-painter');
       if (painter && painted) {
         try {
           mask = (await this.client.upload(await painter.toBlob(), 'mask.png')).id;
         } catch (error) {
           const apiError = error instanceof ApiError ? error : new ApiError('internal', String(error));
           this.fire('dotbase-error', { code: apiError.code, message: apiError.message, context: 'upload' });
-          return this.problem(errorText(s, apiError.code, apiError.message));
+          return this.problem('mask', errorText(s, apiError.code, apiError.message));
         }
       }
     }
-    await this.generation.start({
+    const refused = await this.generation.start({
       action: this.action,
       model_id: model.id,
       settings: settingsToSend(schemaFields(model.settings_schema), this.settingsValues.get(model.id) ?? {}),
@@ -329,6 +363,12 @@ export class DotbaseStudio extends LitElement {
       ...(images.max > 0 ? { input_images: this.images.refs() } : {}),
       ...(mask ? { mask } : {}),
     });
+    if (refused) this.showRefusal(refused);
+  }
+
+  private async retry(): Promise<void> {
+    const refused = await this.generation.retry();
+    if (refused) this.showRefusal(refused);
   }
 
   private renderNotices() {
@@ -351,6 +391,10 @@ export class DotbaseStudio extends LitElement {
     if (!model) return html`<div class="compose"><p class="hint">${this.catalog.loading ? s.loading : s.noModels}</p></div>`;
     const { images, mask, prompt } = model.inputs;
     const firstImage = this.images.items[0];
+    const problems = this.problems;
+    const settingsProblems = Object.fromEntries(
+      Object.entries(problems).flatMap(([key, message]) => (key.startsWith('settings.') ? [[key.slice('settings.'.length), message]] : [])),
+    );
     return html`<form class="compose" part="form" novalidate @submit=${this.submit}>
       <dotbase-model-picker
         exportparts="model, model-selected"
@@ -359,7 +403,7 @@ export class DotbaseStudio extends LitElement {
         .strings=${s}
         @model-select=${(e: CustomEvent<{ modelId: string }>) => {
           this.selectedModel.set(action, e.detail.modelId);
-          this.formProblem = '';
+          this.problems = {};
           this.requestUpdate();
         }}
       ></dotbase-model-picker>
@@ -371,13 +415,24 @@ export class DotbaseStudio extends LitElement {
             .min=${images.min}
             .max=${images.max}
             .strings=${s}
-            @images-add=${(e: CustomEvent<{ files: File[] }>) => this.images.addFiles(e.detail.files, images.max)}
-            @image-url-add=${(e: CustomEvent<{ url: string }>) => this.images.addRef(e.detail.url, e.detail.url, images.max)}
-            @image-remove=${(e: CustomEvent<{ key: string }>) => this.images.remove(e.detail.key)}
+            .problem=${problems.images ?? (this.images.problem ? imageProblemText(s, this.images.problem, this.catalog.health?.limits?.max_upload_bytes) : '')}
+            @images-add=${(e: CustomEvent<{ files: File[] }>) => {
+              this.clearProblems('images');
+              void this.images.addFiles(e.detail.files, images.max);
+            }}
+            @image-url-add=${(e: CustomEvent<{ url: string }>) => {
+              this.clearProblems('images');
+              this.images.addRef(e.detail.url, e.detail.url, images.max);
+            }}
+            @image-remove=${(e: CustomEvent<{ key: string }>) => {
+              this.clearProblems('images');
+              this.images.remove(e.detail.key);
+            }}
           ></dotbase-image-input>`
         : nothing}
       ${mask && firstImage
-        ? html`<dotbase-mask-painter exportparts="mask-canvas" .src=${firstImage.previewUrl} .strings=${s}></dotbase-mask-painter>`
+        ? html`<dotbase-mask-painter exportparts="mask-canvas" .src=${firstImage.previewUrl} .strings=${s} @mask-change=${() => this.clearProblems('mask')}></dotbase-mask-painter>
+            ${problems.mask ? html`<p class="error-text field-problem" role="alert">${problems.mask}</p>` : nothing}`
         : nothing}
       ${prompt !== 'none'
         ? html`<div class="prompt">
@@ -386,10 +441,14 @@ export class DotbaseStudio extends LitElement {
               id="prompt"
               rows="3"
               placeholder=${s.promptPlaceholder[action]}
-              aria-describedby="prompt-hint"
+              aria-describedby="prompt-hint prompt-problem"
+              aria-invalid=${problems.prompt ? 'true' : 'false'}
               ?required=${prompt === 'required'}
               .value=${this.prompt}
-              @input=${(e: Event) => (this.prompt = (e.target as HTMLTextAreaElement).value)}
+              @input=${(e: Event) => {
+                this.prompt = (e.target as HTMLTextAreaElement).value;
+                this.clearProblems('prompt');
+              }}
               @keydown=${(e: KeyboardEvent) => {
                 if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) {
                   e.preventDefault();
@@ -397,7 +456,8 @@ export class DotbaseStudio extends LitElement {
                 }
               }}
             ></textarea>
-            <span class="hint" id="prompt-hint">${s.promptHint}</span>
+            <span class="error-text field-problem" id="prompt-problem" role="alert">${problems.prompt ?? ''}</span>
+            ${this.touch ? nothing : html`<span class="hint" id="prompt-hint">${s.promptHint}</span>`}
           </div>`
         : nothing}
       <dotbase-settings-form
@@ -405,13 +465,15 @@ export class DotbaseStudio extends LitElement {
         .schema=${model.settings_schema}
         .values=${this.settingsValues.get(model.id) ?? {}}
         .strings=${s}
+        .problems=${settingsProblems}
         @settings-change=${(e: CustomEvent<{ values: Record<string, unknown> }>) => {
           this.settingsValues.set(model.id, e.detail.values);
+          this.clearProblems('settings');
           this.requestUpdate();
         }}
       ></dotbase-settings-form>
       <div class="submit-row">
-        <p class="form-problem" role="alert">${this.formProblem}</p>
+        <p class="form-problem" role="alert">${problems.form ?? ''}</p>
         <button type="submit" class="primary submit" part="submit" ?disabled=${this.generation.submitting} aria-busy=${this.generation.submitting ? 'true' : 'false'}>
           ${s.submit[action]}
         </button>
@@ -445,7 +507,7 @@ export class DotbaseStudio extends LitElement {
           .canceling=${this.generation.canceling}
           .chainActions=${chain}
           @result-cancel=${() => this.generation.cancel()}
-          @result-retry=${() => this.generation.retry()}
+          @result-retry=${() => void this.retry()}
           @result-reuse=${(e: CustomEvent<{ generation: Generation }>) => this.reuse(e.detail.generation)}
           @result-use=${(e: CustomEvent<{ url: string; action: Action }>) => this.useAsInput(e.detail.url, e.detail.action)}
         ></dotbase-result-view>

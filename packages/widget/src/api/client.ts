@@ -1,4 +1,4 @@
-import { ApiError, errorFromBody } from './errors.js';
+import { ApiError, errorFromBody, networkFailure } from './errors.js';
 import type {
   Action,
   CreateGenerationBody,
@@ -72,7 +72,7 @@ export class ApiClient {
       });
     } catch (error) {
       if (signal?.aborted) throw new ApiError('aborted', 'The request was canceled.');
-      throw new ApiError('network_error', error instanceof Error ? error.message : String(error));
+      throw await networkFailure(this.url(path), error);
     }
     const parsed: unknown = response.status === 204 ? null : await response.json().catch(() => null);
     if (!response.ok) throw errorFromBody(response.status, parsed, response.statusText);

@@ -58,22 +58,25 @@ export class GenerationController implements ReactiveController {
     return generation.completed_at === null ? null : Math.max(0, generation.completed_at - generation.created_at);
   }
 
-  async start(request: CreateGenerationBody): Promise<void> {
-    this.stopFollowing();
-    this.lastRequest = request;
-    this.problem = null;
+  /**
+   * Creates a generation and follows it. A refused request (invalid settings, rate limit, signed out) is returned,
+   * not shown here: it belongs beside the form that made it, and the result shown before stays as it was.
+   */
+  async start(request: CreateGenerationBody): Promise<ApiError | null> {
     this.submitting = true;
     this.host.requestUpdate();
     let created;
     try {
       created = await this.hooks.client().createGeneration(request);
     } catch (error) {
-      this.fail(error, 'create');
-      return;
+      return this.report(error, 'create');
     } finally {
       this.submitting = false;
       this.host.requestUpdate();
     }
+    this.stopFollowing();
+    this.lastRequest = request;
+    this.problem = null;
     this.startedAt = Date.now();
     const generation: Generation = {
       id: created.id,
@@ -95,6 +98,7 @@ export class GenerationController implements ReactiveController {
     this.hooks.emit('dotbase-generation-start', { generation, request });
     this.hooks.onStatus(generation);
     void this.follow(generation.id);
+    return null;
   }
 
   /** Shows an existing generation (e.g. from history), following it if it still runs. */
@@ -124,7 +128,7 @@ export class GenerationController implements ReactiveController {
   }
 
   /** Sends the same request again: the last one made here, or the one the shown generation was made with. */
-  retry(): Promise<void> {
+  retry(): Promise<ApiError | null> {
     const generation = this.current;
     const request: CreateGenerationBody | null =
       this.lastRequest ??
@@ -138,7 +142,7 @@ export class GenerationController implements ReactiveController {
             ...(generation.mask ? { mask: generation.mask } : {}),
           }
         : null);
-    return request ? this.start(request) : Promise.resolve();
+    return request ? this.start(request) : Promise.resolve(null);
   }
 
   private async follow(id: string): Promise<void> {

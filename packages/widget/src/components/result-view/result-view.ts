@@ -1,4 +1,5 @@
 import { LitElement, html, nothing } from 'lit';
+import { canRetry } from '../../api/errors.js';
 import { isTerminal, type Action, type Generation } from '../../api/types.js';
 import { notify } from '../../events.js';
 import { errorText, type Strings } from '../../i18n/index.js';
@@ -160,7 +161,7 @@ export class DotbaseResultView extends LitElement {
     return html`<div class="problem" role="alert">
       <p><strong>${errorText(this.strings, code, code === 'prediction_failed' ? undefined : message)}</strong></p>
       ${code === 'prediction_failed' && message ? html`<p class="hint">${message}</p>` : nothing}
-      <button type="button" class="small" @click=${() => notify(this, 'result-retry', {})}>${this.strings.retry}</button>
+      ${canRetry(code) ? html`<button type="button" class="small" @click=${() => notify(this, 'result-retry', {})}>${this.strings.retry}</button>` : nothing}
     </div>`;
   }
 

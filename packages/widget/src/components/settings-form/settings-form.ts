@@ -22,16 +22,20 @@ export class DotbaseSettingsForm extends LitElement {
     schema: { attribute: false },
     values: { attribute: false },
     strings: { attribute: false },
+    problems: { attribute: false },
   };
 
   declare schema: JsonSchema | undefined;
   declare values: Record<string, unknown>;
   declare strings: Strings;
+  /** The server's objections by field name, shown under each field. */
+  declare problems: Record<string, string>;
   private fields: SettingsField[] = [];
 
   constructor() {
     super();
     this.values = {};
+    this.problems = {};
   }
 
   override willUpdate(changed: Map<PropertyKey, unknown>): void {
@@ -70,7 +74,17 @@ export class DotbaseSettingsForm extends LitElement {
     const range = bounded ? `${field.min ?? '…'}–${field.max ?? '…'}` : '';
     // Primary settings explain themselves; their schema descriptions would only add noise under each control.
     const hint = [range, field.primary ? '' : field.description].filter(Boolean).join(' · ');
-    const describedBy = hint ? hintId : nothing;
+    const problem = this.problems[field.name];
+    const problemId = `${id}-problem`;
+    const describedBy = [hint ? hintId : '', problem ? problemId : ''].join(' ').trim() || nothing;
+    const problemText = problem ? html`<span class="error-text" id=${problemId} role="alert">${problem}</span>` : nothing;
+    if (problem) {
+      // A refused setting folded under "More settings" would be invisible.
+      void this.updateComplete.then(() => {
+        const fold = this.renderRoot.querySelector<HTMLElement>(`#${id}`)?.closest('details');
+        if (fold) fold.open = true;
+      });
+    }
     const value = this.shown(field);
     let control;
     switch (field.kind) {
@@ -84,7 +98,7 @@ export class DotbaseSettingsForm extends LitElement {
             @change=${(e: Event) => this.change(field, (e.target as HTMLInputElement).checked)}
           />
           <label for=${id}>${label}</label>
-          ${hint ? html`<span class="hint" id=${hintId}>${hint}</span>` : nothing}
+          ${hint ? html`<span class="hint" id=${hintId}>${hint}</span>` : nothing} ${problemText}
         </div>`;
       case 'select':
         control = html`<select id=${id} aria-describedby=${describedBy} ?required=${field.required} @change=${(e: Event) => this.change(field, (e.target as HTMLSelectElement).value)}>
@@ -120,7 +134,7 @@ export class DotbaseSettingsForm extends LitElement {
     }
     return html`<div class="field ${field.kind === 'text' ? 'wide' : ''}">
       <label for=${id} title=${field.description ?? nothing}>${label}</label>
-      ${control} ${hint ? html`<span class="hint" id=${hintId}>${hint}</span>` : nothing}
+      ${control} ${hint ? html`<span class="hint" id=${hintId}>${hint}</span>` : nothing} ${problemText}
     </div>`;
   }
 
