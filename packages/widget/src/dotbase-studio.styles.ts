@@ -69,6 +69,36 @@ export const studioStyles = css`
     background: var(--db-danger-soft);
     color: var(--db-fg);
   }
+  .sign-in {
+    display: flex;
+    flex-direction: column;
+    align-items: flex-start;
+    gap: 10px;
+    padding: 20px;
+    border: 1px solid var(--db-border);
+    border-radius: var(--db-radius);
+    background: var(--db-surface);
+  }
+  .sign-in h3 {
+    margin: 0;
+    font-size: var(--db-text-md);
+  }
+  .sign-in p {
+    margin: 0;
+    max-width: 60ch;
+    line-height: 1.5;
+  }
+  .sign-in-problem:empty {
+    display: none;
+  }
+  .account {
+    display: inline-flex;
+    align-items: center;
+    gap: 8px;
+    margin-left: auto;
+    font-size: var(--db-text-sm);
+    color: var(--db-muted);
+  }
   .workspace {
     display: grid;
     gap: calc(var(--db-gap) * 1.5);

@@ -12,6 +12,9 @@ import { schemaFields, settingsToSend } from './components/settings-form/schema-
 import { CatalogController } from './controllers/catalog.js';
 import { GenerationController } from './controllers/generation.js';
 import { InputImagesController } from './controllers/input-images.js';
+import { SignInController } from './controllers/sign-in.js';
+import { TELEGRAM_WIDGET_SRC } from './api/telegram.js';
+import { renderAccount, renderSignIn } from './sign-in-view.js';
 import { emit, type DotbaseEventDetails } from './events.js';
 import { errorText, imageProblemText, stringsFor, type Strings } from './i18n/index.js';
 import { studioStyles } from './dotbase-studio.styles.js';
@@ -32,6 +35,9 @@ import { themeTokens } from './styles/theme.js';
  * @attr default-action - The action selected first.
  * @attr locale - `en` or `ru` (BCP 47 tags such as `ru-RU` work); anything else falls back to English.
  * @attr theme - `light`, `dark` or `auto` (follows the system; the default).
+ * @attr telegram-widget-src - Where the Telegram Login Widget script is loaded from (default: telegram.org's).
+ *
+ * @slot telegram-login - Filled by the studio itself with the Telegram Login Widget while nobody is signed in.
  *
  * @prop {() => Promise<string | null>} getToken - Called before each request for a fresh bearer token (wins over `token`).
  *
@@ -48,7 +54,9 @@ import { themeTokens } from './styles/theme.js';
  * @csspart base - The studio's outer box.
  * @csspart header - The title row with the Studio / History switch.
  * @csspart title - The title.
- * @csspart notice - Notices (simulator mode, sign-in needed).
+ * @csspart notice - Notices (simulator mode, load failures).
+ * @csspart sign-in - The sign-in panel shown while nobody is signed in.
+ * @csspart account - Who is signed in, with Sign out.
  * @csspart tablist - The action tabs row.
  * @csspart tab - Each action tab.
  * @csspart tab-selected - The selected tab.
@@ -97,6 +105,7 @@ export class DotbaseStudio extends LitElement {
     defaultAction: { attribute: 'default-action' },
     locale: { reflect: true },
     theme: { reflect: true },
+    telegramWidgetSrc: { attribute: 'telegram-widget-src' },
     action: { state: true },
     view: { state: true },
     prompt: { state: true },
@@ -112,6 +121,7 @@ export class DotbaseStudio extends LitElement {
   declare defaultAction: string | undefined;
   declare locale: string;
   declare theme: 'light' | 'dark' | 'auto';
+  declare telegramWidgetSrc: string;
   declare private action: Action | null;
   declare private view: 'studio' | 'history';
   declare private prompt: string;
@@ -142,6 +152,16 @@ export class DotbaseStudio extends LitElement {
     onSettled: (generation) => this.afterSettled(generation),
   });
 
+  private readonly signIn = new SignInController(this, {
+    client: () => this.client,
+    usesToken: () => this.usesToken(),
+    widgetSlot: () => this.loginSlot(),
+    widgetSrc: () => this.telegramWidgetSrc,
+    lang: () => this.strings.lang,
+    onChange: () => this.reload(),
+    onError: (error) => this.fire('dotbase-error', { code: error.code, message: error.message, context: 'sign-in' }),
+  });
+
   constructor() {
     super();
     this.endpoint = '';
@@ -149,6 +169,7 @@ export class DotbaseStudio extends LitElement {
     this.getToken = null;
     this.locale = 'en';
     this.theme = 'auto';
+    this.telegramWidgetSrc = TELEGRAM_WIDGET_SRC;
     this.action = null;
     this.view = 'studio';
     this.prompt = '';
@@ -172,6 +193,8 @@ export class DotbaseStudio extends LitElement {
     // Every action's models, not only the shown ones: changing `actions` later needs no reload.
     void this.catalog.load(this.client, ACTIONS).then(() => {
       const health = this.catalog.health;
+      if (this.catalog.signedIn === false) this.signIn.signedOut(health?.sign_in);
+      else if (this.catalog.signedIn) this.signIn.signedIn();
       if (health) this.fire('dotbase-ready', { mode: health.mode, version: health.version });
     });
   }
@@ -187,6 +210,24 @@ export class DotbaseStudio extends LitElement {
       const preferred = isAction(this.defaultAction) && visible.includes(this.defaultAction) ? this.defaultAction : visible[0];
       this.action = preferred ?? null;
     }
+  }
+
+  private usesToken(): boolean {
+    return Boolean(this.token || this.getToken);
+  }
+
+  /**
+   * The Telegram Login Widget must sit in the document, not in a shadow root (it finds itself through
+   * document.currentScript), so it lives in a light-DOM child of the studio, shown through a slot.
+   */
+  private loginSlot(): HTMLElement {
+    let slot = this.querySelector<HTMLElement>(':scope > [slot="telegram-login"]');
+    if (!slot) {
+      slot = document.createElement('div');
+      slot.slot = 'telegram-login';
+      this.append(slot);
+    }
+    return slot;
   }
 
   private fire<K extends keyof DotbaseEventDetails>(name: K, detail: DotbaseEventDetails[K]): void {
@@ -376,7 +417,9 @@ export class DotbaseStudio extends LitElement {
     const { health, signedIn, problem, loading } = this.catalog;
     return html`
       ${health?.mode === 'simulator' ? html`<p class="notice" part="notice" role="note" data-notice="simulator">${s.simulatorNotice}</p>` : nothing}
-      ${signedIn === false ? html`<p class="notice" part="notice" role="note" data-notice="sign-in">${s.signInNeeded}</p>` : nothing}
+      ${signedIn === false
+        ? renderSignIn(s, health?.sign_in, { busy: this.signIn.busy, problem: this.signIn.problem, usesToken: this.usesToken() })
+        : nothing}
       ${problem && !(signedIn === false && problem.status === 401)
         ? html`<div class="notice error" part="notice" role="alert">
             <span>${s.loadFailed} ${errorText(s, problem.code, problem.message)}</span>
@@ -539,6 +582,7 @@ export class DotbaseStudio extends LitElement {
           <svg aria-hidden="true" viewBox="0 0 24 24" width="22" height="22"><circle cx="6" cy="12" r="3" /><circle cx="18" cy="6" r="3" /><circle cx="18" cy="18" r="3" /></svg>
           ${s.title}
         </h2>
+        ${renderAccount(s, this.catalog.me, { busy: this.signIn.busy, usesToken: this.usesToken(), onSignOut: () => void this.signIn.signOut() })}
         <div class="views" role="group" aria-label=${s.views}>
           <button type="button" class="small" aria-pressed=${this.view === 'studio' ? 'true' : 'false'} @click=${() => this.setView('studio')}>${s.studio}</button>
           <button type="button" class="small" aria-pressed=${this.view === 'history' ? 'true' : 'false'} @click=${() => this.setView('history')}>${s.history}</button>

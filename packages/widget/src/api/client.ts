@@ -87,6 +87,15 @@ export class ApiClient {
     return this.request('GET', '/api/auth/me', undefined, signal);
   }
 
+  /** Signs in with a Login Widget payload or Mini App `initData`; the server sets its session cookie. */
+  signInWithTelegram(body: Record<string, string | number>): Promise<Me> {
+    return this.request('POST', '/api/auth/telegram', body);
+  }
+
+  signOut(): Promise<unknown> {
+    return this.request('POST', '/api/auth/logout');
+  }
+
   async models(action: Action, signal?: AbortSignal): Promise<ModelInfo[]> {
     const page = await this.request<{ items: ModelInfo[] }>('GET', `/api/models/list?action=${encodeURIComponent(action)}`, undefined, signal);
     return page.items;

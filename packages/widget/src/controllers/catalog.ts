@@ -1,7 +1,7 @@
 import type { ReactiveControllerHost } from 'lit';
 import type { ApiClient } from '../api/client.js';
 import { ApiError, isAbort } from '../api/errors.js';
-import type { Action, Health, ModelInfo } from '../api/types.js';
+import type { Action, Health, Me, ModelInfo } from '../api/types.js';
 
 /**
  * What the server offers: its health (simulator or Replicate), whether the user is signed in, and the models of
@@ -11,6 +11,8 @@ export class CatalogController {
   health: Health | null = null;
   /** null until known; false when the server answered 401. */
   signedIn: boolean | null = null;
+  /** Who is signed in, when the server said. */
+  me: Me | null = null;
   models = new Map<Action, ModelInfo[]>();
   loading = false;
   problem: ApiError | null = null;
@@ -39,13 +41,14 @@ export class CatalogController {
       const [health, me] = await Promise.all([
         client.health(abort.signal).catch(() => null),
         client.me(abort.signal).then(
-          () => true,
+          (me) => me,
           (error: unknown) => (error instanceof ApiError && error.status === 401 ? false : null),
         ),
       ]);
       if (abort.signal.aborted) return;
       this.health = health;
-      this.signedIn = me;
+      this.signedIn = me === null ? null : me !== false;
+      this.me = me || null;
       this.models = new Map(await lists);
     } catch (error) {
       if (isAbort(error) || abort.signal.aborted) return;
