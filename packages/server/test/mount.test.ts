@@ -71,6 +71,6 @@ describe('createServer mounted in another Hono app', () => {
     expect(generation.status).toBe('completed');
     expect(generation.output_urls[0]).toMatch(new RegExp(`^${url}/dotbase/files/outputs/`));
     expect((await fetch(generation.output_urls[0]!)).status).toBe(200);
-    expect(await (await fetch(`${url}/dotbase`)).text()).toContain('<dotbase-studio endpoint="/dotbase">');
+    expect(await (await fetch(`${url}/dotbase`)).text()).toContain('<dotbase-studio endpoint="/dotbase" language-switch>');
   });
 });

@@ -27,7 +27,8 @@ describe('the page and the widget bundles', () => {
     expect(response.headers.get('content-type')).toMatch(/^text\/html/);
     const html = await response.text();
     expect(html).toContain('<script src="/widget.js"></script>');
-    expect(html).toContain('<dotbase-studio endpoint=""></dotbase-studio>');
+    expect(html).toContain('<dotbase-studio endpoint="" language-switch></dotbase-studio>');
+    expect(html).toContain('prefers-color-scheme:dark');
   });
 
   it('serves /widget.js (classic script) and /widget.mjs (module) from the build, with ETags', async () => {

@@ -21,6 +21,18 @@ import { studioStyles } from './dotbase-studio.styles.js';
 import { sharedStyles } from './styles/shared.js';
 import { themeTokens } from './styles/theme.js';
 
+const LOCALE_KEY = 'dotbase-locale';
+/** Each language named in itself, as language menus do. */
+const LANGUAGE_NAMES = { en: 'English', ru: 'Русский' } as const;
+
+function readStoredLocale(): string | null {
+  try {
+    return localStorage.getItem(LOCALE_KEY);
+  } catch {
+    return null;
+  }
+}
+
 /**
  * `<dotbase-studio>`: create, edit, upscale and remove the background of images with AI models, through a dotbase
  * server. Embed it on any page; the server may live on another origin (it must list the page in its CORS origins).
@@ -33,7 +45,10 @@ import { themeTokens } from './styles/theme.js';
  * @attr actions - Which actions to offer, in order: comma-separated subset of `create,edit,upscale,remove-bg`.
  * @attr models - Allowlist of model ids (comma-separated); actions left without models are hidden.
  * @attr default-action - The action selected first.
- * @attr locale - `en` or `ru` (BCP 47 tags such as `ru-RU` work); anything else falls back to English.
+ * @attr locale - `en` or `ru` (BCP 47 tags such as `ru-RU` work); anything else falls back to English. Without it:
+ *   the nearest `lang` on the page (e.g. `<html lang="ru">`), else the browser's language.
+ * @attr language-switch - Shows an English / Russian switch in the header; the choice is remembered in this browser,
+ *   and until one is made the browser's language is used (the page's `lang` is then not consulted).
  * @attr theme - `light`, `dark` or `auto` (follows the system; the default).
  * @attr telegram-widget-src - Where the Telegram Login Widget script is loaded from (default: telegram.org's).
  *
@@ -104,6 +119,7 @@ export class DotbaseStudio extends LitElement {
     models: { converter: { fromAttribute: parseList, toAttribute: (value: string[] | undefined) => value?.join(',') ?? null } },
     defaultAction: { attribute: 'default-action' },
     locale: { reflect: true },
+    languageSwitch: { type: Boolean, attribute: 'language-switch' },
     theme: { reflect: true },
     telegramWidgetSrc: { attribute: 'telegram-widget-src' },
     action: { state: true },
@@ -119,7 +135,8 @@ export class DotbaseStudio extends LitElement {
   declare actions: Action[] | undefined;
   declare models: string[] | undefined;
   declare defaultAction: string | undefined;
-  declare locale: string;
+  declare locale: string | undefined;
+  declare languageSwitch: boolean;
   declare theme: 'light' | 'dark' | 'auto';
   declare telegramWidgetSrc: string;
   declare private action: Action | null;
@@ -133,6 +150,7 @@ export class DotbaseStudio extends LitElement {
   declare private announcement: string;
 
   private client = new ApiClient();
+  private langObserver: MutationObserver | null = null;
   /** Touch screens have no Ctrl+Enter to hint at. */
   private readonly touch = typeof matchMedia === 'function' && matchMedia('(pointer: coarse)').matches;
   private strings: Strings = stringsFor('en');
@@ -167,7 +185,7 @@ export class DotbaseStudio extends LitElement {
     this.endpoint = '';
     this.token = null;
     this.getToken = null;
-    this.locale = 'en';
+    this.languageSwitch = false;
     this.theme = 'auto';
     this.telegramWidgetSrc = TELEGRAM_WIDGET_SRC;
     this.action = null;
@@ -180,11 +198,15 @@ export class DotbaseStudio extends LitElement {
 
   override connectedCallback(): void {
     super.connectedCallback();
+    // The page may switch its language after the studio rendered (a site's own language menu).
+    this.langObserver = new MutationObserver(() => this.requestUpdate());
+    this.langObserver.observe(document.documentElement, { attributes: true, attributeFilter: ['lang'] });
     if (this.hasUpdated) this.reload();
   }
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
+    this.langObserver?.disconnect();
     this.catalog.stop();
   }
 
@@ -200,7 +222,7 @@ export class DotbaseStudio extends LitElement {
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
-    if (changed.has('locale')) this.strings = stringsFor(this.locale);
+    this.strings = stringsFor(this.effectiveLocale());
     if (changed.has('endpoint') || changed.has('token') || changed.has('getToken')) {
       this.client = new ApiClient({ endpoint: this.endpoint, token: this.token, getToken: this.getToken });
       if (this.isConnected) this.reload();
@@ -210,6 +232,36 @@ export class DotbaseStudio extends LitElement {
       const preferred = isAction(this.defaultAction) && visible.includes(this.defaultAction) ? this.defaultAction : visible[0];
       this.action = preferred ?? null;
     }
+  }
+
+  /** The `locale` attribute, else the language switch's remembered choice, else the page's `lang`, else the browser's. */
+  private effectiveLocale(): string {
+    if (this.locale) return this.locale;
+    const browser = typeof navigator === 'undefined' ? undefined : navigator.language;
+    // With its own switch the studio is the page (as at the server's /): the visitor's choice, then their browser's.
+    if (this.languageSwitch) return readStoredLocale() ?? browser ?? 'en';
+    return this.closest('[lang]')?.getAttribute('lang') ?? browser ?? 'en';
+  }
+
+  private switchLanguage(locale: string): void {
+    this.locale = locale;
+    try {
+      localStorage.setItem(LOCALE_KEY, locale);
+    } catch {
+      // Storage may be off (private mode, sandboxed frame): the switch still works for this page.
+    }
+  }
+
+  private renderLanguageSwitch() {
+    if (!this.languageSwitch) return nothing;
+    const current = this.strings.lang;
+    return html`<div class="views languages" role="group" aria-label=${this.strings.language}>
+      ${(['en', 'ru'] as const).map(
+        (lang) => html`<button type="button" class="small" lang=${lang} aria-pressed=${current === lang ? 'true' : 'false'} @click=${() => this.switchLanguage(lang)}>
+          ${LANGUAGE_NAMES[lang]}
+        </button>`,
+      )}
+    </div>`;
   }
 
   private usesToken(): boolean {
@@ -583,6 +635,7 @@ export class DotbaseStudio extends LitElement {
           ${s.title}
         </h2>
         ${renderAccount(s, this.catalog.me, { busy: this.signIn.busy, usesToken: this.usesToken(), onSignOut: () => void this.signIn.signOut() })}
+        ${this.renderLanguageSwitch()}
         <div class="views" role="group" aria-label=${s.views}>
           <button type="button" class="small" aria-pressed=${this.view === 'studio' ? 'true' : 'false'} @click=${() => this.setView('studio')}>${s.studio}</button>
           <button type="button" class="small" aria-pressed=${this.view === 'history' ? 'true' : 'false'} @click=${() => this.setView('history')}>${s.history}</button>
