@@ -164,5 +164,15 @@ export const studioStyles = css`
     .submit {
       flex: 1;
     }
+    /* The main button stays in reach while the settings scroll by. */
+    .submit-row {
+      position: sticky;
+      bottom: 0;
+      z-index: 1;
+      margin: 0 -12px -12px;
+      padding: 10px 12px 12px;
+      background: var(--db-bg);
+      border-top: 1px solid var(--db-border);
+    }
   }
 `;

@@ -15,7 +15,7 @@ import { InputImagesController } from './controllers/input-images.js';
 import { SignInController } from './controllers/sign-in.js';
 import { TELEGRAM_WIDGET_SRC } from './api/telegram.js';
 import { renderAccount, renderSignIn } from './sign-in-view.js';
-import { emit, type DotbaseEventDetails } from './events.js';
+import { emit, isTouch, type DotbaseEventDetails } from './events.js';
 import { errorText, imageProblemText, stringsFor, type Strings } from './i18n/index.js';
 import { studioStyles } from './dotbase-studio.styles.js';
 import { sharedStyles } from './styles/shared.js';
@@ -152,7 +152,7 @@ export class DotbaseStudio extends LitElement {
   private client = new ApiClient();
   private langObserver: MutationObserver | null = null;
   /** Touch screens have no Ctrl+Enter to hint at. */
-  private readonly touch = typeof matchMedia === 'function' && matchMedia('(pointer: coarse)').matches;
+  private readonly touch = isTouch();
   private strings: Strings = stringsFor('en');
   private readonly selectedModel = new Map<Action, string>();
   private readonly settingsValues = new Map<string, Record<string, unknown>>();

@@ -71,3 +71,8 @@ declare global {
     'dotbase-error': DotbaseEvent<'dotbase-error'>;
   }
 }
+
+/** A touch screen without a fine pointer: no keyboard shortcuts to hint at. */
+export function isTouch(): boolean {
+  return typeof matchMedia === 'function' && matchMedia('(pointer: coarse)').matches;
+}

@@ -128,7 +128,8 @@ export const en = {
   },
   mask: {
     label: 'Mask',
-    hint: 'Paint over the part to change. Arrow keys move the brush, Space paints.',
+    hint: 'Paint over the part to change.',
+    keys: 'Arrow keys move the brush, Space paints.',
     brush: 'Brush size',
     paint: 'Paint',
     erase: 'Erase',
