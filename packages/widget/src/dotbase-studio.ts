@@ -86,6 +86,7 @@ function readStoredLocale(): string | null {
  * @csspart result - The result column.
  * @csspart progress - The progress bar.
  * @csspart output - Each output image.
+ * @csspart output-menu - The actions menu of each output image.
  * @csspart viewer - The full-size dialog.
  * @csspart mask-canvas - The mask painting canvas (inpainting models).
  * @csspart history-item - Each history card.
@@ -601,6 +602,9 @@ export class DotbaseStudio extends LitElement {
           .elapsedMs=${this.generation.elapsedMs()}
           .canceling=${this.generation.canceling}
           .chainActions=${chain}
+          .session=${this.generation.session}
+          .endpoint=${this.client.endpoint}
+          @result-show=${(e: CustomEvent<{ generation: Generation }>) => this.generation.show(e.detail.generation)}
           @result-cancel=${() => this.generation.cancel()}
           @result-retry=${() => void this.retry()}
           @result-reuse=${(e: CustomEvent<{ generation: Generation }>) => this.reuse(e.detail.generation)}

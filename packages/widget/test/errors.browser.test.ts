@@ -124,6 +124,7 @@ describeBrowser('errors where they belong', () => {
     await root.locator('[part~="submit"]').click();
     await waitForEvents(page, 'dotbase-generation-complete', 1);
     const [done] = await recordedEvents<{ generation: Generation }>(page, 'dotbase-generation-complete');
+    await root.locator('[part~="output-menu"] summary').first().click();
     await root.locator('[data-use="upscale"]').first().click();
     await root.locator('[part~="preview"]').first().waitFor();
     // The output is gone by the time the upscale is asked for: the server names input_images.0.

@@ -15,6 +15,9 @@ export interface GenerationHooks {
   onStatus(generation: Generation): void;
 }
 
+/** How many of this session's results the gallery keeps. */
+const SESSION_SIZE = 24;
+
 /** How often the elapsed time re-renders while a generation runs. */
 const TICK_MS = 200;
 
@@ -25,6 +28,8 @@ const TICK_MS = 200;
  */
 export class GenerationController implements ReactiveController {
   current: Generation | null = null;
+  /** Results finished while this studio was open, newest first (the gallery). */
+  session: Generation[] = [];
   problem: ResultProblem | null = null;
   submitting = false;
   canceling = false;
@@ -166,7 +171,10 @@ export class GenerationController implements ReactiveController {
     this.hooks.emit('dotbase-generation-progress', { generation });
     if (generation.status === previous) return;
     this.hooks.onStatus(generation);
-    if (generation.status === 'completed') this.hooks.emit('dotbase-generation-complete', { generation });
+    if (generation.status === 'completed') {
+      this.session = [generation, ...this.session.filter((kept) => kept.id !== generation.id)].slice(0, SESSION_SIZE);
+      this.hooks.emit('dotbase-generation-complete', { generation });
+    }
     if (generation.status === 'failed') {
       this.hooks.emit('dotbase-generation-failed', { generation });
       this.hooks.emit('dotbase-error', { code: 'prediction_failed', message: generation.error ?? '', context: 'generation', generationId: generation.id });
