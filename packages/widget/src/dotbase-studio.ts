@@ -5,6 +5,7 @@ import { ApiClient, type TokenProvider } from './api/client.js';
 import { ApiError } from './api/errors.js';
 import { ACTIONS, isAction, type Action, type Generation, type ModelInfo } from './api/types.js';
 import type { DotbaseActionTabs } from './components/action-tabs/action-tabs.js';
+import type { DotbaseHistory } from './components/history/history.js';
 import type { DotbaseMaskPainter } from './components/mask-painter/mask-painter.js';
 import type { DotbaseResultView } from './components/result-view/result-view.js';
 import type { DotbaseSettingsForm } from './components/settings-form/settings-form.js';
@@ -152,6 +153,7 @@ export class DotbaseStudio extends LitElement {
 
   private client = new ApiClient();
   private langObserver: MutationObserver | null = null;
+  private historyOpened = false;
   /** Touch screens have no Ctrl+Enter to hint at. */
   private readonly touch = isTouch();
   private strings: Strings = stringsFor('en');
@@ -313,6 +315,10 @@ export class DotbaseStudio extends LitElement {
   }
 
   private setView(view: 'studio' | 'history'): void {
+    // The history stays in the page once opened, so its filters and page survive opening an item; it reloads
+    // when shown again, to include what was made meanwhile.
+    if (view === 'history' && this.historyOpened) void this.shadowRoot?.querySelector<DotbaseHistory>('dotbase-history')?.load();
+    if (view === 'history') this.historyOpened = true;
     this.view = view;
     void this.updateComplete.then(() => {
       const target = view === 'history' ? this.shadowRoot?.querySelector('dotbase-history') : this.shadowRoot?.querySelector<DotbaseActionTabs>('dotbase-action-tabs');
@@ -645,7 +651,8 @@ export class DotbaseStudio extends LitElement {
           <button type="button" class="small" aria-pressed=${this.view === 'history' ? 'true' : 'false'} @click=${() => this.setView('history')}>${s.history}</button>
         </div>
       </header>
-      ${this.renderNotices()} ${this.view === 'studio' ? this.renderStudio() : this.renderHistory()}
+      ${this.renderNotices()} ${this.view === 'studio' ? this.renderStudio() : nothing}
+      ${this.historyOpened ? html`<div ?hidden=${this.view !== 'history'}>${this.renderHistory()}</div>` : nothing}
       <div class="sr-only" role="status" aria-live="polite" aria-atomic="true">${this.announcement}</div>
     </div>`;
   }

@@ -112,6 +112,13 @@ export class DotbaseHistory extends LitElement {
     void this.load();
   }
 
+  private clearFilters(): void {
+    this.action = '';
+    this.status = '';
+    this.page = 1;
+    void this.load();
+  }
+
   private goTo(page: number): void {
     this.page = page;
     void this.load().then(() => this.renderRoot.querySelector<HTMLElement>('.items')?.focus());
@@ -148,6 +155,7 @@ export class DotbaseHistory extends LitElement {
         </div>
         <span class="sub">${this.strings.actions[generation.action]} · <time datetime=${new Date(generation.created_at).toISOString()}>${format.format(generation.created_at)}</time></span>
         <p class="prompt">${generation.prompt || h.noPrompt}</p>
+        ${generation.status === 'failed' && generation.error ? html`<p class="reason">${generation.error}</p>` : nothing}
         <div class="buttons">
           <button type="button" class="small" @click=${() => notify(this, 'history-open', { generation })}>${h.open}</button>
           <button type="button" class="small" @click=${() => notify(this, 'history-reuse', { generation })}>${h.reuse}</button>
@@ -197,7 +205,11 @@ export class DotbaseHistory extends LitElement {
           </div>`
         : nothing}
       ${!data && this.loading ? html`<p class="hint">${this.strings.loading}</p>` : nothing}
-      ${data && data.items.length === 0 ? html`<p class="empty">${h.empty}</p>` : nothing}
+      ${data && data.items.length === 0
+        ? this.action || this.status
+          ? html`<p class="empty">${h.noMatches} <button type="button" class="small" @click=${() => this.clearFilters()}>${h.clearFilters}</button></p>`
+          : html`<p class="empty">${h.empty}</p>`
+        : nothing}
       ${data && data.items.length > 0
         ? html`<ul class="items" tabindex="-1" aria-labelledby="history-heading">${data.items.map((generation) => this.renderItem(generation, format))}</ul>`
         : nothing}
