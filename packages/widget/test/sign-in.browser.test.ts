@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { startApiServer, type ApiServer } from './harness/api-server.js';
-import { describeBrowser, screenshot, watchConsole } from './harness/browser.js';
+import { accessibilityViolations, describeBrowser, screenshot, watchConsole } from './harness/browser.js';
 import { openPage, startE2E, studio, type E2E } from './harness/fixtures.js';
 import { studioPage } from './harness/page-server.js';
 
@@ -88,6 +88,7 @@ describeBrowser('signing in from the studio', () => {
     await login.waitFor();
     expect(await login.textContent()).toBe(`Log in with Telegram (@${BOT_USERNAME})`);
     await screenshot(page, 'sign-in-web');
+    expect(await accessibilityViolations(page)).toEqual([]);
 
     await login.click();
     await root.getByText('Signed in as @alice').waitFor();
