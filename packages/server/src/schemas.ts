@@ -42,6 +42,7 @@ export const listGenerationsQuerySchema = z.object({
   limit: z.coerce.number().int().min(1, 'must be 1 or more').max(100, 'must be at most 100').default(20),
   action: z.enum(ACTIONS).optional(),
   status: z.enum(GENERATION_STATUSES).optional(),
+  q: z.string().trim().min(1).max(200, 'must be at most 200 characters').optional().describe('Only generations whose prompt contains this (case-insensitive)'),
 });
 
 export const listUploadsQuerySchema = z.object({

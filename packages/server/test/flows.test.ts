@@ -125,6 +125,15 @@ describe('the seed flows, end to end against the simulator', () => {
     expect(upscales.body).toMatchObject({ page: 2, limit: 1, total: 3 });
     expect(upscales.body.items).toHaveLength(1);
     expect(upscales.body.items[0].action).toBe('upscale');
+    // Search by prompt, case-insensitive, with the other filters and paging.
+    const lighthouses = all.body.items.filter((item: { prompt: string | null }) => item.prompt?.toLowerCase().includes('lighthouse'));
+    expect(lighthouses.length).toBeGreaterThanOrEqual(2);
+    const found = await server.json('GET', '/api/generations/list?q=LightHouse&limit=1&page=2');
+    expect(found.body).toMatchObject({ page: 2, limit: 1, total: lighthouses.length });
+    expect(found.body.items.map((item: { id: string }) => item.id)).toEqual([lighthouses[1].id]);
+    const none = await server.json('GET', '/api/generations/list?q=lighthouse&action=remove-bg');
+    expect(none.body).toMatchObject({ items: [], total: 0 });
+    expect((await server.json('GET', `/api/generations/list?q=${'x'.repeat(201)}`)).status).toBe(422);
     const bad = await server.json('GET', '/api/generations/list?status=done&limit=1000');
     expect(bad.status).toBe(422);
     expect(bad.body.error.details.issues.map((issue: { path: string }) => issue.path).sort()).toEqual(['limit', 'status']);

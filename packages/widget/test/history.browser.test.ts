@@ -153,6 +153,13 @@ describeBrowser('history', () => {
     await root.getByRole('button', { name: 'Clear filters' }).click();
     await root.getByText(`${total} in total`).waitFor();
 
+    // Search by prompt: the server filters, the count says how many match.
+    await root.getByLabel('Search prompts').fill('item 1');
+    await root.getByText('6 in total').waitFor();
+    expect(await items(page).locator('.prompt').allTextContents()).toEqual(['History item 14', 'History item 13', 'History item 12', 'History item 11', 'History item 10', 'History item 1']);
+    await root.getByLabel('Search prompts').fill('');
+    await root.getByText(`${total} in total`).waitFor();
+
     await root.locator('#filter-action').selectOption('upscale');
     await root.getByText(`${upscaled} in total`).waitFor();
     await items(page).nth(0).getByRole('button', { name: 'Open' }).click();

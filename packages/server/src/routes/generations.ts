@@ -4,6 +4,7 @@ import { fitsStorageKey } from '../auth/owner-id.js';
 import type { AppEnv, ServerContext } from '../context.js';
 import { ownFileRef } from '../generations/own-file-refs.js';
 import { presentedJson } from '../generations/present.js';
+import { searchByPrompt } from '../generations/search.js';
 import { baseUrlFor } from '../http/base-url.js';
 import { HttpError } from '../http/errors.js';
 import { limitBody, requireUser } from '../http/guards.js';
@@ -107,8 +108,8 @@ export function generationRoutes(ctx: ServerContext) {
       return jsonText(c, presentedJson(record, baseUrlFor(ctx, c)), 201);
     })
     .get('/api/generations/list', async (c) => {
-      const query = parseWith(listGenerationsQuerySchema, c.req.query());
-      const result = await service.list(c.get('owner'), query);
+      const { q, ...query } = parseWith(listGenerationsQuerySchema, c.req.query());
+      const result = q ? await searchByPrompt(service, c.get('owner'), { ...query, q }) : await service.list(c.get('owner'), query);
       const base = baseUrlFor(ctx, c);
       const items = result.items.map((record) => presentedJson(record, base)).join(',');
       return jsonText(c, `{"items":[${items}],"page":${query.page},"limit":${query.limit},"total":${result.total}}`);

@@ -121,6 +121,7 @@ export class ApiClient {
     const params = new URLSearchParams({ page: String(query.page), limit: String(query.limit) });
     if (query.action) params.set('action', query.action);
     if (query.status) params.set('status', query.status);
+    if (query.q) params.set('q', query.q);
     return this.request('GET', `/api/generations/list?${params}`, undefined, signal);
   }
 

@@ -129,4 +129,6 @@ export interface ListQuery {
   limit: number;
   action?: Action;
   status?: GenerationStatus;
+  /** Prompt text to search for. */
+  q?: string;
 }

@@ -201,6 +201,7 @@ export const en = {
     empty: 'Nothing here yet: your generations will appear here.',
     noMatches: 'No generations match these filters.',
     clearFilters: 'Clear filters',
+    search: 'Search prompts',
     open: 'Open',
     reuse: 'Reuse',
     delete: 'Delete',
