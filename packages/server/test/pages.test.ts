@@ -85,7 +85,7 @@ describe('GET /openapi.json', () => {
     expect(create.required).toEqual(['action', 'model_id']);
     expect(body.paths['/api/generations/create'].post.parameters).toEqual([expect.objectContaining({ name: 'Prefer', in: 'header', required: false })]);
     const list = body.paths['/api/generations/list'].get.parameters.map((p: { name: string }) => p.name);
-    expect(list).toEqual(['page', 'limit', 'action', 'status']);
+    expect(list).toEqual(['page', 'limit', 'action', 'status', 'q']);
     expect(body.paths['/api/generations/{id}'].get.parameters[0]).toMatchObject({ name: 'id', in: 'path', required: true });
   });
 });
