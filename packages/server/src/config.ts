@@ -77,7 +77,8 @@ export interface ServerConfig {
   durability: 'sync' | 'os';
   /** Without a trailing slash. */
   publicUrl?: string;
-  telegram?: { botToken: string; allowedUsernames: string[]; maxAgeSeconds: number };
+  /** `botUsername` (no `@`) lets the page show the Telegram Login Widget; the bot id comes from the token. */
+  telegram?: { botToken: string; allowedUsernames: string[]; maxAgeSeconds: number; botUsername?: string };
   apiKeys: ApiKey[];
   secret?: string;
   corsOrigins: string[];
@@ -198,6 +199,10 @@ const envSchema = z.object({
     blankToUndefined,
     z.string().trim().regex(/^\d+:[A-Za-z0-9_-]{20,}$/, 'must look like 123456:ABC… (the token BotFather gave you)').optional(),
   ),
+  TELEGRAM_BOT_USERNAME: z.preprocess(
+    blankToUndefined,
+    z.string().trim().transform(username).pipe(z.string().regex(/^[a-z0-9_]{5,32}$/, 'must be the bot username, e.g. my_image_bot')).optional(),
+  ),
   TELEGRAM_ALLOWED_USERNAMES: commaList.transform((names) => names.map(username)),
   DOTBASE_API_KEYS: commaList.pipe(z.array(apiKeyPair)),
   DOTBASE_SECRET: z.preprocess(
@@ -279,6 +284,7 @@ export function loadConfig(env: Record<string, string | undefined>, cwd: string 
             botToken: values.TELEGRAM_BOT_TOKEN,
             allowedUsernames: values.TELEGRAM_ALLOWED_USERNAMES,
             maxAgeSeconds: values.DOTBASE_TELEGRAM_MAX_AGE_SECONDS,
+            ...(values.TELEGRAM_BOT_USERNAME ? { botUsername: values.TELEGRAM_BOT_USERNAME } : {}),
           },
         }
       : {}),

@@ -67,6 +67,7 @@ export const listGenerationsQuerySchema = z.object({
   limit: z.coerce.number().int().min(1, 'must be 1 or more').max(100, 'must be at most 100').default(20),
   action: z.enum(ACTIONS).optional(),
   status: z.enum(GENERATION_STATUSES).optional(),
+  q: z.string().trim().min(1).max(200, 'must be at most 200 characters').optional().describe('Only generations whose prompt contains this (case-insensitive)'),
 });
 
 export const listUploadsQuerySchema = z.object({
@@ -171,6 +172,18 @@ export const healthSchema = z.object({
   status: z.literal('ok'),
   mode: z.enum(['simulator', 'replicate']),
   version: z.string(),
+  limits: z.object({
+    max_upload_bytes: z.number().describe('Uploads larger than this are refused with 413; check before sending'),
+    max_prompt_length: z.number(),
+  }),
+  sign_in: z.object({
+    telegram: z
+      .object({ bot_id: z.number(), bot_username: z.string().nullable().describe('For the Telegram Login Widget (TELEGRAM_BOT_USERNAME)') })
+      .nullable()
+      .describe('Set when Telegram sign-in (POST /api/auth/telegram) is configured'),
+    api_keys: z.boolean().describe('API keys are configured: pages can embed the studio with embed tokens'),
+    anonymous: z.boolean().describe('No sign-in: everyone is the local admin (loopback only)'),
+  }),
 });
 
 export const meSchema = z.object({

@@ -28,7 +28,8 @@ describe('the page and the widget bundles', () => {
     expect(response.headers.get('content-type')).toMatch(/^text\/html/);
     const html = await response.text();
     expect(html).toContain('<script src="/widget.js"></script>');
-    expect(html).toContain('<dotbase-studio endpoint=""></dotbase-studio>');
+    expect(html).toContain('<dotbase-studio endpoint="" language-switch></dotbase-studio>');
+    expect(html).toContain('prefers-color-scheme:dark');
   });
 
   it('serves /widget.js (classic script) and /widget.mjs (module) from the build, with ETags', async () => {
@@ -103,7 +104,7 @@ describe('GET /openapi.json', () => {
     ]);
     expect(body.paths['/api/batches'].post.parameters).toEqual([expect.objectContaining({ name: 'Idempotency-Key', in: 'header' })]);
     const list = body.paths['/api/generations/list'].get.parameters.map((p: { name: string }) => p.name);
-    expect(list).toEqual(['page', 'limit', 'action', 'status']);
+    expect(list).toEqual(['page', 'limit', 'action', 'status', 'q']);
     expect(body.paths['/api/generations/{id}'].get.parameters[0]).toMatchObject({ name: 'id', in: 'path', required: true });
   });
 });

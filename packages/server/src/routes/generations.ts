@@ -2,7 +2,9 @@ import { isBlobRef, isDotbaseError, TERMINAL_STATUSES, type GenerationRecord } f
 import { Hono, type Context } from 'hono';
 import { fitsStorageKey, ownerIdFor } from '../auth/owner-id.js';
 import type { AppEnv, ServerContext } from '../context.js';
+import { ownFileRef } from '../generations/own-file-refs.js';
 import { presentedJson } from '../generations/present.js';
+import { searchByPrompt } from '../generations/search.js';
 import { baseUrlFor } from '../http/base-url.js';
 import { HttpError } from '../http/errors.js';
 import { idempotencyKeyOf, requestFingerprint } from '../http/idempotency.js';
@@ -118,9 +120,16 @@ export function generationRoutes(ctx: ServerContext) {
       const userId = c.get('owner');
       const waitSeconds = preferredWaitSeconds(c.req.header('prefer'));
       const key = idempotencyKeyOf(c);
+      const base = baseUrlFor(ctx, c);
       const json = await readJson(c);
       const createOne = async (): Promise<GenerationRecord> => {
-        const body = parseWith(ctx.createBodySchema, json);
+        const parsed = parseWith(ctx.createBodySchema, json);
+        // file URLs this server handed out (output_urls, upload urls) name a stored file: use its key
+        const body = {
+          ...parsed,
+          ...(parsed.input_images ? { input_images: parsed.input_images.map((ref) => ownFileRef(ref, base)) } : {}),
+          ...(parsed.mask !== undefined ? { mask: ownFileRef(parsed.mask, base) } : {}),
+        };
         if (body.webhook !== undefined) await ctx.webhooks.checkTarget(body.webhook);
         await checkOwnRefs(ctx, userId, [
           ...(body.input_images ?? []).map((ref, i) => ({ path: `input_images.${i}`, ref })),
@@ -170,8 +179,8 @@ export function generationRoutes(ctx: ServerContext) {
       return jsonText(c, presentedJson(record, baseUrlFor(ctx, c)), 201);
     })
     .get('/api/generations/list', async (c) => {
-      const query = parseWith(listGenerationsQuerySchema, c.req.query());
-      const result = await service.list(c.get('owner'), query);
+      const { q, ...query } = parseWith(listGenerationsQuerySchema, c.req.query());
+      const result = q ? await searchByPrompt(service, c.get('owner'), { ...query, q }) : await service.list(c.get('owner'), query);
       const base = baseUrlFor(ctx, c);
       const items = result.items.map((record) => presentedJson(record, base)).join(',');
       return jsonText(c, `{"items":[${items}],"page":${query.page},"limit":${query.limit},"total":${result.total}}`);
