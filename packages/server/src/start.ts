@@ -9,6 +9,7 @@ import type { RunningSimulator, SimulatorOptions } from '@dotbase/simulator';
 import { createServer } from './app.js';
 import { loadConfig, type ServerConfig } from './config.js';
 import { jsonLogger, type Logger } from './log.js';
+import { isLoopbackHost } from './net/loopback.js';
 import { loadOrCreateSecret } from './secret.js';
 import { startInProcessSimulator } from './simulator/in-process.js';
 import { packageVersion } from './version.js';
@@ -181,10 +182,11 @@ async function runCleanups(cleanups: Cleanups): Promise<void> {
 export async function startServer(options: StartOptions = {}): Promise<RunningServer> {
   const config = options.config ?? loadConfig(options.env ?? process.env, options.cwd);
   const logger = options.logger ?? jsonLogger();
-  const secret = config.secret ?? (await loadOrCreateSecret(config.dataDir));
+  const secret = config.secret ?? (await loadOrCreateSecret(config.dataDir, (message) => logger.warn(message)));
   const cleanups: Cleanups = [];
   try {
     const { mode, simulator, dotbase, webhookSecret, webhookUrl, webhooks, listening, scheduler } = await startBackend(config, options, logger, secret, cleanups);
+    const anonymous = config.apiKeys.length === 0 && !config.telegram;
     const shutdown = new AbortController();
     // every open event stream listens for shutdown (and stops listening when it ends): many at once is normal
     setMaxListeners(0, shutdown.signal);
@@ -197,10 +199,14 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
         apiKeys: config.apiKeys,
         ...(config.telegram ? { telegram: config.telegram } : {}),
         admins: config.admins,
-        anonymous: config.apiKeys.length === 0 && !config.telegram,
+        anonymous,
       },
       ...(config.publicUrl ? { publicUrl: config.publicUrl } : {}),
       corsOrigins: config.corsOrigins,
+      // Without authentication on loopback only loopback names are answered (DNS rebinding). Anonymous beyond
+      // loopback (DOTBASE_ALLOW_UNAUTHENTICATED) was asked for knowingly; with authentication a rebound page has
+      // no credentials, and a reverse proxy on this machine may pass its own Host.
+      allowedHosts: anonymous && isLoopbackHost(config.host) ? 'loopback' : 'any',
       ...(webhookSecret ? { webhookSecret } : {}),
       limits: config.limits,
       widgetDir: options.widgetDir ?? defaultWidgetDir(),

@@ -1,10 +1,10 @@
 import type { CachedStorage } from './read-cache.js';
 import { DotbaseError } from '../errors.js';
 import type { Action } from '../models/types.js';
-import { keySegment } from './key-segment.js';
+import { fromKeySegment, keySegment } from './key-segment.js';
 import type { KeyedMutex } from './keyed-mutex.js';
 import { storageCall } from './storage-error.js';
-import type { GenerationStatus } from './types.js';
+import type { GenerationStatus, UserActivity } from './types.js';
 
 /** One generation in a user's index: enough to filter without reading the record. */
 type IndexEntry = [id: string, action: Action, status: GenerationStatus];
@@ -164,6 +164,33 @@ export function createUserIndex(storage: CachedStorage, withLock: KeyedMutex, de
         bump(meta.chunks[chunk] as ComboCounts, combo(action, status), -1);
         entries.splice(at, 1);
       });
+    },
+
+    /**
+     * Every user with generations and their counts by status, most generations first. Walks the `users:` keys
+     * (chunks included) and reads each meta: for the admin view, not for a request path.
+     */
+    async users(): Promise<UserActivity[]> {
+      const keys = await storageCall('list users', () => storage.getKeys('users'));
+      const segments = keys.flatMap((key) => {
+        const parts = key.split(':');
+        return parts.length === 3 && parts[2] === 'meta' ? [parts[1] as string] : [];
+      });
+      const rows = await Promise.all(
+        segments.map(async (segment): Promise<UserActivity | null> => {
+          const userId = fromKeySegment(segment);
+          const meta = await readMeta(segment);
+          const counts: UserActivity['counts'] = {};
+          let total = 0;
+          for (const [combo, count] of Object.entries(meta?.counts ?? {})) {
+            const status = combo.slice(combo.indexOf('|') + 1) as GenerationStatus;
+            counts[status] = (counts[status] ?? 0) + count;
+            total += count;
+          }
+          return total > 0 ? { user_id: userId, total, counts } : null;
+        }),
+      );
+      return rows.filter((row): row is UserActivity => row !== null).sort((a, b) => b.total - a.total || a.user_id.localeCompare(b.user_id));
     },
 
     /** Every user segment (escaped id) that has an index, and the number of its newest chunk. */

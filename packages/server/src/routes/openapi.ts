@@ -20,7 +20,10 @@ import {
   statsSchema,
   telegramBodySchema,
   tokenPatchBodySchema,
-  tokenStatsSchema,
+  adminTokenSchema,
+  activitySchema,
+  adminUsersSchema,
+  adminUsersQuerySchema,
   uploadSchema,
   webhookSecretSchema,
 } from '../schemas.js';
@@ -149,8 +152,12 @@ export function buildOpenApi(ctx: Pick<ServerContext, 'version' | 'createBodySch
     '/api/auth/embed-tokens': {
       post: { summary: 'Mint a short-lived token for one end user and page origins', auth: 'api-key', body: embedTokenBodySchema, response: z.object({ token: z.string(), expires_at: z.number() }), status: 201 },
     },
-    '/api/admin/tokens': { get: { summary: 'Token-pool monitoring', auth: 'admin', response: z.object({ items: z.array(tokenStatsSchema) }) } },
-    '/api/admin/tokens/{id}': { patch: { summary: 'Enable or disable a token', auth: 'admin', body: tokenPatchBodySchema, response: tokenStatsSchema } },
+    '/api/admin/tokens': { get: { summary: 'Token-pool monitoring', auth: 'admin', response: z.object({ items: z.array(adminTokenSchema) }) } },
+    '/api/admin/tokens/{id}': { patch: { summary: 'Enable or disable a token', auth: 'admin', body: tokenPatchBodySchema, response: adminTokenSchema } },
+    '/api/admin/activity': {
+      get: { summary: 'The last hours (default 24): counts, average and p95 time by action and status, a per-hour series, failure reasons, recent failures', auth: 'admin', query: statsQuerySchema, response: activitySchema },
+    },
+    '/api/admin/users': { get: { summary: 'Users with their generation counts by status, most generations first', auth: 'admin', query: adminUsersQuerySchema, response: adminUsersSchema } },
     '/api/admin/stats': { get: { summary: 'Counts and average time by action and status', auth: 'admin', query: statsQuerySchema, response: statsSchema } },
   };
   const paths = Object.fromEntries(
