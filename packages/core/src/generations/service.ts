@@ -113,6 +113,7 @@ export function createGenerationService(options: GenerationServiceOptions): Gene
   const newId = options.newId ?? (() => crypto.randomUUID());
   const events = createGenerationEvents();
   const pollIntervalMs = options.pollIntervalMs ?? (options.webhookUrl ? 5_000 : 1_000);
+  const maxTrackingMs = options.maxTrackingMs ?? 60 * 60 * 1000;
   const tracker = createTracker({
     registry,
     pool,
@@ -122,7 +123,7 @@ export function createGenerationService(options: GenerationServiceOptions): Gene
     events,
     now,
     pollIntervalMs,
-    maxTrackingMs: options.maxTrackingMs ?? 60 * 60 * 1000,
+    maxTrackingMs,
     pollConcurrency: options.pollConcurrency ?? 32,
   });
   const submitDeps: SubmitDeps = {
@@ -354,6 +355,13 @@ export function createGenerationService(options: GenerationServiceOptions): Gene
         }
       }
       tracker.start();
+      // One interrupted longer ago than a generation may run is failed, not looked for: the search would page
+      // through hours of predictions, and a result would come too late anyway.
+      const stale = orphans.filter((record) => now() - record.created_at > maxTrackingMs);
+      for (const record of stale) {
+        await tracker.withLock(record.id, () => tracker.finish(record, { status: 'failed', error: 'interrupted by a restart too long ago to resume' }));
+      }
+      orphans.splice(0, orphans.length, ...orphans.filter((record) => !stale.includes(record)));
       if (orphans.length === 0) return;
       // Recorded but not confirmed as submitted: the process died before or after sending the create. Look for
       // the prediction first; submitting blindly could pay for it twice.
