@@ -75,6 +75,11 @@ export const listUploadsQuerySchema = z.object({
   limit: z.coerce.number().int().min(1).max(100, 'must be at most 100').default(20),
 });
 
+export const listBatchesQuerySchema = z.object({
+  page,
+  limit: z.coerce.number().int().min(1).max(100, 'must be at most 100').default(20),
+});
+
 export const modelsQuerySchema = z.object({ action: z.enum(ACTIONS).optional() });
 
 export const statsQuerySchema = z.object({

@@ -116,18 +116,20 @@ describe('batches', () => {
   });
 
   it('list only the caller’s batches, and hide them from others', async () => {
+    const alices = await server.json('POST', '/api/batches', { token: ALICE, body: { items: [item('alice’s')] } });
     const mine = await server.json('POST', '/api/batches', { token: BOB, body: { items: [item('bob’s')] } });
     const list = await server.json('GET', '/api/batches?limit=100', { token: BOB });
     expect(list.status).toBe(200);
     expect(list.body.items.map((b: any) => b.id)).toEqual([mine.body.id]);
-    const alices = (await server.json('GET', '/api/batches', { token: ALICE })).body.items;
-    expect(alices.length).toBeGreaterThan(0);
-    for (const path of [`/api/batches/${alices[0].id}`, `/api/batches/${alices[0].id}/download`]) {
+    expect((await server.json('GET', '/api/batches', { token: ALICE })).body.items.map((b: any) => b.id)).toContain(alices.body.id);
+    for (const path of [`/api/batches/${alices.body.id}`, `/api/batches/${alices.body.id}/download`]) {
       expect((await server.json('GET', path, { token: BOB })).status).toBe(404);
     }
-    expect((await server.json('POST', `/api/batches/${alices[0].id}/cancel`, { token: BOB })).status).toBe(404);
+    expect((await server.json('POST', `/api/batches/${alices.body.id}/cancel`, { token: BOB })).status).toBe(404);
+    expect((await server.json('GET', `/api/batches/${alices.body.id}`, { token: ALICE })).body.status).not.toBe('canceled');
     expect((await server.json('GET', '/api/batches/nope', { token: BOB })).status).toBe(404);
     await waitForBatch(server, mine.body.id, BOB);
+    await waitForBatch(server, alices.body.id, ALICE);
   });
 
   it('replay a batch sent again with the same Idempotency-Key instead of running it twice', async () => {

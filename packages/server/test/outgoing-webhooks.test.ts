@@ -189,6 +189,52 @@ describe('outgoing webhooks', () => {
   });
 });
 
+describe('outgoing webhooks that get no good answer', () => {
+  it('give up on a receiver that does not answer in time, and try it again', async () => {
+    const target = await startTestServer({ DOTBASE_WEBHOOK_ALLOWED_HOSTS: '127.0.0.1' }, { webhooks: { ...FAST_WEBHOOKS, timeoutMs: 300 } });
+    const receiver = webhookReceiver((_, count) => (count === 0 ? 'hang' : 200));
+    await receiver.listen();
+    try {
+      const created = await create(target, { webhook: receiver.url, webhook_events_filter: ['completed'] });
+      const got = await receiver.until((all) => all.some((r) => r.answered === 200), 'the try after the one left hanging');
+      expect(got[0]!.answered).toBe(0);
+      expect(got[1]!.headers['webhook-id']).toBe(got[0]!.headers['webhook-id']);
+      let [delivery] = await deliveriesOf(target, created.body.id);
+      for (let tries = 0; delivery.status === 'pending' && tries < 200; tries++) {
+        await new Promise((resolve) => setTimeout(resolve, 20));
+        [delivery] = await deliveriesOf(target, created.body.id);
+      }
+      expect(delivery.attempts[0]).toMatchObject({ status_code: null, error: expect.stringMatching(/in time/) });
+      expect(delivery).toMatchObject({ status: 'delivered' });
+    } finally {
+      await receiver.close();
+      await target.close();
+    }
+  });
+
+  it('never follow a redirect: a 302 is a failed try, and its Location is not called', async () => {
+    const elsewhere = webhookReceiver();
+    await elsewhere.listen();
+    const receiver = webhookReceiver((_, count) => (count < 2 ? { status: 302, headers: { location: elsewhere.url } } : 200));
+    await receiver.listen();
+    try {
+      const created = await create(server, { webhook: receiver.url, webhook_events_filter: ['completed'] });
+      await receiver.until((all) => all.some((r) => r.answered === 200), 'the try after two redirects');
+      let [delivery] = await deliveriesOf(server, created.body.id);
+      for (let tries = 0; delivery.status === 'pending' && tries < 200; tries++) {
+        await new Promise((resolve) => setTimeout(resolve, 20));
+        [delivery] = await deliveriesOf(server, created.body.id);
+      }
+      expect(delivery.attempts.map((a: any) => a.status_code)).toEqual([302, 302, 200]);
+      // a followed redirect would have reached it before the next try was even made
+      expect(elsewhere.received).toEqual([]);
+    } finally {
+      await receiver.close();
+      await elsewhere.close();
+    }
+  });
+});
+
 describe('outgoing webhooks across a restart', () => {
   it('reach a receiver that was down, once it is up after dotbase restarted', async () => {
     const data = await tempDir();

@@ -4,15 +4,18 @@ import type { AddressInfo } from 'node:net';
 export interface ReceivedWebhook {
   headers: Record<string, string>;
   body: string;
-  /** The status this request was answered with. */
+  /** The status this request was answered with; 0 when it was never answered. */
   answered: number;
 }
 
+/** A status, a status with headers (a redirect's Location), or `hang`: never answer. */
+export type ReceiverAnswer = number | { status: number; headers: Record<string, string> } | 'hang';
+
 /**
- * A real HTTP webhook receiver on loopback that records every request. `answer` decides each status (default 200);
+ * A real HTTP webhook receiver on loopback that records every request. `answer` decides each answer (default 200);
  * `listen(port)` can bring it back on the port it had, to play a receiver that was down.
  */
-export function webhookReceiver(answer: (request: { headers: Record<string, string>; body: string }, count: number) => number = () => 200) {
+export function webhookReceiver(answer: (request: { headers: Record<string, string>; body: string }, count: number) => ReceiverAnswer = () => 200) {
   const received: ReceivedWebhook[] = [];
   let server: Server | undefined;
   let port = 0;
@@ -24,9 +27,14 @@ export function webhookReceiver(answer: (request: { headers: Record<string, stri
       request.on('end', () => {
         const headers = Object.fromEntries(Object.entries(request.headers).map(([name, value]) => [name, String(value)]));
         const body = Buffer.concat(chunks).toString('utf8');
-        const status = answer({ headers, body }, received.length);
+        const decision = answer({ headers, body }, received.length);
+        if (decision === 'hang') {
+          received.push({ headers, body, answered: 0 });
+          return;
+        }
+        const { status, headers: extra } = typeof decision === 'number' ? { status: decision, headers: {} } : decision;
         received.push({ headers, body, answered: status });
-        response.writeHead(status, { 'content-type': 'text/plain' }).end('ok');
+        response.writeHead(status, { 'content-type': 'text/plain', ...extra }).end('ok');
       });
     });
   }

@@ -9,7 +9,7 @@ import { HttpError } from '../http/errors.js';
 import { limitBody, requireUser } from '../http/guards.js';
 import { idempotencyKeyOf, requestFingerprint } from '../http/idempotency.js';
 import { parseWith, readJson } from '../http/validate.js';
-import { listUploadsQuerySchema } from '../schemas.js';
+import { listBatchesQuerySchema } from '../schemas.js';
 import { checkOwnRefs } from './generations.js';
 
 /** A hundred items with long prompts need more room than one create. */
@@ -94,7 +94,7 @@ export function batchRoutes(ctx: ServerContext) {
       return c.json(await present(c, batch), 201);
     })
     .get('/api/batches', async (c) => {
-      const query = parseWith(listUploadsQuerySchema, c.req.query());
+      const query = parseWith(listBatchesQuerySchema, c.req.query());
       const page = await ctx.batches.list(c.get('owner'), query);
       const items = await Promise.all(page.items.map((batch) => present(c, batch)));
       return c.json({ items, page: query.page, limit: query.limit, total: page.total });

@@ -11,6 +11,7 @@ import {
   generationPageSchema,
   generationSchema,
   healthSchema,
+  listBatchesQuerySchema,
   listGenerationsQuerySchema,
   listUploadsQuerySchema,
   meSchema,
@@ -128,7 +129,7 @@ export function buildOpenApi(ctx: Pick<ServerContext, 'version' | 'createBodySch
     '/api/webhooks/secret/rotate': { post: { summary: 'Replace your webhook signing secret; later deliveries use the new one', response: webhookSecretSchema } },
     '/api/batches': {
       post: { summary: 'Run up to 100 creates as one batch (every item checked first)', body: ctx.batchBodySchema, response: batchSchema, status: 201, headers: [idempotencyKey('batch')] },
-      get: { summary: "The caller's batches, newest first", query: listUploadsQuerySchema, response: batchPageSchema },
+      get: { summary: "The caller's batches, newest first", query: listBatchesQuerySchema, response: batchPageSchema },
     },
     '/api/batches/{id}': { get: { summary: 'One batch, with progress as counts', response: batchSchema } },
     '/api/batches/{id}/cancel': { post: { summary: 'Cancel a batch: waiting items end at once, running ones are cancelled', response: batchSchema } },
