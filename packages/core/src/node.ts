@@ -41,7 +41,7 @@ export function sharpImageTools(): ImageTools {
       try {
         sharp = (await import('sharp')).default;
       } catch (error) {
-        throw new DotbaseError('internal', '[dotbase] [node] mask conversion needs the "sharp" package installed', { cause: error });
+        throw new DotbaseError('internal', '[dotbase] [node] mask conversion needs the "sharp" package: npm install sharp', { cause: error });
       }
       const inverted = await sharp(bytes).flatten({ background: '#000000' }).greyscale().negate({ alpha: false }).png().toBuffer();
       return { bytes: new Uint8Array(inverted), contentType: 'image/png' };

@@ -8,11 +8,11 @@ import type { RunningSimulator, SimulatorOptions } from '@dotbase/simulator';
 import { createServer } from './app.js';
 import { loadConfig, type ServerConfig } from './config.js';
 import { jsonLogger, type Logger } from './log.js';
+import { loadSharp } from './optional-deps.js';
 import { loadOrCreateSecret } from './secret.js';
 import { startInProcessSimulator } from './simulator/in-process.js';
 import { packageVersion } from './version.js';
 import { fetchWebhookSecret } from './webhooks/default-secret.js';
-import { defaultWidgetDir } from './widget-dir.js';
 
 export interface StartOptions {
   /** Environment to read the configuration from (default `process.env`); ignored when `config` is given. */
@@ -143,6 +143,8 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
   const logger = options.logger ?? jsonLogger();
   const secret = config.secret ?? (await loadOrCreateSecret(config.dataDir));
   const cleanups: Cleanups = [];
+  // Uploads need sharp (an optional peer dependency): a server that cannot check images should not start.
+  await loadSharp();
   try {
     const { mode, simulator, dotbase, webhookSecret, webhookUrl } = await startBackend(config, options, logger, secret, cleanups);
     const shutdown = new AbortController();
@@ -163,7 +165,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
       corsOrigins: config.corsOrigins,
       ...(webhookSecret ? { webhookSecret } : {}),
       limits: config.limits,
-      widgetDir: options.widgetDir ?? defaultWidgetDir(),
+      ...(options.widgetDir ? { widgetDir: options.widgetDir } : {}),
       logger,
       ...(options.heartbeatMs ? { heartbeatMs: options.heartbeatMs } : {}),
       shutdown: shutdown.signal,

@@ -1,5 +1,6 @@
 import { createHmac } from 'node:crypto';
-import { startSimulator, type RunningSimulator, type SimulatorOptions } from '@dotbase/simulator';
+import type { RunningSimulator, SimulatorOptions } from '@dotbase/simulator';
+import { loadSimulator } from '../optional-deps.js';
 
 /** As many tokens as the seed's pool, so the pool's spreading and monitoring look as they will with Replicate. */
 export const SIMULATOR_TOKEN_COUNT = 10;
@@ -20,6 +21,7 @@ export async function startInProcessSimulator(
     { length: SIMULATOR_TOKEN_COUNT },
     (_, index) => `r8_sim_${createHmac('sha256', secret).update(`simulator-token-${index}`).digest('hex').slice(0, 32)}`,
   );
+  const { startSimulator } = await loadSimulator();
   const simulator = await startSimulator({ ...options, tokens, port: 0, host: '127.0.0.1' });
   return { simulator, tokens };
 }
