@@ -1,6 +1,8 @@
 /**
  * Node-only helpers: embedded file storage and image tools backed by sharp. Kept out of the main entry so core
  * runs unchanged on Bun, Deno and Workers.
+ *
+ * @module @dotbase/core/node
  */
 import { join } from 'node:path';
 import { createStorage, type Storage } from 'unstorage';

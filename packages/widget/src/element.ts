@@ -5,6 +5,8 @@
  * @example
  * import { DotbaseStudio, defineDotbaseStudio } from '@dotbase/widget/dotbase-studio';
  * defineDotbaseStudio();
+ *
+ * @module @dotbase/widget/dotbase-studio
  */
 export { DotbaseStudio } from './dotbase-studio.js';
 export { defineDotbaseStudio } from './register.js';
