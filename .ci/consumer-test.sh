@@ -78,12 +78,16 @@ done
 # ---- a fresh npm project outside the workspace, the README's install lines ------------------------------------
 # Every @dotbase/* name, wherever it appears (a dependency of a dependency, a peer), is the tarball: nothing of ours
 # comes from the registry.
-node -e '
-  const [app, ...pairs] = process.argv.slice(1);
-  // relative, as npm writes a tarball installed by path: the override must equal the direct dependency it also is
-  const overrides = Object.fromEntries(pairs.map((pair) => pair.split("=")).map(([name, file]) => ["@dotbase/" + name, "file:" + require("path").relative(app, file)]));
-  require("fs").writeFileSync(app + "/package.json", JSON.stringify({ name: "dotbase-consumer", private: true, type: "module", overrides }, null, 2));
-' "$app" "core=${TARBALL[core]}" "simulator=${TARBALL[simulator]}" "widget=${TARBALL[widget]}" "server=${TARBALL[server]}"
+new_project() { # folder: an empty npm project whose @dotbase/* names all resolve to the tarballs
+  mkdir -p "$1"
+  node -e '
+    const [dir, ...pairs] = process.argv.slice(1);
+    // relative, as npm writes a tarball installed by path: the override must equal the direct dependency it also is
+    const overrides = Object.fromEntries(pairs.map((pair) => pair.split("=")).map(([name, file]) => ["@dotbase/" + name, "file:" + require("path").relative(dir, file)]));
+    require("fs").writeFileSync(dir + "/package.json", JSON.stringify({ name: "dotbase-consumer", private: true, type: "module", overrides }, null, 2));
+  ' "$1" "core=${TARBALL[core]}" "simulator=${TARBALL[simulator]}" "widget=${TARBALL[widget]}" "server=${TARBALL[server]}"
+}
+new_project "$app"
 cp -r "$root/.ci/consumer/." "$app/"
 export npm_config_audit=false npm_config_fund=false npm_config_update_notifier=false npm_config_loglevel=error
 
@@ -164,6 +168,41 @@ typecheck() {
 }
 check "(e) TypeScript strict, NodeNext resolution" typecheck nodenext
 check "(e) TypeScript strict, Bundler resolution" typecheck bundler
+
+# The peer ranges hold at their low end too: the oldest hono, zod and lit they admit, then the mount and types again.
+lowest_peers() {
+  cd "$app" || return 1
+  local spec versions=()
+  for name in hono zod lit; do
+    spec="$(node -p "const p = ['server', 'core', 'widget'].map((n) => require('./node_modules/@dotbase/' + n + '/package.json').peerDependencies ?? {}).find((peers) => peers['$name']); p['$name']")"
+    versions+=("$name@${spec#^}")
+  done
+  npm install "${versions[@]}" >/dev/null || return 1
+  node mount.mjs >/dev/null || return 1
+  (typecheck nodenext) >/dev/null || { (typecheck nodenext); return 1; }
+  (typecheck bundler) >/dev/null || { (typecheck bundler); return 1; }
+  echo "mount and types work with ${versions[*]}"
+}
+check "the lowest peer versions in range (hono, zod, lit)" lowest_peers
+
+# The server alone: optional peers stay out of the install, and what is missing is named when it is needed.
+bare="$work/bare"
+new_project "$bare"
+bare_server() {
+  cd "$bare" || return 1
+  npm install "${TARBALL[server]}" >/dev/null || return 1
+  local size code
+  size="$(du -sm node_modules | cut -f1)"
+  for name in sharp lmdb @dotbase/simulator; do
+    [ ! -e "node_modules/$name" ] || { echo "$name was installed although it is optional"; return 1; }
+  done
+  node --input-type=module -e "await import('@dotbase/server'); await import('@dotbase/core/node')" || return 1
+  PORT=0 DOTBASE_DATA_DIR="$bare/data" node_modules/.bin/dotbase serve >"$bare/out" 2>&1
+  code=$?
+  [ "$code" -ne 0 ] && grep -q 'npm install sharp' "$bare/out" || { echo "dotbase serve without sharp: exit $code"; cat "$bare/out"; return 1; }
+  echo "${size} MB installed; without sharp, dotbase serve stops: $(head -n 1 "$bare/out" | cut -c1-120)"
+}
+check "npm install @dotbase/server alone: no simulator, sharp or lmdb; the missing one is named" bare_server
 
 if [ "$failures" -eq 0 ]; then
   echo "consumer test: all checks passed"
