@@ -1,14 +1,19 @@
 import { createStorage, prefixStorage, type Storage } from 'unstorage';
+import { createBatchStore } from './batches/batch-store.js';
+import type { BatchStore } from './batches/types.js';
 import { createGenerationService, type GenerationServiceOptions } from './generations/service.js';
 import type { ImageTools } from './images/sniff.js';
 import { createRegistry } from './models/registry.js';
 import type { ModelDefinition } from './models/types.js';
 import { createReplicateProvider } from './providers/replicate.js';
+import type { DownloadFetch } from './providers/output-download.js';
 import type { ImageProvider } from './providers/types.js';
 import { createBlobStore } from './storage/blob-store.js';
 import { createGenerationStore } from './storage/generation-store.js';
 import { createTokenPool } from './tokens/pool.js';
 import type { TokenBudget, TokenPoolState } from './tokens/types.js';
+import { createOutboxStore } from './webhooks/outbox-store.js';
+import type { OutboxStore } from './webhooks/types.js';
 
 export interface DotbaseOptions {
   /** Replicate API tokens for the pool. */
@@ -24,9 +29,17 @@ export interface DotbaseOptions {
   /** Your own models, next to the 19 seed entries. */
   models?: ModelDefinition[];
   provider?: ImageProvider;
+  /** Outgoing webhooks waiting to be delivered (default: in `storage`, next to the generations). */
+  outbox?: OutboxStore;
+  /** Batches of generations (default: in `storage`). */
+  batches?: BatchStore;
   fetch?: typeof fetch;
+  /** Fetches outputs; on Node pass `safeFetch` from `@dotbase/core/node` (see `ReplicateProviderOptions.downloadFetch`). */
+  downloadFetch?: DownloadFetch;
+  /** Hosts outputs may come from besides Replicate's delivery hosts and the host of `baseUrl` (see `ReplicateProviderOptions.outputHosts`). */
+  outputHosts?: readonly string[];
   imageTools?: ImageTools;
-  service?: Pick<GenerationServiceOptions, 'pollIntervalMs' | 'webhookUrl' | 'inlineMaxBytes' | 'publicFileUrl' | 'maxTrackingMs' | 'pollConcurrency' | 'now'>;
+  service?: Pick<GenerationServiceOptions, 'pollIntervalMs' | 'webhookUrl' | 'inlineMaxBytes' | 'publicFileUrl' | 'maxTrackingMs' | 'pollConcurrency' | 'now' | 'checkInputUrl'>;
 }
 
 /**
@@ -51,9 +64,13 @@ export function createDotbase(options: DotbaseOptions) {
     createReplicateProvider({
       ...(options.baseUrl ? { baseUrl: options.baseUrl } : {}),
       ...(options.fetch ? { fetch: options.fetch } : {}),
+      ...(options.downloadFetch ? { downloadFetch: options.downloadFetch } : {}),
+      ...(options.outputHosts ? { outputHosts: options.outputHosts } : {}),
     });
   const blobs = createBlobStore(prefixStorage(storage, 'blobs'));
   const store = createGenerationStore(prefixStorage(storage, 'generations'));
+  const outbox = options.outbox ?? createOutboxStore(prefixStorage(storage, 'outbox'));
+  const batches = options.batches ?? createBatchStore(prefixStorage(storage, 'batches'));
   const service = createGenerationService({
     registry,
     pool,
@@ -63,7 +80,7 @@ export function createDotbase(options: DotbaseOptions) {
     ...(options.imageTools ? { imageTools: options.imageTools } : {}),
     ...options.service,
   });
-  return { registry, pool, provider, blobs, store, service, storage };
+  return { registry, pool, provider, blobs, store, outbox, batches, service, storage };
 }
 
 export type Dotbase = ReturnType<typeof createDotbase>;

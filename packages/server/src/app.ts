@@ -1,11 +1,16 @@
+import { createBatchStore, createOutboxStore } from '@dotbase/core';
 import { prefixStorage } from 'unstorage';
 import { Hono } from 'hono';
 import { createAuth, type AuthOptions } from './auth/setup.js';
 import { DEFAULT_LIMITS, type Limits } from './config.js';
 import type { AppEnv, DotbaseParts, ServerContext } from './context.js';
 import { createActiveGenerations } from './generations/active.js';
+import { createStreamSlots } from './generations/stream-slots.js';
 import { apiCors } from './http/cors.js';
 import { errorResponse } from './http/errors.js';
+import { loopbackHostsOnly } from './http/host-check.js';
+import { loggablePath, withoutFileKeys } from './http/redact.js';
+import { createIdempotency } from './http/idempotency.js';
 import { createRateLimiter } from './http/rate-limit.js';
 import { silentLogger, type Logger } from './log.js';
 import { adminRoutes } from './routes/admin.js';
@@ -18,10 +23,15 @@ import { openApiRoutes } from './routes/openapi.js';
 import { uploadRoutes } from './routes/uploads.js';
 import { webhookRoutes } from './routes/webhooks.js';
 import { widgetRoutes } from './routes/widget.js';
-import { createGenerationBodySchema } from './schemas.js';
+import { createBatchBodySchema, createGenerationBodySchema } from './schemas.js';
 import { createOwnership } from './uploads/ownership.js';
 import { createDeliveryLog } from './webhooks/dedupe.js';
 import { defaultWidgetDir } from './widget-dir.js';
+import { createOutgoingWebhooks, type OutgoingWebhooks } from './webhooks/outgoing/dispatcher.js';
+import { createWebhookSecrets } from './webhooks/outgoing/secrets.js';
+import { outgoingWebhookRoutes } from './routes/outgoing-webhooks.js';
+import { batchRoutes } from './routes/batches.js';
+import { createBatchScheduler, type BatchScheduler } from './batches/scheduler.js';
 
 export interface ServerOptions {
   /** A `createDotbase()` result (or the same parts): service, registry, pool, blobs, store and storage. */
@@ -36,6 +46,12 @@ export interface ServerOptions {
   basePath?: string;
   /** Origins besides the server's own that may call the API from a browser. */
   corsOrigins?: string[];
+  /**
+   * Which Host headers are answered. `loopback` (the default when `auth.anonymous`): only localhost, 127.x.x.x,
+   * [::1] and the public URL's host, which stops DNS rebinding from reaching an unauthenticated server. `any`:
+   * every host (the default with authentication, where a rebound page has no credentials).
+   */
+  allowedHosts?: 'loopback' | 'any';
   /** `whsec_…`: enables `POST /api/webhooks/replicate`. */
   webhookSecret?: string;
   limits?: Partial<Limits>;
@@ -49,6 +65,48 @@ export interface ServerOptions {
   heartbeatMs?: number;
   /** Abort it when shutting down: live event streams end at once instead of holding connections open. */
   shutdown?: AbortSignal;
+  /**
+   * Outgoing webhooks, already started (`startServer` makes them before resuming generations, so no change is
+   * missed). Default: made here over `dotbase.storage`, started now and stopped on `shutdown`.
+   */
+  webhooks?: OutgoingWebhooks;
+  /** For the default `webhooks`: hosts besides public https ones that webhooks may target. */
+  webhookAllowedHosts?: string[];
+  /**
+   * Batch items' scheduler, already started after the service (`startServer` does). Default: made here, started
+   * now (queueing the batch items a previous run left) and stopped on `shutdown`.
+   */
+  scheduler?: BatchScheduler;
+}
+
+/** The batch scheduler, for an app made without `startServer`. */
+function defaultScheduler(options: ServerOptions, limits: Limits, logger: Logger): BatchScheduler {
+  const scheduler = createBatchScheduler({
+    service: options.dotbase.service,
+    store: options.dotbase.store,
+    perUser: limits.batchConcurrencyPerUser,
+    total: limits.batchConcurrency,
+    logger,
+  });
+  scheduler.start().catch((error: unknown) => logger.error('batch items not resumed', { error: String(error) }));
+  options.shutdown?.addEventListener('abort', () => scheduler.stop(), { once: true });
+  return scheduler;
+}
+
+/** Outgoing webhooks over the parts' storage, for an app made without `startServer`. */
+function defaultWebhooks(options: ServerOptions, logger: Logger): OutgoingWebhooks {
+  const { dotbase } = options;
+  const webhooks = createOutgoingWebhooks({
+    service: dotbase.service,
+    outbox: dotbase.outbox ?? createOutboxStore(prefixStorage(dotbase.storage, 'outbox')),
+    secrets: createWebhookSecrets(prefixStorage(dotbase.storage, 'server:webhooks')),
+    allowedHosts: options.webhookAllowedHosts ?? [],
+    baseUrl: () => options.publicUrl ?? 'http://localhost',
+    logger,
+  });
+  webhooks.start();
+  options.shutdown?.addEventListener('abort', () => void webhooks.stop(), { once: true });
+  return webhooks;
 }
 
 /**
@@ -63,7 +121,8 @@ export interface ServerOptions {
 export function createServer(options: ServerOptions): Hono<AppEnv> {
   const limits = { ...DEFAULT_LIMITS, ...options.limits };
   const logger = options.logger ?? silentLogger;
-  const owners = createOwnership(prefixStorage(options.dotbase.storage, 'server'));
+  const serverStorage = prefixStorage(options.dotbase.storage, 'server');
+  const owners = createOwnership(serverStorage);
   const active = createActiveGenerations(options.dotbase.service);
   const basePath = (options.basePath ?? '').replace(/\/+$/, '');
 
@@ -71,15 +130,18 @@ export function createServer(options: ServerOptions): Hono<AppEnv> {
   options.dotbase.service.subscribe((event) => {
     if (event.status !== 'completed') return;
     for (const key of event.record.output_keys) {
-      owners.claim(event.user_id, key).catch((error: unknown) => logger.error('recording output owner failed', { key, error: String(error) }));
+      // the key is the file's only protection: the log names the generation instead
+      owners.claim(event.user_id, key).catch((error: unknown) => logger.error('recording output owner failed', { generation: event.id, error: String(error) }));
     }
   });
 
   const ctx: ServerContext = {
     dotbase: options.dotbase,
-    auth: createAuth(options.auth),
+    auth: createAuth(options.auth, serverStorage),
     owners,
     active,
+    streams: createStreamSlots(),
+    idempotency: createIdempotency(serverStorage),
     limiter: createRateLimiter({ perMinute: limits.requestsPerMinute }),
     limits,
     logger,
@@ -90,6 +152,10 @@ export function createServer(options: ServerOptions): Hono<AppEnv> {
     corsOrigins: options.corsOrigins ?? [],
     ...(options.webhookSecret ? { webhookSecret: options.webhookSecret } : {}),
     deliveries: createDeliveryLog(),
+    webhooks: options.webhooks ?? defaultWebhooks(options, logger),
+    batches: options.dotbase.batches ?? createBatchStore(prefixStorage(options.dotbase.storage, 'batches')),
+    scheduler: options.scheduler ?? defaultScheduler(options, limits, logger),
+    batchBodySchema: createBatchBodySchema(limits.maxPromptLength),
     heartbeatMs: options.heartbeatMs ?? 15_000,
     ...(options.shutdown ? { shutdown: options.shutdown } : {}),
     widgetDir: options.widgetDir ?? defaultWidgetDir(),
@@ -100,7 +166,7 @@ export function createServer(options: ServerOptions): Hono<AppEnv> {
   app.onError((error, c) => {
     const answer = errorResponse(error);
     if (answer.unexpected) {
-      logger.error('request failed', { method: c.req.method, path: c.req.path, status: answer.status, error: error.name, message: error.message });
+      logger.error('request failed', { method: c.req.method, path: loggablePath(c.req.path), status: answer.status, error: error.name, message: withoutFileKeys(error.message) });
     }
     return c.json(answer.body, answer.status, answer.headers);
   });
@@ -113,12 +179,15 @@ export function createServer(options: ServerOptions): Hono<AppEnv> {
     await next();
     logger.info('request', {
       method: c.req.method,
-      path: c.req.path,
+      path: loggablePath(c.req.path),
       status: c.res.status,
       ms: Math.round(performance.now() - started),
       ...(c.get('principal') ? { user: c.get('principal').id } : {}),
     });
   });
+  if ((options.allowedHosts ?? (options.auth.anonymous ? 'loopback' : 'any')) === 'loopback') {
+    app.use('*', loopbackHostsOnly(ctx.publicUrl ? [new URL(ctx.publicUrl).host] : []));
+  }
   app.use('/api/*', apiCors(ctx.corsOrigins, ctx.publicUrl ? new URL(ctx.publicUrl).origin : undefined));
 
   for (const routes of [
@@ -129,6 +198,8 @@ export function createServer(options: ServerOptions): Hono<AppEnv> {
     uploadRoutes(ctx),
     fileRoutes(ctx),
     webhookRoutes(ctx),
+    outgoingWebhookRoutes(ctx),
+    batchRoutes(ctx),
     adminRoutes(ctx),
     openApiRoutes(ctx),
     widgetRoutes(ctx),

@@ -3,16 +3,21 @@ import { setMaxListeners } from 'node:events';
 import type { AddressInfo, Socket } from 'node:net';
 import { getRequestListener, RequestError } from '@hono/node-server';
 import { createDotbase, type Dotbase } from '@dotbase/core';
-import { fsStorage, sharpImageTools } from '@dotbase/core/node';
+import { prefixStorage } from 'unstorage';
+import { checkPublicUrl, fsStorage, hostRuleOf, safeFetch, sharpImageTools } from '@dotbase/core/node';
 import type { RunningSimulator, SimulatorOptions } from '@dotbase/simulator';
 import { createServer } from './app.js';
 import { loadConfig, type ServerConfig } from './config.js';
 import { jsonLogger, type Logger } from './log.js';
+import { isLoopbackHost } from './net/loopback.js';
 import { loadSharp } from './optional-deps.js';
 import { loadOrCreateSecret } from './secret.js';
 import { startInProcessSimulator } from './simulator/in-process.js';
 import { packageVersion } from './version.js';
 import { fetchWebhookSecret } from './webhooks/default-secret.js';
+import { createOutgoingWebhooks, type OutgoingWebhooksOptions } from './webhooks/outgoing/dispatcher.js';
+import { createWebhookSecrets } from './webhooks/outgoing/secrets.js';
+import { createBatchScheduler } from './batches/scheduler.js';
 
 export interface StartOptions {
   /** Environment to read the configuration from (default `process.env`); ignored when `config` is given. */
@@ -27,6 +32,8 @@ export interface StartOptions {
   service?: { pollIntervalMs?: number };
   widgetDir?: string;
   heartbeatMs?: number;
+  /** Outgoing webhook tuning, e.g. a retry schedule of milliseconds in tests (default: 5 s doubling, for 24 h). */
+  webhooks?: Pick<OutgoingWebhooksOptions, 'schedule' | 'pollMs' | 'timeoutMs'>;
 }
 
 export interface RunningServer {
@@ -86,7 +93,11 @@ async function startBackend(config: ServerConfig, options: StartOptions, logger:
   let webhookSecret = config.replicate.webhookSecret;
   const mode = tokens.length === 0 ? 'simulator' : 'replicate';
   if (mode === 'simulator') {
-    ({ simulator, tokens } = await startInProcessSimulator(secret, options.simulator));
+    ({ simulator, tokens } = await startInProcessSimulator(secret, {
+      // users' image URLs are fetched by this process: under the same SSRF rules as everything else it fetches
+      fetchImage: (url, limits) => safeFetch(url, limits),
+      ...options.simulator,
+    }));
     cleanups.push(simulator.close);
     baseUrl = simulator.url;
     webhookSecret ??= simulator.webhookSecret;
@@ -102,24 +113,54 @@ async function startBackend(config: ServerConfig, options: StartOptions, logger:
   const publicUrl = config.publicUrl;
   const storage = fsStorage(config.dataDir, { durability: config.durability });
   cleanups.push(() => storage.dispose());
+  // Replicate's API base, when not Replicate's own (a proxy, a simulator), is trusted with http and its address.
+  const trustedHosts = baseUrl ? [hostRuleOf(baseUrl)] : [];
   const dotbase = createDotbase({
     tokens,
     ...(baseUrl ? { baseUrl } : {}),
+    downloadFetch: safeFetch,
+    outputHosts: config.outputHosts,
     storage,
     imageTools: sharpImageTools(),
     // Replicate allows 600 creates a minute per account: stay under it instead of collecting 429s.
     budget: { limit: 600, windowMs: 60_000 },
     service: {
       ...(webhookUrl ? { webhookUrl } : {}),
+      checkInputUrl: (url: string) => checkPublicUrl(url, { allowedHosts: trustedHosts }),
       // Replicate can fetch inputs from us directly only when we are on the public internet over https.
       ...(publicUrl?.startsWith('https:') ? { publicFileUrl: (key: string) => `${publicUrl}/files/${key}` } : {}),
       ...options.service,
     },
   });
+  // Outgoing webhooks listen before generations resume, so no change of a resumed generation goes unsent; what a
+  // previous run left in the outbox goes out now.
+  const listening: { url?: string } = {};
+  const webhooks = createOutgoingWebhooks({
+    service: dotbase.service,
+    outbox: dotbase.outbox,
+    secrets: createWebhookSecrets(prefixStorage(storage, 'server:webhooks')),
+    allowedHosts: config.webhookAllowedHosts,
+    baseUrl: () => publicUrl ?? listening.url ?? `http://${config.host}:${config.port}`,
+    logger,
+    ...options.webhooks,
+  });
+  webhooks.start();
+  cleanups.push(() => webhooks.stop());
   // Resumes every generation a previous run left unfinished.
   await dotbase.service.start();
   cleanups.push(() => dotbase.service.stop());
-  return { mode, simulator, dotbase, webhookSecret, webhookUrl } as const;
+  // then the batch items that were still waiting for their turn
+  const limits = config.limits;
+  const scheduler = createBatchScheduler({
+    service: dotbase.service,
+    store: dotbase.store,
+    perUser: limits.batchConcurrencyPerUser,
+    total: limits.batchConcurrency,
+    logger,
+  });
+  await scheduler.start();
+  cleanups.push(async () => scheduler.stop());
+  return { mode, simulator, dotbase, webhookSecret, webhookUrl, webhooks, listening, scheduler } as const;
 }
 
 /** Undo steps, run newest first; each runs even when an earlier one failed. */
@@ -141,12 +182,13 @@ async function runCleanups(cleanups: Cleanups): Promise<void> {
 export async function startServer(options: StartOptions = {}): Promise<RunningServer> {
   const config = options.config ?? loadConfig(options.env ?? process.env, options.cwd);
   const logger = options.logger ?? jsonLogger();
-  const secret = config.secret ?? (await loadOrCreateSecret(config.dataDir));
+  const secret = config.secret ?? (await loadOrCreateSecret(config.dataDir, (message) => logger.warn(message)));
   const cleanups: Cleanups = [];
   // Uploads need sharp (an optional peer dependency): a server that cannot check images should not start.
   await loadSharp();
   try {
-    const { mode, simulator, dotbase, webhookSecret, webhookUrl } = await startBackend(config, options, logger, secret, cleanups);
+    const { mode, simulator, dotbase, webhookSecret, webhookUrl, webhooks, listening, scheduler } = await startBackend(config, options, logger, secret, cleanups);
+    const anonymous = config.apiKeys.length === 0 && !config.telegram;
     const shutdown = new AbortController();
     // every open event stream listens for shutdown (and stops listening when it ends): many at once is normal
     setMaxListeners(0, shutdown.signal);
@@ -159,16 +201,22 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
         apiKeys: config.apiKeys,
         ...(config.telegram ? { telegram: config.telegram } : {}),
         admins: config.admins,
-        anonymous: config.apiKeys.length === 0 && !config.telegram,
+        anonymous,
       },
       ...(config.publicUrl ? { publicUrl: config.publicUrl } : {}),
       corsOrigins: config.corsOrigins,
+      // Without authentication on loopback only loopback names are answered (DNS rebinding). Anonymous beyond
+      // loopback (DOTBASE_ALLOW_UNAUTHENTICATED) was asked for knowingly; with authentication a rebound page has
+      // no credentials, and a reverse proxy on this machine may pass its own Host.
+      allowedHosts: anonymous && isLoopbackHost(config.host) ? 'loopback' : 'any',
       ...(webhookSecret ? { webhookSecret } : {}),
       limits: config.limits,
       ...(options.widgetDir ? { widgetDir: options.widgetDir } : {}),
       logger,
       ...(options.heartbeatMs ? { heartbeatMs: options.heartbeatMs } : {}),
       shutdown: shutdown.signal,
+      webhooks,
+      scheduler,
     });
 
     const server = createHttpServer(getRequestListener(app.fetch, { errorHandler: malformedRequest }));
@@ -176,6 +224,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
     const address = await listen(server, config.port, config.host);
     const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
     const url = `http://${host}:${address.port}`;
+    listening.url = url;
     logger.info('dotbase is listening', { url, mode, data_dir: config.dataDir, webhooks: webhookUrl !== undefined });
     if (config.apiKeys.length === 0 && !config.telegram) logger.warn('no authentication configured: every request is the admin user "local"', { host: config.host });
     if (config.telegram && config.telegram.allowedUsernames.length === 0) logger.warn('TELEGRAM_ALLOWED_USERNAMES is empty: nobody can sign in with Telegram');

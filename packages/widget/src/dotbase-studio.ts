@@ -4,15 +4,18 @@ import { parseActions, parseList, requestedActions } from './attributes.js';
 import { ApiClient, type TokenProvider } from './api/client.js';
 import { ApiError } from './api/errors.js';
 import { ACTIONS, isAction, type Action, type Generation, type ModelInfo } from './api/types.js';
+import { loadAdmin } from './admin/load.js';
 import type { DotbaseActionTabs } from './components/action-tabs/action-tabs.js';
 import type { DotbaseMaskPainter } from './components/mask-painter/mask-painter.js';
 import type { DotbaseResultView } from './components/result-view/result-view.js';
 import type { DotbaseSettingsForm } from './components/settings-form/settings-form.js';
 import { schemaFields, settingsToSend } from './components/settings-form/schema-fields.js';
+import { BatchController } from './controllers/batch.js';
 import { CatalogController } from './controllers/catalog.js';
 import { GenerationController } from './controllers/generation.js';
 import { InputImagesController } from './controllers/input-images.js';
 import { emit, type DotbaseEventDetails } from './events.js';
+import { batchStringsFor } from './i18n/batch.js';
 import { errorText, stringsFor, type Strings } from './i18n/index.js';
 import { studioStyles } from './dotbase-studio.styles.js';
 import { sharedStyles } from './styles/shared.js';
@@ -65,6 +68,9 @@ import { themeTokens } from './styles/theme.js';
  * @csspart output - Each output image.
  * @csspart viewer - The full-size dialog.
  * @csspart mask-canvas - The mask painting canvas (inpainting models).
+ * @csspart batch - The batch panel (several images dropped on Upscale or Remove background).
+ * @csspart batch-item - Each image's card in a batch.
+ * @csspart batch-download - The batch's "Download all" button.
  * @csspart history-item - Each history card.
  * @csspart pagination - History page controls.
  *
@@ -86,6 +92,9 @@ import { themeTokens } from './styles/theme.js';
  * @cssprop --dotbase-radius - Corner radius (default 12px).
  * @cssprop --dotbase-spacing - Base gap (default 16px).
  */
+/** The server's limit on items in one batch. */
+const BATCH_MAX_ITEMS = 100;
+
 export class DotbaseStudio extends LitElement {
   static override styles = [themeTokens, sharedStyles, studioStyles];
   static override properties = {
@@ -113,7 +122,7 @@ export class DotbaseStudio extends LitElement {
   declare locale: string;
   declare theme: 'light' | 'dark' | 'auto';
   declare private action: Action | null;
-  declare private view: 'studio' | 'history';
+  declare private view: 'studio' | 'history' | 'admin';
   declare private prompt: string;
   declare private formProblem: string;
   declare private announcement: string;
@@ -133,6 +142,11 @@ export class DotbaseStudio extends LitElement {
     emit: (name, detail) => this.fire(name, detail),
     onStatus: (generation) => this.announceStatus(generation),
     onSettled: (generation) => this.afterSettled(generation),
+  });
+
+  private readonly batch = new BatchController(this, {
+    client: () => this.client,
+    onError: (error, context) => this.fire('dotbase-error', { code: error.code, message: error.message, context }),
   });
 
   constructor() {
@@ -204,11 +218,27 @@ export class DotbaseStudio extends LitElement {
     return models.find((model) => model.id === chosen) ?? models[0];
   }
 
+  /** Upscale and remove-bg models take one image; several dropped at once run as one batch, up to 100. */
+  private imageLimit(action: Action, model: ModelInfo): number {
+    const batchable = (action === 'upscale' || action === 'remove-bg') && model.inputs.images.max === 1;
+    return batchable ? BATCH_MAX_ITEMS : model.inputs.images.max;
+  }
+
   private setAction(action: Action): void {
     if (action === this.action) return;
     this.action = action;
     this.formProblem = '';
     this.fire('dotbase-action-change', { action });
+  }
+
+  /** The dashboard is its own bundle (admin/load.ts), fetched the first time an admin opens it. */
+  private openAdmin(): void {
+    this.view = 'admin';
+    loadAdmin().catch((error: unknown) => this.fire('dotbase-error', { code: 'network_error', message: String(error), context: 'load' }));
+  }
+
+  private renderAdmin() {
+    return html`<dotbase-admin .client=${this.client} locale=${this.strings.lang} theme=${this.theme}></dotbase-admin>`;
   }
 
   private setView(view: 'studio' | 'history'): void {
@@ -298,11 +328,12 @@ export class DotbaseStudio extends LitElement {
     this.formProblem = '';
     const prompt = this.prompt.trim();
     if (promptRule === 'required' && !prompt) return this.problem(s.promptRequired, '#prompt');
+    const imageLimit = this.imageLimit(this.action, model);
     if (images.max > 0) {
       if (this.images.uploading) return this.problem(s.images.stillUploading);
       const count = this.images.refs().length;
       if (count < images.min) return this.problem(s.images.needMore(images.min), 'dotbase-image-input');
-      if (count > images.max) return this.problem(s.images.tooMany(images.max), 'dotbase-image-input');
+      if (count > imageLimit) return this.problem(s.images.tooMany(imageLimit), 'dotbase-image-input');
     }
     const settingsForm = this.shadowRoot?.querySelector<DotbaseSettingsForm>('dotbase-settings-form');
     if (settingsForm && !settingsForm.reportValidity()) return;
@@ -321,6 +352,19 @@ export class DotbaseStudio extends LitElement {
         }
       }
     }
+    const refs = this.images.refs();
+    if (imageLimit > images.max && refs.length > 1) {
+      // several images for a one-image model: the same settings for each, as one batch
+      const settings = settingsToSend(schemaFields(model.settings_schema), this.settingsValues.get(model.id) ?? {});
+      const previews = this.images.items.filter((item) => item.ref).map((item) => item.previewUrl);
+      await this.batch.start(
+        refs.map((ref) => ({ action: this.action!, model_id: model.id, settings, ...(promptRule !== 'none' && prompt ? { prompt } : {}), input_images: [ref] })),
+        previews,
+      );
+      if (this.batch.problem) this.problem(errorText(s, this.batch.problem.code, this.batch.problem.message));
+      return;
+    }
+    this.batch.clear();
     await this.generation.start({
       action: this.action,
       model_id: model.id,
@@ -369,10 +413,10 @@ export class DotbaseStudio extends LitElement {
             tabindex="-1"
             .items=${this.images.items}
             .min=${images.min}
-            .max=${images.max}
+            .max=${this.imageLimit(action, model)}
             .strings=${s}
-            @images-add=${(e: CustomEvent<{ files: File[] }>) => this.images.addFiles(e.detail.files, images.max)}
-            @image-url-add=${(e: CustomEvent<{ url: string }>) => this.images.addRef(e.detail.url, e.detail.url, images.max)}
+            @images-add=${(e: CustomEvent<{ files: File[] }>) => this.images.addFiles(e.detail.files, this.imageLimit(action, model))}
+            @image-url-add=${(e: CustomEvent<{ url: string }>) => this.images.addRef(e.detail.url, e.detail.url, this.imageLimit(action, model))}
             @image-remove=${(e: CustomEvent<{ key: string }>) => this.images.remove(e.detail.key)}
           ></dotbase-image-input>`
         : nothing}
@@ -434,7 +478,17 @@ export class DotbaseStudio extends LitElement {
     >
       <div class="workspace">
         ${this.renderForm(action, this.currentModel())}
-        <dotbase-result-view
+        ${this.batch.batch
+          ? html`<dotbase-batch-view
+              class="result"
+              exportparts="batch, batch-item, batch-download"
+              .batch=${this.batch.batch}
+              .previews=${this.batch.previews}
+              .strings=${batchStringsFor(this.strings.lang)}
+              @batch-cancel=${() => this.batch.cancel()}
+              @batch-download=${() => this.batch.download()}
+            ></dotbase-batch-view>`
+          : html`<dotbase-result-view
           class="result"
           exportparts="result, progress, output, viewer"
           .generation=${current}
@@ -448,7 +502,7 @@ export class DotbaseStudio extends LitElement {
           @result-retry=${() => this.generation.retry()}
           @result-reuse=${(e: CustomEvent<{ generation: Generation }>) => this.reuse(e.detail.generation)}
           @result-use=${(e: CustomEvent<{ url: string; action: Action }>) => this.useAsInput(e.detail.url, e.detail.action)}
-        ></dotbase-result-view>
+        ></dotbase-result-view>`}
       </div>
     </dotbase-action-tabs>`;
   }
@@ -480,9 +534,12 @@ export class DotbaseStudio extends LitElement {
         <div class="views" role="group" aria-label=${s.views}>
           <button type="button" class="small" aria-pressed=${this.view === 'studio' ? 'true' : 'false'} @click=${() => this.setView('studio')}>${s.studio}</button>
           <button type="button" class="small" aria-pressed=${this.view === 'history' ? 'true' : 'false'} @click=${() => this.setView('history')}>${s.history}</button>
+          ${this.catalog.isAdmin
+            ? html`<button type="button" class="small" aria-pressed=${this.view === 'admin' ? 'true' : 'false'} @click=${() => this.openAdmin()}>${s.admin}</button>`
+            : nothing}
         </div>
       </header>
-      ${this.renderNotices()} ${this.view === 'studio' ? this.renderStudio() : this.renderHistory()}
+      ${this.renderNotices()} ${this.view === 'studio' ? this.renderStudio() : this.view === 'history' ? this.renderHistory() : this.renderAdmin()}
       <div class="sr-only" role="status" aria-live="polite" aria-atomic="true">${this.announcement}</div>
     </div>`;
   }

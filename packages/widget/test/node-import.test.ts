@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 // same with the packed npm build.)
 describe('the widget in Node', () => {
   it('imports every entry without throwing', async () => {
-    for (const load of [() => import('../src/index.js'), () => import('../src/element.js'), () => import('../src/define.js'), () => import('../src/react.js')]) {
+    for (const load of [() => import('../src/index.js'), () => import('../src/element.js'), () => import('../src/define.js'), () => import('../src/react.js'), () => import('../src/admin/index.js')]) {
       await expect(load()).resolves.toBeDefined();
     }
   });

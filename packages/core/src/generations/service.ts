@@ -2,11 +2,12 @@ import { DotbaseError, isDotbaseError } from '../errors.js';
 import type { ImageTools } from '../images/sniff.js';
 import { ACTIONS } from '../models/types.js';
 import type { Registry } from '../models/registry.js';
-import type { ImageProvider } from '../providers/types.js';
-import { TERMINAL_STATUSES, type BlobStore, type GenerationRecord, type GenerationStore } from '../storage/types.js';
+import type { ImageProvider, Prediction } from '../providers/types.js';
+import { TERMINAL_STATUSES, WEBHOOK_EVENTS, type BlobStore, type GenerationRecord, type GenerationStore, type WebhookTarget } from '../storage/types.js';
 import type { TokenPool } from '../tokens/pool.js';
 import { createGenerationEvents } from './events.js';
 import { checkImageRefs } from './inputs.js';
+import { findLostPredictions } from './recovery.js';
 import { submitGeneration, type SubmitDeps } from './submit.js';
 import { createTracker } from './tracking.js';
 import type { CreateGenerationRequest, GenerationService } from './types.js';
@@ -25,6 +26,12 @@ export interface GenerationServiceOptions {
   inlineMaxBytes?: number;
   /** A URL at which Replicate can fetch a stored image directly, when the server is publicly reachable. */
   publicFileUrl?: (key: string) => string | undefined;
+  /**
+   * Checks an image URL a caller passed (not a stored upload) before anything is recorded; throw to refuse it, the
+   * error's message becomes the field's issue. On Node pass `checkPublicUrl` from `@dotbase/core/node` (https, public
+   * addresses only). Without it, any https URL passes.
+   */
+  checkInputUrl?: (url: string) => Promise<unknown>;
   /** Needed only for models that repaint black (mask inversion); `@dotbase/core/node` provides sharp-based tools. */
   imageTools?: ImageTools;
   /** Generations still running after this long are failed (default 1 h: Replicate deletes outputs by then). */
@@ -36,6 +43,48 @@ export interface GenerationServiceOptions {
 
 function message(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
+}
+
+/** The webhook a request asks for, checked for shape only (which hosts may be called is the server's rule). */
+function webhookTarget(request: CreateGenerationRequest): WebhookTarget | null {
+  if (request.webhook === undefined) {
+    if (request.webhook_events_filter !== undefined) {
+      throw new DotbaseError('invalid_input', 'webhook_events_filter needs a webhook', { details: { issues: [{ path: 'webhook_events_filter', message: 'needs a webhook' }] } });
+    }
+    return null;
+  }
+  let url: URL | undefined;
+  try {
+    url = new URL(request.webhook);
+  } catch {
+    url = undefined;
+  }
+  if (!url || (url.protocol !== 'https:' && url.protocol !== 'http:')) {
+    throw new DotbaseError('invalid_input', 'webhook must be an absolute http(s) URL', { details: { issues: [{ path: 'webhook', message: 'must be an absolute http(s) URL' }] } });
+  }
+  const filter = request.webhook_events_filter ?? [...WEBHOOK_EVENTS];
+  const unknown = filter.filter((event) => !WEBHOOK_EVENTS.includes(event));
+  if (unknown.length > 0 || filter.length === 0) {
+    const message = `must list some of ${WEBHOOK_EVENTS.join(', ')}`;
+    throw new DotbaseError('invalid_input', `webhook_events_filter ${message}`, { details: { issues: [{ path: 'webhook_events_filter', message }] } });
+  }
+  return { url: url.href, events_filter: [...new Set(filter)] };
+}
+
+/** A batch item's validation error, its paths and message prefixed with `items.<index>`. */
+function itemError(index: number, error: unknown): unknown {
+  // an unknown model is a bad item too: the batch request is what is wrong, not a missing resource
+  if (isDotbaseError(error, 'not_found')) {
+    const issues = [{ path: `items.${index}.model_id`, message: error.message }];
+    return new DotbaseError('invalid_input', `items.${index}.model_id: ${error.message}`, { details: { index, issues }, cause: error });
+  }
+  if (!isDotbaseError(error, 'invalid_input')) return error;
+  const details = error.details as { issues?: { path: string; message: string }[] } | undefined;
+  const issues = (details?.issues ?? [{ path: '', message: error.message }]).map((issue) => ({
+    ...issue,
+    path: issue.path ? `items.${index}.${issue.path}` : `items.${index}`,
+  }));
+  return new DotbaseError('invalid_input', `items.${index}: ${error.message}`, { details: { ...details, index, issues }, cause: error });
 }
 
 function checkRequestShape(request: CreateGenerationRequest): void {
@@ -119,6 +168,17 @@ export function createGenerationService(options: GenerationServiceOptions): Gene
     return updated;
   }
 
+  /** Links a generation to the prediction its lost submission created, and follows it from there. */
+  async function adopt(record: GenerationRecord, prediction: Prediction, tokenId: string): Promise<void> {
+    const updated = await tracker.withLock(record.id, async () => {
+      const current = await store.get(record.id);
+      if (!current || TERMINAL_STATUSES.includes(current.status) || current.prediction_id) return null;
+      return tracker.save(record.id, { status: 'processing', prediction_id: prediction.id, token_id: tokenId, started_at: now() });
+    });
+    if (!updated) return;
+    tracker.track(updated, now());
+  }
+
   async function own(userId: string, id: string): Promise<GenerationRecord | null> {
     const record = await store.get(id);
     return record && record.user_id === userId ? record : null;
@@ -144,45 +204,75 @@ export function createGenerationService(options: GenerationServiceOptions): Gene
     });
   }
 
+  /** Validates a request and makes its `pending` record (not yet stored). */
+  async function buildRecord(userId: string, request: CreateGenerationRequest, batchId: string | null): Promise<GenerationRecord> {
+    checkRequestShape(request);
+    const images = request.input_images ?? [];
+    const prompt = typeof request.prompt === 'string' && request.prompt.trim() !== '' ? request.prompt : undefined;
+    const prepared = registry.prepare({
+      model_id: request.model_id,
+      action: request.action,
+      ...(prompt !== undefined ? { prompt } : {}),
+      settings: request.settings ?? {},
+      images,
+      ...(request.mask !== undefined ? { mask: request.mask } : {}),
+    });
+    await checkImageRefs(blobs, options.checkInputUrl, [
+      ...images.map((ref, i) => ({ path: `input_images.${i}`, ref })),
+      ...(request.mask !== undefined ? [{ path: 'mask', ref: request.mask }] : []),
+    ]);
+    return {
+      id: newId(),
+      user_id: userId,
+      action: request.action,
+      model_id: prepared.model.id,
+      prompt: prompt ?? null,
+      settings: prepared.settings,
+      input_images: images,
+      mask: request.mask ?? null,
+      status: 'pending',
+      prediction_id: null,
+      token_id: null,
+      output_keys: [],
+      error: null,
+      progress: null,
+      created_at: now(),
+      started_at: null,
+      completed_at: null,
+      processing_time_ms: null,
+      webhook: webhookTarget(request),
+      batch_id: batchId,
+    };
+  }
+
   return {
     async create(userId, request) {
-      checkRequestShape(request);
-      const images = request.input_images ?? [];
-      const prompt = typeof request.prompt === 'string' && request.prompt.trim() !== '' ? request.prompt : undefined;
-      const prepared = registry.prepare({
-        model_id: request.model_id,
-        action: request.action,
-        ...(prompt !== undefined ? { prompt } : {}),
-        settings: request.settings ?? {},
-        images,
-        ...(request.mask !== undefined ? { mask: request.mask } : {}),
-      });
-      await checkImageRefs(blobs, [
-        ...images.map((ref, i) => ({ path: `input_images.${i}`, ref })),
-        ...(request.mask !== undefined ? [{ path: 'mask', ref: request.mask }] : []),
-      ]);
-      const record: GenerationRecord = {
-        id: newId(),
-        user_id: userId,
-        action: request.action,
-        model_id: prepared.model.id,
-        prompt: prompt ?? null,
-        settings: prepared.settings,
-        input_images: images,
-        mask: request.mask ?? null,
-        status: 'pending',
-        prediction_id: null,
-        token_id: null,
-        output_keys: [],
-        error: null,
-        progress: null,
-        created_at: now(),
-        started_at: null,
-        completed_at: null,
-        processing_time_ms: null,
-      };
+      const record = await buildRecord(userId, request, null);
       await store.create(record);
       events.emit(record);
+      return submit(record);
+    },
+
+    async createHeld(userId, requests, batchId) {
+      // every item is checked before any is stored: one bad item refuses them all, naming its index
+      const records: GenerationRecord[] = [];
+      for (const [index, request] of requests.entries()) {
+        try {
+          records.push(await buildRecord(userId, request, batchId));
+        } catch (error) {
+          throw itemError(index, error);
+        }
+      }
+      for (const record of records) {
+        await store.create(record);
+        events.emit(record);
+      }
+      return records;
+    },
+
+    async submitHeld(id) {
+      const record = await store.get(id);
+      if (!record || record.status !== 'pending' || record.prediction_id) return record;
       return submit(record);
     },
 
@@ -247,17 +337,46 @@ export function createGenerationService(options: GenerationServiceOptions): Gene
 
     async start() {
       await pool.ready();
+      // a crash between two writes can leave index entries of records never written: totals would count them
+      await store.reconcile?.();
+      const orphans: GenerationRecord[] = [];
+      const claimed = new Set<string>();
       for (const id of await store.listUnfinished()) {
         const record = await store.get(id);
         if (!record) continue;
         if (record.prediction_id && record.token_id) {
+          claimed.add(record.prediction_id);
           tracker.track(record, now());
+        } else if (record.status === 'pending' && record.batch_id) {
+          // a held batch item: its batch's scheduler submits it when its turn comes
         } else {
-          // recorded but never submitted (the process died in between): submit it now, in the background
-          submit(record).catch(() => undefined);
+          orphans.push(record);
         }
       }
       tracker.start();
+      if (orphans.length === 0) return;
+      // Recorded but not confirmed as submitted: the process died before or after sending the create. Look for
+      // the prediction first; submitting blindly could pay for it twice.
+      for (const userId of new Set(orphans.map((record) => record.user_id))) {
+        for (const record of (await store.list(userId, { page: 1, limit: 100 })).items) if (record.prediction_id) claimed.add(record.prediction_id);
+      }
+      const { found, unlisted } = await findLostPredictions({ registry, pool, provider }, orphans, claimed, options.webhookUrl !== undefined);
+      for (const record of orphans) {
+        const lost = found.get(record.id);
+        if (lost) {
+          adopt(record, lost.prediction, lost.tokenId).catch(() => undefined);
+        } else if (unlisted.length > 0) {
+          await tracker.withLock(record.id, () =>
+            tracker.finish(record, {
+              status: 'failed',
+              error: 'interrupted by a restart, and Replicate could not be asked whether it had already started; not resubmitted so it is not paid for twice',
+            }),
+          );
+        } else {
+          // it never reached Replicate: submit it now, in the background
+          submit(record).catch(() => undefined);
+        }
+      }
     },
 
     stop() {

@@ -3,6 +3,9 @@ import { z } from 'zod';
 import type { AppEnv, ServerContext } from '../context.js';
 import { MAX_WAIT_SECONDS } from '../http/prefer-wait.js';
 import {
+  batchPageSchema,
+  batchSchema,
+  deliveriesSchema,
   embedTokenBodySchema,
   errorSchema,
   generationPageSchema,
@@ -17,8 +20,12 @@ import {
   statsSchema,
   telegramBodySchema,
   tokenPatchBodySchema,
-  tokenStatsSchema,
+  adminTokenSchema,
+  activitySchema,
+  adminUsersSchema,
+  adminUsersQuerySchema,
   uploadSchema,
+  webhookSecretSchema,
 } from '../schemas.js';
 
 type Schema = z.ZodType;
@@ -99,8 +106,13 @@ function operation(op: Operation, pathParams: string[]) {
  * origin), so clients generated from it call `/dotbase/api/...` when the app is mounted at `/dotbase`.
  */
 export function buildOpenApi(
-  ctx: Pick<ServerContext, 'version' | 'createBodySchema'> & Partial<Pick<ServerContext, 'basePath' | 'publicUrl'>>,
+  ctx: Pick<ServerContext, 'version' | 'createBodySchema' | 'batchBodySchema'> & Partial<Pick<ServerContext, 'basePath' | 'publicUrl'>>,
 ): Record<string, unknown> {
+  const idempotencyKey = (what: string) => ({
+    name: 'Idempotency-Key',
+    description: `Any unique string (1–255 visible ASCII, e.g. a UUID). A retry with the same key and body answers the ${what} the first request created (with \`Idempotent-Replayed: true\`) instead of starting another; the same key with a different body is a 422 \`idempotency_key_reused\`. Keys are per user and kept 24 h.`,
+    schema: { type: 'string', example: '5b1c6a1e-3c2f-4f0e-9d0c-1a2b3c4d5e6f' },
+  });
   const routes: Record<string, Record<string, Operation>> = {
     '/api/health': { get: { id: 'getHealth', summary: 'Health and mode (simulator or replicate)', auth: 'none', response: healthSchema } },
     '/api/models/list': { get: { id: 'listModels', summary: 'Models per action, with settings as JSON Schema', query: modelsQuerySchema, response: z.object({ items: z.array(modelSummarySchema) }) } },
@@ -117,6 +129,12 @@ export function buildOpenApi(
             description: `\`wait\` or \`wait=<1–${MAX_WAIT_SECONDS}>\` (as Replicate's sync mode): answer once the generation has ended, or as it stands after that many seconds (a bare \`wait\` is ${MAX_WAIT_SECONDS}).`,
             schema: { type: 'string', example: 'wait=30' },
           },
+          {
+            name: 'Idempotency-Key',
+            description:
+              'Any unique string (1–255 visible ASCII, e.g. a UUID). A retry with the same key and body answers the generation the first request created (with `Idempotent-Replayed: true`) instead of starting another; the same key with a different body is a 422 `idempotency_key_reused`. Keys are per user and kept 24 h.',
+            schema: { type: 'string', example: '5b1c6a1e-3c2f-4f0e-9d0c-1a2b3c4d5e6f' },
+          },
         ],
       },
     },
@@ -127,9 +145,26 @@ export function buildOpenApi(
     },
     '/api/generations/{id}/cancel': { post: { id: 'cancelGeneration', summary: 'Cancel a running generation', response: generationSchema } },
     '/api/generations/{id}/events': { get: { id: 'streamGenerationEvents', summary: 'Live status as Server-Sent Events until a terminal status', response: null, sse: true } },
+    '/api/generations/{id}/deliveries': { get: { id: 'listGenerationDeliveries', summary: "The generation's outgoing webhooks: each try and the receiver's answer", response: deliveriesSchema } },
+    '/api/webhooks/secret': { get: { id: 'getWebhookSecret', summary: 'Your webhook signing secret (Standard Webhooks), made on first use', response: webhookSecretSchema } },
+    '/api/webhooks/secret/rotate': { post: { id: 'rotateWebhookSecret', summary: 'Replace your webhook signing secret; later deliveries use the new one', response: webhookSecretSchema } },
+    '/api/batches': {
+      post: { id: 'createBatch', summary: 'Run up to 100 creates as one batch (every item checked first)', body: ctx.batchBodySchema, response: batchSchema, status: 201, headers: [idempotencyKey('batch')] },
+      get: { id: 'listBatches', summary: "The caller's batches, newest first", query: listUploadsQuerySchema, response: batchPageSchema },
+    },
+    '/api/batches/{id}': { get: { id: 'getBatch', summary: 'One batch, with progress as counts', response: batchSchema } },
+    '/api/batches/{id}/cancel': { post: { id: 'cancelBatch', summary: 'Cancel a batch: waiting items end at once, running ones are cancelled', response: batchSchema } },
+    '/api/batches/{id}/download': { get: { id: 'downloadBatch', summary: "A ZIP of the batch's outputs (001-<model>.png …), streamed; 409 while it runs", response: null } },
     '/api/uploads': {
       post: { id: 'createUpload', summary: 'Upload an image (PNG, JPEG, WebP, GIF) for input_images or mask', multipart: true, response: uploadSchema, status: 201 },
-      get: { id: 'listUploads', summary: "The caller's uploads, newest first", query: listUploadsQuerySchema, response: z.object({ items: z.array(uploadSchema), page: z.number(), limit: z.number(), total: z.number() }) },
+      get: { id: 'listUploads', summary: "The caller's uploads, newest first", query: listUploadsQuerySchema, response: z.object({
+          items: z.array(uploadSchema),
+          page: z.number(),
+          limit: z.number(),
+          total: z.number(),
+          usage: z.object({ bytes: z.number(), count: z.number(), max_bytes: z.number(), max_count: z.number() }),
+        }),
+      },
     },
     '/api/uploads/{name}': { delete: { id: 'deleteUpload', summary: 'Delete one of your uploads (id `uploads/<name>`): the file and its entry', response: null, status: 204 } },
     '/api/webhooks/replicate': { post: { id: 'receiveReplicateWebhook', summary: "Replicate's prediction webhooks (signed)", auth: 'none', response: z.object({ ok: z.boolean(), duplicate: z.boolean().optional() }) } },
@@ -139,8 +174,12 @@ export function buildOpenApi(
     '/api/auth/embed-tokens': {
       post: { id: 'createEmbedToken', summary: 'Mint a short-lived token for one end user and page origins', auth: 'api-key', body: embedTokenBodySchema, response: z.object({ token: z.string(), expires_at: z.number() }), status: 201 },
     },
-    '/api/admin/tokens': { get: { id: 'listTokens', summary: 'Token-pool monitoring', auth: 'admin', response: z.object({ items: z.array(tokenStatsSchema) }) } },
-    '/api/admin/tokens/{id}': { patch: { id: 'updateToken', summary: 'Enable or disable a token', auth: 'admin', body: tokenPatchBodySchema, response: tokenStatsSchema } },
+    '/api/admin/tokens': { get: { id: 'listTokens', summary: 'Token-pool monitoring', auth: 'admin', response: z.object({ items: z.array(adminTokenSchema) }) } },
+    '/api/admin/tokens/{id}': { patch: { id: 'updateToken', summary: 'Enable or disable a token', auth: 'admin', body: tokenPatchBodySchema, response: adminTokenSchema } },
+    '/api/admin/activity': {
+      get: { id: 'getActivity', summary: 'The last hours (default 24): counts, average and p95 time by action and status, a per-hour series, failure reasons, recent failures', auth: 'admin', query: statsQuerySchema, response: activitySchema },
+    },
+    '/api/admin/users': { get: { id: 'listUsers', summary: 'Users with their generation counts by status, most generations first', auth: 'admin', query: adminUsersQuerySchema, response: adminUsersSchema } },
     '/files/{key}': {
       get: {
         id: 'getFile',
