@@ -40,7 +40,7 @@ const proxyHeader: Authenticator = {
 };
 const dotbase = createDotbase({ tokens: ['r8_a'], storage: fsStorage('./.data'), imageTools: sharpImageTools(), models });
 const app = new Hono();
-app.route('/dotbase', createServer({ dotbase, mode: 'replicate', basePath: '/dotbase', auth: { secret: 's'.repeat(32), authenticators: [proxyHeader] } }));
+app.route('/dotbase', createServer({ dotbase, mode: 'replicate', basePath: '/dotbase', auth: { secret: 's'.repeat(43), authenticators: [proxyHeader] } }));
 
 export async function run(): Promise<string | undefined> {
   const simulator: RunningSimulator = await startSimulator({ tokens: ['r8_a'] });

@@ -8,13 +8,14 @@ import { createServer } from '../src/index.js';
 function app(options: { basePath?: string; publicUrl?: string } = {}) {
   // The document needs no running service or upstream: memory storage and a token that is never used.
   const dotbase = createDotbase({ tokens: ['r8_openapi_test'], storage: createStorage() });
-  return createServer({ dotbase, mode: 'replicate', auth: { secret: 'a-secret-of-at-least-32-characters!!', anonymous: true }, ...options });
+  return createServer({ dotbase, mode: 'replicate', auth: { secret: 'a-secret-of-at-least-43-characters-for-the-openapi-test', anonymous: true }, ...options });
 }
 
 type Document = { servers: Array<{ url: string }>; paths: Record<string, Record<string, { operationId?: string }>> };
 
-async function documentOf(fetcher: { request: (path: string) => Response | Promise<Response> }, path: string): Promise<Document> {
-  const response = await fetcher.request(path);
+async function documentOf(fetcher: { request: (path: string, init?: RequestInit) => Response | Promise<Response> }, path: string): Promise<Document> {
+  // as a real request would, with the Host header the server insists on
+  const response = await fetcher.request(path, { headers: { host: '127.0.0.1' } });
   expect(response.status).toBe(200);
   return (await response.json()) as Document;
 }
