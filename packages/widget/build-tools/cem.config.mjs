@@ -46,8 +46,11 @@ function publicOnlyPlugin() {
     packageLinkPhase({ customElementsManifest }) {
       const studio = customElementsManifest.modules.find((module) => module.path === PUBLIC_SOURCE);
       if (!studio) throw new Error(`custom-elements manifest: ${PUBLIC_SOURCE} not analysed`);
-      const element = (studio.declarations ?? []).find((d) => d.customElement && d.tagName === 'dotbase-studio');
-      if (!element) throw new Error('custom-elements manifest: <dotbase-studio> not found');
+      // by class name: the analyzer reads the tag from `@tagname`, which it does not always attach to the class
+      const element = (studio.declarations ?? []).find((d) => d.name === 'DotbaseStudio' && d.kind === 'class');
+      if (!element) throw new Error('custom-elements manifest: the DotbaseStudio class was not found');
+      element.customElement = true;
+      element.tagName = 'dotbase-studio';
       const declaration = { name: element.name, module: PUBLIC_MODULE };
       const published = JSON.parse(JSON.stringify({ ...studio, declarations: [element] }).replaceAll(`"${PUBLIC_SOURCE}"`, `"${PUBLIC_MODULE}"`));
       published.path = PUBLIC_MODULE;
