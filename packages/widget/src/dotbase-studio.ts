@@ -21,6 +21,9 @@ import { studioStyles } from './dotbase-studio.styles.js';
 import { sharedStyles } from './styles/shared.js';
 import { themeTokens } from './styles/theme.js';
 
+/** The server's limit on items in one batch. */
+const BATCH_MAX_ITEMS = 100;
+
 /**
  * `<dotbase-studio>`: create, edit, upscale and remove the background of images with AI models, through a dotbase
  * server. Embed it on any page; the server may live on another origin (it must list the page in its CORS origins).
@@ -92,9 +95,6 @@ import { themeTokens } from './styles/theme.js';
  * @cssprop --dotbase-radius - Corner radius (default 12px).
  * @cssprop --dotbase-spacing - Base gap (default 16px).
  */
-/** The server's limit on items in one batch. */
-const BATCH_MAX_ITEMS = 100;
-
 export class DotbaseStudio extends LitElement {
   static override styles = [themeTokens, sharedStyles, studioStyles];
   static override properties = {
