@@ -1,5 +1,5 @@
 // (f) every entry of @dotbase/widget imports in Node (as server-rendering frameworks do) without throwing.
-const entries = ['@dotbase/widget', '@dotbase/widget/define', '@dotbase/widget/dotbase-studio', '@dotbase/widget/react'];
+const entries = ['@dotbase/widget', '@dotbase/widget/define', '@dotbase/widget/dotbase-studio', '@dotbase/widget/react', '@dotbase/widget/admin'];
 let failed = 0;
 for (const entry of entries) {
   try {
