@@ -35,6 +35,6 @@ EXPOSE 8787
 WORKDIR /app/packages/server
 HEALTHCHECK --interval=30s --timeout=5s --start-period=20s \
   CMD ["node", "-e", "fetch('http://127.0.0.1:' + (process.env.PORT || 8787) + '/api/health').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
-# tsx runs the TypeScript sources the workspace links to; SIGTERM shuts down gracefully (running generations
-# are picked up again on the next start).
-CMD ["node", "--import", "tsx", "src/cli.ts", "serve"]
+# tsx runs the TypeScript sources the workspace links to (the "@dotbase/source" export condition picks them over
+# the unbuilt dist); SIGTERM shuts down gracefully (running generations are picked up again on the next start).
+CMD ["node", "--conditions=@dotbase/source", "--import", "tsx", "src/cli.ts", "serve"]

@@ -29,7 +29,7 @@ export async function startProcess<T>(script: string, args: string[] = [], env: 
   const file = fileURLToPath(new URL(`./procs/${script}`, import.meta.url));
   // BENCH_CPU_PROF=<dir>: the dotbase server writes a V8 CPU profile there when it exits (open it in Chrome DevTools)
   const profile = script === 'server.ts' && process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [];
-  const child: ChildProcess = spawn(process.execPath, [...profile, '--import', 'tsx', file, ...args], {
+  const child: ChildProcess = spawn(process.execPath, [...profile, '--conditions=@dotbase/source', '--import', 'tsx', file, ...args], {
     cwd: fileURLToPath(new URL('.', import.meta.url)),
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'inherit'],

@@ -1,6 +1,8 @@
 /**
  * @dotbase/core — runtime-agnostic AI image generation on Replicate.
  * No `node:` imports here: Node-only helpers live in `@dotbase/core/node`.
+ *
+ * @module @dotbase/core
  */
 export * from './errors.js';
 export * from './models/types.js';

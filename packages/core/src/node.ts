@@ -1,6 +1,8 @@
 /**
  * Node-only helpers: embedded file storage and image tools backed by sharp. Kept out of the main entry so core
  * runs unchanged on Bun, Deno and Workers.
+ *
+ * @module @dotbase/core/node
  */
 import { join } from 'node:path';
 import { createStorage, type Storage } from 'unstorage';
@@ -46,7 +48,7 @@ export function sharpImageTools(): ImageTools {
       try {
         sharp = (await import('sharp')).default;
       } catch (error) {
-        throw new DotbaseError('internal', '[dotbase] [node] mask conversion needs the "sharp" package installed', { cause: error });
+        throw new DotbaseError('internal', '[dotbase] [node] mask conversion needs the "sharp" package: npm install sharp', { cause: error });
       }
       const inverted = await sharp(bytes).flatten({ background: '#000000' }).greyscale().negate({ alpha: false }).png().toBuffer();
       return { bytes: new Uint8Array(inverted), contentType: 'image/png' };

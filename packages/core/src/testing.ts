@@ -5,6 +5,8 @@
  * @example
  * import { describeGenerationStoreContract } from '@dotbase/core/testing';
  * describeGenerationStoreContract('my-store', () => createMyStore());
+ *
+ * @module @dotbase/core/testing
  */
 export { describeTokenPoolStateContract } from './tokens/state-contract.js';
 export { describeBlobStoreContract } from './storage/blob-store-contract.js';

@@ -26,6 +26,7 @@ import { widgetRoutes } from './routes/widget.js';
 import { createBatchBodySchema, createGenerationBodySchema } from './schemas.js';
 import { createOwnership } from './uploads/ownership.js';
 import { createDeliveryLog } from './webhooks/dedupe.js';
+import { defaultWidgetDir } from './widget-dir.js';
 import { createOutgoingWebhooks, type OutgoingWebhooks } from './webhooks/outgoing/dispatcher.js';
 import { createWebhookSecrets } from './webhooks/outgoing/secrets.js';
 import { outgoingWebhookRoutes } from './routes/outgoing-webhooks.js';
@@ -54,7 +55,10 @@ export interface ServerOptions {
   /** `whsec_…`: enables `POST /api/webhooks/replicate`. */
   webhookSecret?: string;
   limits?: Partial<Limits>;
-  /** Folder of the widget build (`dotbase-studio.iife.js`, `dotbase-studio.js`); unset → 404 with a hint. */
+  /**
+   * Folder of the widget build (`dotbase-studio.iife.js`, `dotbase-studio.js`). Default: the build of the
+   * `@dotbase/widget` package installed with this server.
+   */
   widgetDir?: string;
   logger?: Logger;
   /** SSE heartbeat interval (default 15 s). */
@@ -154,7 +158,7 @@ export function createServer(options: ServerOptions): Hono<AppEnv> {
     batchBodySchema: createBatchBodySchema(limits.maxPromptLength),
     heartbeatMs: options.heartbeatMs ?? 15_000,
     ...(options.shutdown ? { shutdown: options.shutdown } : {}),
-    ...(options.widgetDir ? { widgetDir: options.widgetDir } : {}),
+    widgetDir: options.widgetDir ?? defaultWidgetDir(),
     createBodySchema: createGenerationBodySchema(limits.maxPromptLength),
   };
 

@@ -4,6 +4,8 @@
  * @example
  * import { startServer } from '@dotbase/server';
  * const server = await startServer(); // reads the environment; http://127.0.0.1:8787
+ *
+ * @module @dotbase/server
  */
 export { createServer, type ServerOptions } from './app.js';
 export { startServer, type StartOptions, type RunningServer } from './start.js';

@@ -10,6 +10,7 @@ import { createServer } from './app.js';
 import { loadConfig, type ServerConfig } from './config.js';
 import { jsonLogger, type Logger } from './log.js';
 import { isLoopbackHost } from './net/loopback.js';
+import { loadSharp } from './optional-deps.js';
 import { loadOrCreateSecret } from './secret.js';
 import { startInProcessSimulator } from './simulator/in-process.js';
 import { packageVersion } from './version.js';
@@ -17,7 +18,6 @@ import { fetchWebhookSecret } from './webhooks/default-secret.js';
 import { createOutgoingWebhooks, type OutgoingWebhooksOptions } from './webhooks/outgoing/dispatcher.js';
 import { createWebhookSecrets } from './webhooks/outgoing/secrets.js';
 import { createBatchScheduler } from './batches/scheduler.js';
-import { defaultWidgetDir } from './widget-dir.js';
 
 export interface StartOptions {
   /** Environment to read the configuration from (default `process.env`); ignored when `config` is given. */
@@ -184,6 +184,8 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
   const logger = options.logger ?? jsonLogger();
   const secret = config.secret ?? (await loadOrCreateSecret(config.dataDir, (message) => logger.warn(message)));
   const cleanups: Cleanups = [];
+  // Uploads need sharp (an optional peer dependency): a server that cannot check images should not start.
+  await loadSharp();
   try {
     const { mode, simulator, dotbase, webhookSecret, webhookUrl, webhooks, listening, scheduler } = await startBackend(config, options, logger, secret, cleanups);
     const anonymous = config.apiKeys.length === 0 && !config.telegram;
@@ -209,7 +211,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
       allowedHosts: anonymous && isLoopbackHost(config.host) ? 'loopback' : 'any',
       ...(webhookSecret ? { webhookSecret } : {}),
       limits: config.limits,
-      widgetDir: options.widgetDir ?? defaultWidgetDir(),
+      ...(options.widgetDir ? { widgetDir: options.widgetDir } : {}),
       logger,
       ...(options.heartbeatMs ? { heartbeatMs: options.heartbeatMs } : {}),
       shutdown: shutdown.signal,

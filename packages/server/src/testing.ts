@@ -10,6 +10,8 @@
  *   expectedId: 'alice',
  *   invalid: { forged: () => new Request('http://x/api', { headers: { 'x-user': 'alice' } }) },
  * }));
+ *
+ * @module @dotbase/server/testing
  */
 import { describe, expect, it } from 'vitest';
 import type { Authenticator } from './auth/types.js';

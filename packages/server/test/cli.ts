@@ -18,7 +18,7 @@ export interface CliProcess {
  * nothing leaks in from the test runner's.
  */
 export function spawnCli(env: Record<string, string>, args: string[] = ['serve']): CliProcess {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli.ts', ...args], {
+  const child = spawn(process.execPath, ['--conditions=@dotbase/source', '--import', 'tsx', 'src/cli.ts', ...args], {
     cwd: PACKAGE_DIR,
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

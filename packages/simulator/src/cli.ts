@@ -1,7 +1,8 @@
+#!/usr/bin/env node
 import { parseArgs } from 'node:util';
 import { startSimulator, type SimulatorOptions } from './index.js';
 
-const USAGE = `Usage: tsx src/cli.ts [options]
+const USAGE = `Usage: dotbase-simulator [options]
 
   --port <n>               port to listen on (default 8788; 0 = any free port)
   --host <host>            interface to bind (default 127.0.0.1)

@@ -1,3 +1,9 @@
+/**
+ * A Replicate-compatible HTTP simulator: `startSimulator()` serves the Replicate API on loopback with synthetic
+ * images, so the real SDK (and dotbase) run offline, for free.
+ *
+ * @module @dotbase/simulator
+ */
 export { startSimulator, type RunningSimulator } from './start.js';
 export type { SimulatorOptions } from './options.js';
 export type { ImageFetch } from './images/load.js';

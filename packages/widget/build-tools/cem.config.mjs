@@ -32,11 +32,42 @@ function litStatePlugin() {
   };
 }
 
+/** The module whose element is public, and the shipped file that exports it (see package.json "exports"). */
+const PUBLIC_SOURCE = 'src/dotbase-studio.ts';
+const PUBLIC_MODULE = 'dist/lib/element.js';
+
+/**
+ * The manifest describes what a user can use: `<dotbase-studio>` only (the parts it renders are internal and may
+ * change), at the path that ships (the npm build, not the TypeScript source), defined under its tag name.
+ */
+function publicOnlyPlugin() {
+  return {
+    name: 'dotbase-public-only',
+    packageLinkPhase({ customElementsManifest }) {
+      const studio = customElementsManifest.modules.find((module) => module.path === PUBLIC_SOURCE);
+      if (!studio) throw new Error(`custom-elements manifest: ${PUBLIC_SOURCE} not analysed`);
+      // by class name: the analyzer reads the tag from `@tagname`, which it does not always attach to the class
+      const element = (studio.declarations ?? []).find((d) => d.name === 'DotbaseStudio' && d.kind === 'class');
+      if (!element) throw new Error('custom-elements manifest: the DotbaseStudio class was not found');
+      element.customElement = true;
+      element.tagName = 'dotbase-studio';
+      const declaration = { name: element.name, module: PUBLIC_MODULE };
+      const published = JSON.parse(JSON.stringify({ ...studio, declarations: [element] }).replaceAll(`"${PUBLIC_SOURCE}"`, `"${PUBLIC_MODULE}"`));
+      published.path = PUBLIC_MODULE;
+      published.exports = [
+        { kind: 'js', name: element.name, declaration },
+        { kind: 'custom-element-definition', name: element.tagName, declaration },
+      ];
+      customElementsManifest.modules = [published];
+    },
+  };
+}
+
 // Custom-elements manifest for editors and docs: read from the JSDoc on each element class.
 export default {
   globs: ['src/**/*.ts'],
   exclude: ['src/**/*.test.ts'],
   outdir: '.',
   litelement: true,
-  plugins: [litStatePlugin()],
+  plugins: [litStatePlugin(), publicOnlyPlugin()],
 };

@@ -36,6 +36,8 @@ function readStoredLocale(): string | null {
     return null;
   }
 }
+/** The server's limit on items in one batch. */
+const BATCH_MAX_ITEMS = 100;
 
 /**
  * `<dotbase-studio>`: create, edit, upscale and remove the background of images with AI models, through a dotbase
@@ -117,9 +119,6 @@ function readStoredLocale(): string | null {
  * @cssprop --dotbase-radius - Corner radius (default 12px).
  * @cssprop --dotbase-spacing - Base gap (default 16px).
  */
-/** The server's limit on items in one batch. */
-const BATCH_MAX_ITEMS = 100;
-
 export class DotbaseStudio extends LitElement {
   static override styles = [themeTokens, sharedStyles, studioStyles];
   static override properties = {

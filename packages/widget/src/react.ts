@@ -1,3 +1,8 @@
+/**
+ * `@dotbase/widget/react`: `<DotbaseStudio>` for React (needs the `@lit/react` and `react` peer dependencies).
+ *
+ * @module @dotbase/widget/react
+ */
 import { createComponent, type EventName } from '@lit/react';
 import * as React from 'react';
 import { DotbaseStudio as DotbaseStudioElement } from './index.js';

@@ -1,5 +1,6 @@
 import { createHmac } from 'node:crypto';
-import { startSimulator, type RunningSimulator, type SimulatorOptions } from '@dotbase/simulator';
+import type { RunningSimulator, SimulatorOptions } from '@dotbase/simulator';
+import { loadSimulator } from '../optional-deps.js';
 
 /** As many tokens as the seed's pool, so the pool's spreading and monitoring look as they will with Replicate. */
 export const SIMULATOR_TOKEN_COUNT = 10;
@@ -25,6 +26,7 @@ export async function startInProcessSimulator(
   options: Omit<SimulatorOptions, 'tokens' | 'port' | 'host'> = {},
 ): Promise<{ simulator: RunningSimulator; tokens: string[] }> {
   const tokens = simulatorTokensFor(secret);
+  const { startSimulator } = await loadSimulator();
   const simulator = await startSimulator({ ...options, tokens, port: 0, host: '127.0.0.1' });
   return { simulator, tokens };
 }

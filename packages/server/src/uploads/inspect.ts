@@ -1,6 +1,7 @@
 import { sniffImageType, type ImageType } from '@dotbase/core';
-import sharp, { type Metadata } from 'sharp';
+import type { Metadata } from 'sharp';
 import { HttpError } from '../http/errors.js';
+import { loadSharp } from '../optional-deps.js';
 
 /** sharp's format names for the types dotbase stores. */
 const SHARP_FORMAT: Record<ImageType, string> = {
@@ -37,6 +38,7 @@ export async function inspectImage(bytes: Uint8Array, limits: { maxBytes: number
       details: { field: 'file' },
     });
   }
+  const sharp = await loadSharp();
   let metadata: Metadata;
   try {
     // Only the header is read here, so sharp's own pixel cap is off: our limit below gives the clearer answer.

@@ -1,6 +1,8 @@
 /**
  * `dotbase-admin.js`: importing this module registers `<dotbase-admin>`. Built as its own file so the studio's
  * bundle does not carry it; `<dotbase-studio>` imports it when an admin opens its Admin view.
+ *
+ * @module @dotbase/widget/admin
  */
 import { defineElement } from '../define-element.js';
 import { DotbaseAdmin } from './dotbase-admin.js';

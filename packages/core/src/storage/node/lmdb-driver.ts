@@ -36,7 +36,7 @@ export function lmdbDriver(options: LmdbDriverOptions): Driver {
       try {
         lmdb = await import('lmdb');
       } catch (error) {
-        throw new Error('[unstorage] [dotbase-lmdb] the embedded store needs the "lmdb" package installed', { cause: error });
+        throw new Error('[unstorage] [dotbase-lmdb] the embedded store needs the "lmdb" package: npm install lmdb', { cause: error });
       }
       await mkdir(dirname(path), { recursive: true });
       return lmdb.open<string, string>({ path, encoding: 'string', noSubdir: true, noSync: durability === 'os' });
