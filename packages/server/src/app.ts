@@ -4,6 +4,7 @@ import { createAuth, type AuthOptions } from './auth/setup.js';
 import { DEFAULT_LIMITS, type Limits } from './config.js';
 import type { AppEnv, DotbaseParts, ServerContext } from './context.js';
 import { createActiveGenerations } from './generations/active.js';
+import { createGenerationAdmission } from './generations/admission.js';
 import { apiCors } from './http/cors.js';
 import { errorResponse } from './http/errors.js';
 import { createRateLimiter } from './http/rate-limit.js';
@@ -76,6 +77,11 @@ export function createServer(options: ServerOptions): Hono<AppEnv> {
     auth: createAuth(options.auth),
     owners,
     active,
+    admission: createGenerationAdmission(options.dotbase.service, {
+      limit: limits.maxInFlight,
+      maxQueue: limits.admissionQueue,
+      maxWaitMs: limits.admissionWaitMs,
+    }),
     limiter: createRateLimiter({ perMinute: limits.requestsPerMinute }),
     limits,
     logger,

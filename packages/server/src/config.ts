@@ -21,6 +21,12 @@ export interface Limits {
   requestsPerMinute: number;
   /** Generations one user may have pending or processing at once. */
   maxActiveGenerations: number;
+  /** Generations this server runs at once, all users together (admission control; see docs/deployment.md). */
+  maxInFlight: number;
+  /** Creates that may wait for one of those slots; beyond them a create is refused at once (503 + Retry-After). */
+  admissionQueue: number;
+  /** How long a create may wait for a slot before it is refused (503 + Retry-After), in ms. */
+  admissionWaitMs: number;
 }
 
 export const DEFAULT_LIMITS: Limits = {
@@ -30,6 +36,9 @@ export const DEFAULT_LIMITS: Limits = {
   maxJsonBytes: 64 * 1024,
   requestsPerMinute: 600,
   maxActiveGenerations: 20,
+  maxInFlight: 1000,
+  admissionQueue: 1000,
+  admissionWaitMs: 1000,
 };
 
 export interface ServerConfig {
@@ -146,6 +155,9 @@ const envSchema = z.object({
   DOTBASE_MAX_PROMPT_LENGTH: wholeNumber(1, 100_000, DEFAULT_LIMITS.maxPromptLength),
   DOTBASE_RATE_LIMIT_PER_MINUTE: wholeNumber(1, 1_000_000, DEFAULT_LIMITS.requestsPerMinute),
   DOTBASE_MAX_ACTIVE_GENERATIONS: wholeNumber(1, 100_000, DEFAULT_LIMITS.maxActiveGenerations),
+  DOTBASE_MAX_IN_FLIGHT: wholeNumber(1, 1_000_000, DEFAULT_LIMITS.maxInFlight),
+  DOTBASE_ADMISSION_QUEUE: wholeNumber(0, 1_000_000, DEFAULT_LIMITS.admissionQueue),
+  DOTBASE_ADMISSION_WAIT_MS: wholeNumber(1, 60_000, DEFAULT_LIMITS.admissionWaitMs),
 });
 
 function variableOf(path: readonly PropertyKey[]): string {
@@ -206,6 +218,9 @@ export function loadConfig(env: Record<string, string | undefined>, cwd: string 
       maxJsonBytes: DEFAULT_LIMITS.maxJsonBytes,
       requestsPerMinute: values.DOTBASE_RATE_LIMIT_PER_MINUTE,
       maxActiveGenerations: values.DOTBASE_MAX_ACTIVE_GENERATIONS,
+      maxInFlight: values.DOTBASE_MAX_IN_FLIGHT,
+      admissionQueue: values.DOTBASE_ADMISSION_QUEUE,
+      admissionWaitMs: values.DOTBASE_ADMISSION_WAIT_MS,
     },
   };
 }

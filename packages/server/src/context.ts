@@ -4,6 +4,7 @@ import type { Auth } from './auth/setup.js';
 import type { Principal } from './auth/types.js';
 import type { Limits } from './config.js';
 import type { ActiveGenerations } from './generations/active.js';
+import type { GenerationAdmission } from './generations/admission.js';
 import type { RateLimiter } from './http/rate-limit.js';
 import type { Logger } from './log.js';
 import type { createGenerationBodySchema } from './schemas.js';
@@ -32,6 +33,8 @@ export interface ServerContext {
   auth: Auth;
   owners: Ownership;
   active: ActiveGenerations;
+  /** Server-wide admission control of new generations (503 + Retry-After past capacity). */
+  admission: GenerationAdmission;
   limiter: RateLimiter;
   limits: Limits;
   logger: Logger;

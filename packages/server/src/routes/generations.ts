@@ -89,7 +89,9 @@ export function generationRoutes(ctx: ServerContext) {
       }
       let record;
       try {
-        record = await service.create(userId, body);
+        // server-wide capacity: wait briefly for a slot or be refused at once (503 + Retry-After)
+        const slot = await ctx.admission.admit(c.req.raw.signal);
+        record = await slot.run(() => service.create(userId, body));
       } finally {
         release();
       }
@@ -125,6 +127,7 @@ export function generationRoutes(ctx: ServerContext) {
       const record = await service.get(userId, id);
       if (!record || !(await service.delete(userId, id))) throw notFound(id);
       ctx.active.forget(userId, id);
+      ctx.admission.forget(id);
       // The service removed the output files; their ownership entries go too. One left behind by an output that
       // landed during the delete is harmless: it points at a file that no longer exists.
       await Promise.all(record.output_keys.map((key) => ctx.owners.release(userId, key)));

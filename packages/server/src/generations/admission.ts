@@ -1,0 +1,82 @@
+import { TERMINAL_STATUSES, type GenerationRecord, type GenerationService } from '@dotbase/core';
+import { HttpError } from '../http/errors.js';
+import { AdmissionRefused, createAdmissionQueue, type AdmissionQueueOptions } from '../http/admission-queue.js';
+
+/**
+ * Admission control for new generations, server-wide (all users): at most `limit` generations run at once, from
+ * the create request until they end; up to `maxQueue` further creates wait for one to end, each at most
+ * `maxWaitMs`; the rest are refused at once with 503 and Retry-After.
+ *
+ * Why generations, not requests: the server's work for a generation is mostly done after its create has been
+ * answered (the webhooks, copying the outputs, the status pushed to its listeners), so counting create requests
+ * would let work pile up behind them. Each generation in flight stands for a fixed amount of work still to do, so
+ * capping them caps the backlog, and by Little's law the time a generation spends in the server: with the limit
+ * at about the throughput the server sustains × the time a generation takes when nothing queues, more demand
+ * turns into 503s instead of into seconds of waiting for everyone.
+ *
+ * Generations resumed after a restart are not counted: they were admitted by the process before.
+ *
+ * @example
+ * const admission = createGenerationAdmission(service, { limit: 64, maxQueue: 64, maxWaitMs: 1000 });
+ * const slot = await admission.admit(c.req.raw.signal); // HttpError 503 when full
+ * const record = await slot.run(() => service.create(userId, body));
+ */
+export function createGenerationAdmission(service: Pick<GenerationService, 'subscribe' | 'get'>, options: AdmissionQueueOptions) {
+  const queue = createAdmissionQueue(options);
+  /** Slots of generations that are running, by generation id. */
+  const held = new Map<string, () => void>();
+  const retryAfterSeconds = Math.max(1, Math.ceil(options.maxWaitMs / 1000));
+
+  function forget(id: string): void {
+    const release = held.get(id);
+    if (!release) return;
+    held.delete(id);
+    release();
+  }
+
+  service.subscribe((event) => {
+    if (TERMINAL_STATUSES.includes(event.status)) forget(event.id);
+  });
+
+  return {
+    /**
+     * Waits for a slot (or throws the 503). The slot is the caller's to `run` one create with: it is given back
+     * when that generation ends, or at once when the create fails.
+     */
+    async admit(signal?: AbortSignal) {
+      let release: () => void;
+      try {
+        release = await queue.acquire(signal);
+      } catch (error) {
+        if (!(error instanceof AdmissionRefused)) throw error;
+        throw new HttpError(503, 'overloaded', `${error.message}; try again in ${retryAfterSeconds} s`, { retryAfterSeconds });
+      }
+      return {
+        async run(create: () => Promise<GenerationRecord>): Promise<GenerationRecord> {
+          let record: GenerationRecord;
+          try {
+            record = await create();
+          } catch (error) {
+            release();
+            throw error;
+          }
+          if (TERMINAL_STATUSES.includes(record.status)) {
+            release();
+            return record;
+          }
+          held.set(record.id, release);
+          // It may have ended while the create was still returning, before the slot was filed under its id: look
+          // again now that a terminal event would find it.
+          const current = await service.get(record.user_id, record.id).catch(() => record);
+          if (!current || TERMINAL_STATUSES.includes(current.status)) forget(record.id);
+          return record;
+        },
+      };
+    },
+    /** A generation deleted while running ends without a terminal event: its slot is given back here. */
+    forget,
+    stats: () => queue.stats(),
+  };
+}
+
+export type GenerationAdmission = ReturnType<typeof createGenerationAdmission>;
