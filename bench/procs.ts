@@ -44,8 +44,10 @@ export async function startProcess<T>(
   options: { ipc?: boolean } = {},
 ): Promise<BenchProcess<T>> {
   const file = fileURLToPath(new URL(`./procs/${script}`, import.meta.url));
-  // BENCH_CPU_PROF=<dir>: the dotbase server writes a V8 CPU profile there when it exits (open it in Chrome DevTools)
-  const profile = script === 'server.ts' && process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [];
+  // BENCH_CPU_PROF=<dir>: the dotbase server and the simulator write V8 CPU profiles to <dir>/server and
+  // <dir>/simulator when they exit (open them in Chrome DevTools)
+  const profiled = (script === 'server.ts' || script === 'simulator.ts') && process.env.BENCH_CPU_PROF;
+  const profile = profiled ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}/${script.replace(/\.ts$/, '')}`] : [];
   const child: ChildProcess = spawn(process.execPath, [...profile, '--import', 'tsx', file, ...args], {
     cwd: fileURLToPath(new URL('.', import.meta.url)),
     env: { ...process.env, ...env },

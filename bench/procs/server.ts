@@ -7,7 +7,10 @@ import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { startServer } from '@dotbase/server';
 import { silentLogger } from '@dotbase/server';
 
-const server = await startServer({ env: process.env, logger: silentLogger, service: { pollIntervalMs: Number(process.env.BENCH_POLL_MS ?? 1000) } });
+// BENCH_POLL_MS sets the poll interval (the memory bench, which runs without webhooks); otherwise the product's
+// default: with webhooks, polling is only the fallback for predictions that went quiet.
+const pollMs = process.env.BENCH_POLL_MS;
+const server = await startServer({ env: process.env, logger: silentLogger, service: pollMs ? { pollIntervalMs: Number(pollMs) } : {} });
 const lag = monitorEventLoopDelay({ resolution: 10 });
 lag.enable();
 process.on('message', (message) => {

@@ -81,6 +81,8 @@ export function createServer(options: ServerOptions): Hono<AppEnv> {
       limit: limits.maxInFlight,
       maxQueue: limits.admissionQueue,
       maxWaitMs: limits.admissionWaitMs,
+      targetLagMs: limits.admissionTargetLagMs,
+      ...(options.shutdown ? { shutdown: options.shutdown } : {}),
     }),
     limiter: createRateLimiter({ perMinute: limits.requestsPerMinute }),
     limits,

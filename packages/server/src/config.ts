@@ -27,6 +27,8 @@ export interface Limits {
   admissionQueue: number;
   /** How long a create may wait for a slot before it is refused (503 + Retry-After), in ms. */
   admissionWaitMs: number;
+  /** When > 0, the in-flight limit adapts to keep the mean event-loop delay under this many ms (0: a fixed limit). */
+  admissionTargetLagMs: number;
 }
 
 export const DEFAULT_LIMITS: Limits = {
@@ -39,6 +41,7 @@ export const DEFAULT_LIMITS: Limits = {
   maxInFlight: 1000,
   admissionQueue: 1000,
   admissionWaitMs: 1000,
+  admissionTargetLagMs: 0,
 };
 
 export interface ServerConfig {
@@ -158,6 +161,7 @@ const envSchema = z.object({
   DOTBASE_MAX_IN_FLIGHT: wholeNumber(1, 1_000_000, DEFAULT_LIMITS.maxInFlight),
   DOTBASE_ADMISSION_QUEUE: wholeNumber(0, 1_000_000, DEFAULT_LIMITS.admissionQueue),
   DOTBASE_ADMISSION_WAIT_MS: wholeNumber(1, 60_000, DEFAULT_LIMITS.admissionWaitMs),
+  DOTBASE_ADMISSION_TARGET_LAG_MS: wholeNumber(0, 10_000, DEFAULT_LIMITS.admissionTargetLagMs),
 });
 
 function variableOf(path: readonly PropertyKey[]): string {
@@ -221,6 +225,7 @@ export function loadConfig(env: Record<string, string | undefined>, cwd: string 
       maxInFlight: values.DOTBASE_MAX_IN_FLIGHT,
       admissionQueue: values.DOTBASE_ADMISSION_QUEUE,
       admissionWaitMs: values.DOTBASE_ADMISSION_WAIT_MS,
+      admissionTargetLagMs: values.DOTBASE_ADMISSION_TARGET_LAG_MS,
     },
   };
 }

@@ -94,10 +94,40 @@ describe('admission control on POST /api/generations/create', () => {
     expect((await server.json('POST', '/api/generations/create', { body: body(0) })).status).toBe(201);
   });
 
+  it('with a target event-loop delay, sheds while the event loop lags even below the fixed limit, and recovers', async () => {
+    server = await startTestServer(
+      { DOTBASE_MAX_IN_FLIGHT: '50', DOTBASE_ADMISSION_QUEUE: '0', DOTBASE_ADMISSION_TARGET_LAG_MS: '100' },
+      { simulator: SLOW_SIMULATOR },
+    );
+    // twelve running generations: above the adaptive limit's floor of eight
+    for (let i = 0; i < 12; i++) expect((await server.json('POST', '/api/generations/create', { body: body(i) })).status).toBe(201);
+    // this process (the server's) is made to fall behind: three turns of its event loop take 500 ms each
+    for (let i = 0; i < 3; i++) {
+      const end = Date.now() + 500;
+      while (Date.now() < end);
+      await new Promise((resolve) => setTimeout(resolve, 15));
+    }
+    expectShed(await server.json('POST', '/api/generations/create', { body: body(12) }));
+
+    // the loop keeps up again: the limit grows back while it is reached, and creates are admitted again
+    let answer = await server.json('POST', '/api/generations/create', { body: body(13) });
+    for (let i = 0; i < 60 && answer.status === 503; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      answer = await server.json('POST', '/api/generations/create', { body: body(13) });
+    }
+    expect(answer.status).toBe(201);
+  });
+
   it('invalid settings are refused in the environment', async () => {
     const { loadConfig, ConfigError } = await import('../src/config.js');
     expect(() => loadConfig({ DOTBASE_MAX_IN_FLIGHT: '0' })).toThrow(ConfigError);
     expect(() => loadConfig({ DOTBASE_ADMISSION_WAIT_MS: 'soon' })).toThrow(/DOTBASE_ADMISSION_WAIT_MS/);
-    expect(loadConfig({ DOTBASE_MAX_IN_FLIGHT: '64', DOTBASE_ADMISSION_QUEUE: '0' }).limits).toMatchObject({ maxInFlight: 64, admissionQueue: 0, admissionWaitMs: 1000 });
+    expect(() => loadConfig({ DOTBASE_ADMISSION_TARGET_LAG_MS: '-1' })).toThrow(/DOTBASE_ADMISSION_TARGET_LAG_MS/);
+    expect(loadConfig({ DOTBASE_MAX_IN_FLIGHT: '64', DOTBASE_ADMISSION_QUEUE: '0' }).limits).toMatchObject({
+      maxInFlight: 64,
+      admissionQueue: 0,
+      admissionWaitMs: 1000,
+      admissionTargetLagMs: 0,
+    });
   });
 });

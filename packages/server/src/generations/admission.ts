@@ -1,6 +1,20 @@
 import { TERMINAL_STATUSES, type GenerationRecord, type GenerationService } from '@dotbase/core';
 import { HttpError } from '../http/errors.js';
 import { AdmissionRefused, createAdmissionQueue, type AdmissionQueueOptions } from '../http/admission-queue.js';
+import { createLagLimit } from '../http/lag-limit.js';
+
+export interface GenerationAdmissionOptions extends AdmissionQueueOptions {
+  /**
+   * When set (> 0), the limit adapts below `limit` to keep the mean event-loop delay under this many ms (see
+   * lag-limit.ts): the server then finds its own capacity, on any machine and for any mix of models.
+   */
+  targetLagMs?: number;
+  /** Stops the event-loop monitor. */
+  shutdown?: AbortSignal;
+}
+
+/** The adaptive limit never goes below this many generations in flight. */
+const MIN_ADAPTIVE_LIMIT = 8;
 
 /**
  * Admission control for new generations, server-wide (all users): at most `limit` generations run at once, from
@@ -21,8 +35,10 @@ import { AdmissionRefused, createAdmissionQueue, type AdmissionQueueOptions } fr
  * const slot = await admission.admit(c.req.raw.signal); // HttpError 503 when full
  * const record = await slot.run(() => service.create(userId, body));
  */
-export function createGenerationAdmission(service: Pick<GenerationService, 'subscribe' | 'get'>, options: AdmissionQueueOptions) {
+export function createGenerationAdmission(service: Pick<GenerationService, 'subscribe' | 'get'>, options: GenerationAdmissionOptions) {
   const queue = createAdmissionQueue(options);
+  const adaptive = options.targetLagMs ? createLagLimit({ max: options.limit, min: MIN_ADAPTIVE_LIMIT, targetLagMs: options.targetLagMs }) : undefined;
+  if (adaptive) options.shutdown?.addEventListener('abort', () => adaptive.stop(), { once: true });
   /** Slots of generations that are running, by generation id. */
   const held = new Map<string, () => void>();
   const retryAfterSeconds = Math.max(1, Math.ceil(options.maxWaitMs / 1000));
@@ -44,6 +60,11 @@ export function createGenerationAdmission(service: Pick<GenerationService, 'subs
      * when that generation ends, or at once when the create fails.
      */
     async admit(signal?: AbortSignal) {
+      if (adaptive) {
+        const { inFlight, limit } = queue.stats();
+        const next = adaptive.update(inFlight, Date.now());
+        if (next !== limit) queue.setLimit(next);
+      }
       let release: () => void;
       try {
         release = await queue.acquire(signal);
@@ -75,7 +96,8 @@ export function createGenerationAdmission(service: Pick<GenerationService, 'subs
     },
     /** A generation deleted while running ends without a terminal event: its slot is given back here. */
     forget,
-    stats: () => queue.stats(),
+    /** Slots held, creates waiting, the limit now (adapted, if `targetLagMs` is set) and the last measured delay. */
+    stats: () => ({ ...queue.stats(), lagMs: adaptive?.lagMs }),
   };
 }
 

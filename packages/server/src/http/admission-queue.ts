@@ -44,9 +44,12 @@ export interface AdmissionQueue {
   acquire(signal?: AbortSignal): Promise<() => void>;
   /** Slots held and callers waiting, right now. */
   stats(): { inFlight: number; queued: number; limit: number };
+  /** Changes the number of slots: more lets waiters in at once; fewer takes effect as holders leave. */
+  setLimit(limit: number): void;
 }
 
 export function createAdmissionQueue(options: AdmissionQueueOptions): AdmissionQueue {
+  let limit = options.limit;
   let inFlight = 0;
   // Given-up waiters stay in the array until their turn (removing from the middle costs more than skipping);
   // `queued` counts only the live ones.
@@ -66,7 +69,7 @@ export function createAdmissionQueue(options: AdmissionQueueOptions): AdmissionQ
 
   /** Gives free slots to the longest-waiting callers still there. */
   function handOver(): void {
-    while (inFlight < options.limit && head < waiters.length) {
+    while (inFlight < limit && head < waiters.length) {
       const waiter = waiters[head]!;
       waiters[head] = undefined as unknown as Waiter; // let it be collected before the array is compacted
       head += 1;
@@ -85,12 +88,12 @@ export function createAdmissionQueue(options: AdmissionQueueOptions): AdmissionQ
   return {
     acquire(signal) {
       signal?.throwIfAborted();
-      if (inFlight < options.limit && queued === 0) {
+      if (inFlight < limit && queued === 0) {
         inFlight += 1;
         return Promise.resolve(releaser());
       }
       if (queued >= options.maxQueue) {
-        return Promise.reject(new AdmissionRefused('queue_full', `the server is at capacity (${options.limit} running, ${queued} waiting)`));
+        return Promise.reject(new AdmissionRefused('queue_full', `the server is at capacity (${inFlight} running, ${queued} waiting)`));
       }
       return new Promise<() => void>((resolve, reject) => {
         let timer: ReturnType<typeof setTimeout> | undefined;
@@ -122,6 +125,10 @@ export function createAdmissionQueue(options: AdmissionQueueOptions): AdmissionQ
         signal?.addEventListener('abort', onAbort, { once: true });
       });
     },
-    stats: () => ({ inFlight, queued, limit: options.limit }),
+    stats: () => ({ inFlight, queued, limit }),
+    setLimit(next) {
+      limit = next;
+      handOver();
+    },
   };
 }
