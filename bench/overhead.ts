@@ -142,6 +142,7 @@ export async function benchOverhead(log: (line: string) => void): Promise<BenchR
     DOTBASE_MAX_IN_FLIGHT: process.env.DOTBASE_MAX_IN_FLIGHT ?? '64',
     DOTBASE_ADMISSION_QUEUE: process.env.DOTBASE_ADMISSION_QUEUE ?? '128',
     DOTBASE_ADMISSION_WAIT_MS: process.env.DOTBASE_ADMISSION_WAIT_MS ?? '1000',
+    DOTBASE_ADMISSION_TARGET_LAG_MS: process.env.DOTBASE_ADMISSION_TARGET_LAG_MS ?? '0',
   }, { ipc: true });
   const hello = await startProcess<{ url: string }>('hello.ts');
   const simulatorUrl = new URL(simulator.info.url);
@@ -241,7 +242,7 @@ export async function benchOverhead(log: (line: string) => void): Promise<BenchR
       await server.ask('lag');
       const result = await run();
       await settleAfter();
-      const [serverAfter, simulatorAfter, lag] = await Promise.all([server.cpuMs(), simulator.cpuMs(), server.ask<{ p50: number; p99: number; max: number }>('lag')]);
+      const [serverAfter, simulatorAfter, lag] = await Promise.all([server.cpuMs(), simulator.cpuMs(), server.ask<{ p50: number; p99: number; max: number; meanWait: number }>('lag')]);
       const per = (ms: number) => (result.n > 0 ? ms / result.n : Number.NaN);
       return { ...result, serverCpuMs: per(serverAfter - serverBefore), simulatorCpuMs: per(simulatorAfter - simulatorBefore), lag };
     };
@@ -262,7 +263,7 @@ export async function benchOverhead(log: (line: string) => void): Promise<BenchR
         log(
           `overhead/${name} @${concurrency}: direct p50 ${round(direct.p50)} ms (${round(direct.perSecond)}/s, ${direct.errors} err)${proxyNote}, ` +
             `dotbase p50 ${round(viaDotbase.p50)} / p99 ${round(viaDotbase.p99)} ms (${round(viaDotbase.perSecond)}/s, ${viaDotbase.errors} err, ${viaDotbase.shed} shed); ` +
-            `server CPU ${round(viaDotbase.serverCpuMs)} ms/generation, event-loop delay p99 ${round(viaDotbase.lag.p99)} ms (max ${round(viaDotbase.lag.max)}); ` +
+            `server CPU ${round(viaDotbase.serverCpuMs)} ms/generation, event-loop delay p99 ${round(viaDotbase.lag.p99)} ms (max ${round(viaDotbase.lag.max)}, mean wait ${round(viaDotbase.lag.meanWait)}); ` +
             `simulator CPU ${round(direct.simulatorCpuMs)} ms direct, ${round(viaDotbase.simulatorCpuMs)} ms via dotbase`,
         );
         const targeted = paths.targeted === true && concurrency === 50;

@@ -17,7 +17,10 @@ process.on('message', (message) => {
   if (message !== 'lag') return;
   // the histogram counts in ns, and a delay includes the 10 ms resolution it sleeps for
   const ms = (ns: number) => Math.max(0, ns / 1e6 - 10);
-  process.send?.({ p50: ms(lag.percentile(50)), p99: ms(lag.percentile(99)), max: ms(lag.max) });
+  // and the mean wait of a request for the loop, as the admission control measures it (lag-limit.ts)
+  const mean = lag.mean / 1e6;
+  const meanWait = mean > 0 ? ((lag.stddev / 1e6) ** 2 + ms(lag.mean) ** 2) / (2 * mean) : 0;
+  process.send?.({ p50: ms(lag.percentile(50)), p99: ms(lag.percentile(99)), max: ms(lag.max), meanWait });
   lag.reset();
 });
 console.log(JSON.stringify({ url: server.url }));

@@ -40,6 +40,8 @@ describe('admission control on POST /api/generations/create', () => {
     for (let i = 0; i < 50 && refused.status === 201; i++) refused = await server.json('POST', '/api/generations/create', { body: body(3) });
     expectShed(refused);
     expect(queued.done).toBe(false);
+    // while it is full, a create is shed before its body is even read
+    expectShed(await server.json('POST', '/api/generations/create', { body: { action: 'create', model_id: 42 } }));
 
     // a running generation ends: its slot goes to the create that waited
     const cancel = await server.json('POST', `/api/generations/${running[0]!.body.id}/cancel`);

@@ -54,23 +54,39 @@ export function createGenerationAdmission(service: Pick<GenerationService, 'subs
     if (TERMINAL_STATUSES.includes(event.status)) forget(event.id);
   });
 
+  /** Every create that arrives moves the adaptive limit on (nothing needs to run while none arrive). */
+  function adapt(): void {
+    if (!adaptive) return;
+    const { inFlight, limit } = queue.stats();
+    const next = adaptive.update(inFlight, Date.now());
+    if (next !== limit) queue.setLimit(next);
+  }
+
+  const overloaded = (message: string) =>
+    new HttpError(503, 'overloaded', `${message}; try again in ${retryAfterSeconds} s`, { retryAfterSeconds });
+
   return {
+    /**
+     * Throws the 503 when a create arriving now would be refused at once (every slot taken, the queue full): lets
+     * the route shed before it reads and checks the body, since under overload most creates are shed.
+     */
+    refuseIfFull(): void {
+      adapt();
+      const { inFlight, queued, limit } = queue.stats();
+      if (inFlight >= limit && queued >= options.maxQueue) throw overloaded(`the server is at capacity (${inFlight} running, ${queued} waiting)`);
+    },
     /**
      * Waits for a slot (or throws the 503). The slot is the caller's to `run` one create with: it is given back
      * when that generation ends, or at once when the create fails.
      */
     async admit(signal?: AbortSignal) {
-      if (adaptive) {
-        const { inFlight, limit } = queue.stats();
-        const next = adaptive.update(inFlight, Date.now());
-        if (next !== limit) queue.setLimit(next);
-      }
+      adapt();
       let release: () => void;
       try {
         release = await queue.acquire(signal);
       } catch (error) {
         if (!(error instanceof AdmissionRefused)) throw error;
-        throw new HttpError(503, 'overloaded', `${error.message}; try again in ${retryAfterSeconds} s`, { retryAfterSeconds });
+        throw overloaded(error.message);
       }
       return {
         async run(create: () => Promise<GenerationRecord>): Promise<GenerationRecord> {

@@ -72,6 +72,8 @@ export function generationRoutes(ctx: ServerContext) {
   return new Hono<AppEnv>()
     .use('/api/generations/*', requireUser(ctx))
     .post('/api/generations/create', limitBody(ctx.limits.maxJsonBytes), async (c) => {
+      // under overload most creates are shed: before anything else is done for them
+      ctx.admission.refuseIfFull();
       const userId = c.get('owner');
       const waitSeconds = preferredWaitSeconds(c.req.header('prefer'));
       const body = parseWith(ctx.createBodySchema, await readJson(c));
