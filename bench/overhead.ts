@@ -240,11 +240,19 @@ export async function benchOverhead(log: (line: string) => void): Promise<BenchR
     const measured = async <R>(run: () => Promise<R & { n: number }>, settleAfter: () => Promise<void>) => {
       const [serverBefore, simulatorBefore] = await Promise.all([server.cpuMs(), simulator.cpuMs()]);
       await server.ask('lag');
+      const clientBefore = process.cpuUsage();
       const result = await run();
+      const client = process.cpuUsage(clientBefore);
       await settleAfter();
       const [serverAfter, simulatorAfter, lag] = await Promise.all([server.cpuMs(), simulator.cpuMs(), server.ask<{ p50: number; p99: number; max: number; meanWait: number }>('lag')]);
       const per = (ms: number) => (result.n > 0 ? ms / result.n : Number.NaN);
-      return { ...result, serverCpuMs: per(serverAfter - serverBefore), simulatorCpuMs: per(simulatorAfter - simulatorBefore), lag };
+      return {
+        ...result,
+        serverCpuMs: per(serverAfter - serverBefore),
+        simulatorCpuMs: per(simulatorAfter - simulatorBefore),
+        clientCpuMs: per((client.user + client.system) / 1000),
+        lag,
+      };
     };
     const byConcurrency = new Map<string, Map<number, { direct: { perSecond: number }; dotbase: { perSecond: number; p99: number } }>>();
     for (const [name, paths] of Object.entries(workloads)) {
@@ -264,7 +272,8 @@ export async function benchOverhead(log: (line: string) => void): Promise<BenchR
           `overhead/${name} @${concurrency}: direct p50 ${round(direct.p50)} ms (${round(direct.perSecond)}/s, ${direct.errors} err)${proxyNote}, ` +
             `dotbase p50 ${round(viaDotbase.p50)} / p99 ${round(viaDotbase.p99)} ms (${round(viaDotbase.perSecond)}/s, ${viaDotbase.errors} err, ${viaDotbase.shed} shed); ` +
             `server CPU ${round(viaDotbase.serverCpuMs)} ms/generation, event-loop delay p99 ${round(viaDotbase.lag.p99)} ms (max ${round(viaDotbase.lag.max)}, mean wait ${round(viaDotbase.lag.meanWait)}); ` +
-            `simulator CPU ${round(direct.simulatorCpuMs)} ms direct, ${round(viaDotbase.simulatorCpuMs)} ms via dotbase`,
+            `simulator CPU ${round(direct.simulatorCpuMs)} ms direct, ${round(viaDotbase.simulatorCpuMs)} ms via dotbase; ` +
+            `load generator CPU ${round(direct.clientCpuMs)} ms direct, ${round(viaDotbase.clientCpuMs)} ms via dotbase`,
         );
         const targeted = paths.targeted === true && concurrency === 50;
         const c = `${name} @ ${concurrency}`;
@@ -285,6 +294,7 @@ export async function benchOverhead(log: (line: string) => void): Promise<BenchR
           { bench: 'overhead', case: c, metric: 'server CPU per generation', value: round(viaDotbase.serverCpuMs), unit: 'ms' },
           { bench: 'overhead', case: c, metric: 'server event-loop delay p99 (max)', value: round(viaDotbase.lag.p99), unit: `(${round(viaDotbase.lag.max)}) ms` },
           { bench: 'overhead', case: c, metric: 'simulator CPU per generation direct / via dotbase', value: round(direct.simulatorCpuMs), unit: `/ ${round(viaDotbase.simulatorCpuMs)} ms` },
+          { bench: 'overhead', case: c, metric: 'load generator CPU per generation direct / via dotbase', value: round(direct.clientCpuMs), unit: `/ ${round(viaDotbase.clientCpuMs)} ms` },
         );
         const runs = byConcurrency.get(name) ?? new Map();
         runs.set(concurrency, { direct, dotbase: viaDotbase });

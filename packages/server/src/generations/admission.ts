@@ -2,6 +2,7 @@ import { TERMINAL_STATUSES, type GenerationRecord, type GenerationService } from
 import { HttpError } from '../http/errors.js';
 import { AdmissionRefused, createAdmissionQueue, type AdmissionQueueOptions } from '../http/admission-queue.js';
 import { createLagLimit } from '../http/lag-limit.js';
+import { createRetryAfterEstimate } from '../http/retry-after.js';
 
 export interface GenerationAdmissionOptions extends AdmissionQueueOptions {
   /**
@@ -19,7 +20,7 @@ const MIN_ADAPTIVE_LIMIT = 8;
 /**
  * Admission control for new generations, server-wide (all users): at most `limit` generations run at once, from
  * the create request until they end; up to `maxQueue` further creates wait for one to end, each at most
- * `maxWaitMs`; the rest are refused at once with 503 and Retry-After.
+ * `maxWaitMs`; the rest are refused at once with 503 and a Retry-After that spreads their return (retry-after.ts).
  *
  * Why generations, not requests: the server's work for a generation is mostly done after its create has been
  * answered (the webhooks, copying the outputs, the status pushed to its listeners), so counting create requests
@@ -41,7 +42,8 @@ export function createGenerationAdmission(service: Pick<GenerationService, 'subs
   if (adaptive) options.shutdown?.addEventListener('abort', () => adaptive.stop(), { once: true });
   /** Slots of generations that are running, by generation id. */
   const held = new Map<string, () => void>();
-  const retryAfterSeconds = Math.max(1, Math.ceil(options.maxWaitMs / 1000));
+  // Callers turned away are told to come back when, at the rate the server admits work, there is room for them.
+  const retryAfter = createRetryAfterEstimate({ min: Math.max(1, Math.ceil(options.maxWaitMs / 1000)), max: 30 });
 
   function forget(id: string): void {
     const release = held.get(id);
@@ -62,8 +64,10 @@ export function createGenerationAdmission(service: Pick<GenerationService, 'subs
     if (next !== limit) queue.setLimit(next);
   }
 
-  const overloaded = (message: string) =>
-    new HttpError(503, 'overloaded', `${message}; try again in ${retryAfterSeconds} s`, { retryAfterSeconds });
+  const overloaded = (message: string) => {
+    const retryAfterSeconds = retryAfter.shed(Date.now());
+    return new HttpError(503, 'overloaded', `${message}; try again in ${retryAfterSeconds} s`, { retryAfterSeconds });
+  };
 
   return {
     /**
@@ -88,6 +92,7 @@ export function createGenerationAdmission(service: Pick<GenerationService, 'subs
         if (!(error instanceof AdmissionRefused)) throw error;
         throw overloaded(error.message);
       }
+      retryAfter.admitted(Date.now());
       return {
         async run(create: () => Promise<GenerationRecord>): Promise<GenerationRecord> {
           let record: GenerationRecord;
