@@ -66,12 +66,11 @@ describe('admission control on POST /api/generations/create', () => {
   });
 
   it('every accepted create completes, and finished generations give their slots back', async () => {
-    server = await startTestServer({
-      DOTBASE_MAX_IN_FLIGHT: '3',
-      DOTBASE_ADMISSION_QUEUE: '0',
-      DOTBASE_MAX_ACTIVE_GENERATIONS: '100',
-      DOTBASE_RATE_LIMIT_PER_MINUTE: '100000',
-    });
+    // generations that take a while: none of the first three can end (and free its slot) while the burst arrives
+    server = await startTestServer(
+      { DOTBASE_MAX_IN_FLIGHT: '3', DOTBASE_ADMISSION_QUEUE: '0', DOTBASE_MAX_ACTIVE_GENERATIONS: '100', DOTBASE_RATE_LIMIT_PER_MINUTE: '100000' },
+      { simulator: { timing: { startingMs: 20, processingMs: 3_000, steps: 2 } } },
+    );
     const answers = await Promise.all(Array.from({ length: 12 }, (_, i) => server!.json('POST', '/api/generations/create', { body: body(i) })));
     const accepted = answers.filter((answer) => answer.status === 201);
     const shed = answers.filter((answer) => answer.status !== 201);
