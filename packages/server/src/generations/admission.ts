@@ -1,5 +1,5 @@
 import { TERMINAL_STATUSES, type GenerationRecord, type GenerationService } from '@dotbase/core';
-import { HttpError } from '../http/errors.js';
+import { HttpError, type ErrorBody } from '../http/errors.js';
 import { AdmissionRefused, createAdmissionQueue, type AdmissionQueueOptions } from '../http/admission-queue.js';
 import { createLagLimit } from '../http/lag-limit.js';
 import { createRetryAfterEstimate } from '../http/retry-after.js';
@@ -71,13 +71,19 @@ export function createGenerationAdmission(service: Pick<GenerationService, 'subs
 
   return {
     /**
-     * Throws the 503 when a create arriving now would be refused at once (every slot taken, the queue full): lets
-     * the route shed before it reads and checks the body, since under overload most creates are shed.
+     * The 503 answer when a create arriving now would be refused at once (every slot taken, the queue full), else
+     * undefined: lets the route shed before it reads and checks the body, since under overload most creates are
+     * shed. An answer, not a thrown error: capturing an error's stack was the largest single cost of a shed create.
      */
-    refuseIfFull(): void {
+    refusalIfFull(): { body: ErrorBody; headers: Record<string, string> } | undefined {
       adapt();
       const { inFlight, queued, limit } = queue.stats();
-      if (inFlight >= limit && queued >= options.maxQueue) throw overloaded(`the server is at capacity (${inFlight} running, ${queued} waiting)`);
+      if (inFlight < limit || queued < options.maxQueue) return undefined;
+      const retryAfterSeconds = retryAfter.shed(Date.now());
+      return {
+        body: { error: { code: 'overloaded', message: `the server is at capacity (${inFlight} running, ${queued} waiting); try again in ${retryAfterSeconds} s` } },
+        headers: { 'Retry-After': String(retryAfterSeconds) },
+      };
     },
     /**
      * Waits for a slot (or throws the 503). The slot is the caller's to `run` one create with: it is given back

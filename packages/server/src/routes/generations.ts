@@ -73,7 +73,8 @@ export function generationRoutes(ctx: ServerContext) {
     .use('/api/generations/*', requireUser(ctx))
     .post('/api/generations/create', limitBody(ctx.limits.maxJsonBytes), async (c) => {
       // under overload most creates are shed: before anything else is done for them
-      ctx.admission.refuseIfFull();
+      const refusal = ctx.admission.refusalIfFull();
+      if (refusal) return c.json(refusal.body, 503, refusal.headers);
       const userId = c.get('owner');
       const waitSeconds = preferredWaitSeconds(c.req.header('prefer'));
       const body = parseWith(ctx.createBodySchema, await readJson(c));
