@@ -141,7 +141,7 @@ export async function benchOverhead(log: (line: string) => void): Promise<BenchR
     // wait; below that, the limit follows the server's event loop (a busier machine gets a lower limit). Override
     // from the environment to compare (DOTBASE_MAX_IN_FLIGHT=100000 DOTBASE_ADMISSION_TARGET_LAG_MS=0: none).
     DOTBASE_MAX_IN_FLIGHT: process.env.DOTBASE_MAX_IN_FLIGHT ?? '64',
-    DOTBASE_ADMISSION_QUEUE: process.env.DOTBASE_ADMISSION_QUEUE ?? '128',
+    DOTBASE_ADMISSION_QUEUE: process.env.DOTBASE_ADMISSION_QUEUE ?? '64',
     DOTBASE_ADMISSION_WAIT_MS: process.env.DOTBASE_ADMISSION_WAIT_MS ?? '1000',
     DOTBASE_ADMISSION_TARGET_LAG_MS: process.env.DOTBASE_ADMISSION_TARGET_LAG_MS ?? '50',
   }, { ipc: true });
