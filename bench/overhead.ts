@@ -137,9 +137,10 @@ export async function benchOverhead(log: (line: string) => void): Promise<BenchR
     DOTBASE_RATE_LIMIT_PER_MINUTE: '1000000',
     DOTBASE_MAX_ACTIVE_GENERATIONS: '100000',
     // Admission control sized for the simulator's ~0.12 s generations on this machine (docs/deployment.md): about
-    // 200 completions/s × 0.12–0.3 s in flight ≈ 50 at the best rate; the queue holds about what frees within the
-    // wait; below that, the limit follows the server's event loop (a busier machine gets a lower limit). Override
-    // from the environment to compare (DOTBASE_MAX_IN_FLIGHT=100000 DOTBASE_ADMISSION_TARGET_LAG_MS=0: none).
+    // 200 completions/s × 0.12–0.3 s in flight ≈ 50 at the best rate; the queue holds what frees in ~0.3 s, well
+    // within the wait; below that, the limit follows the server's event loop (a busier machine gets a lower
+    // limit). Override from the environment to compare (DOTBASE_MAX_IN_FLIGHT=100000
+    // DOTBASE_ADMISSION_TARGET_LAG_MS=0: no admission control).
     DOTBASE_MAX_IN_FLIGHT: process.env.DOTBASE_MAX_IN_FLIGHT ?? '64',
     DOTBASE_ADMISSION_QUEUE: process.env.DOTBASE_ADMISSION_QUEUE ?? '64',
     DOTBASE_ADMISSION_WAIT_MS: process.env.DOTBASE_ADMISSION_WAIT_MS ?? '1000',
