@@ -136,6 +136,8 @@ export async function benchOverhead(log: (line: string) => void): Promise<BenchR
     DOTBASE_DATA_DIR: dataDir,
     DOTBASE_RATE_LIMIT_PER_MINUTE: '1000000',
     DOTBASE_MAX_ACTIVE_GENERATIONS: '100000',
+    // every caller follows its generation's event stream, all as one user
+    DOTBASE_MAX_STREAMS_PER_USER: '100000',
     // Admission control sized for the simulator's ~0.12 s generations on this machine (docs/deployment.md): about
     // 200 completions/s × 0.12–0.3 s in flight ≈ 50 at the best rate; the queue holds what frees in ~0.3 s, well
     // within the wait; below that, the limit follows the server's event loop (a busier machine gets a lower

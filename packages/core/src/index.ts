@@ -20,6 +20,15 @@ export { createGenerationStore, type GenerationStoreOptions } from './storage/ge
 export { keySegmentLength } from './storage/key-segment.js';
 export * from './providers/types.js';
 export { createReplicateProvider, DEFAULT_REPLICATE_BASE_URL, type ReplicateProviderOptions } from './providers/replicate.js';
+export {
+  createOutputDownloader,
+  portableDownloadFetch,
+  REPLICATE_DELIVERY_HOSTS,
+  type DownloadFetch,
+  type DownloadFetchOptions,
+  type DownloadFetchResponse,
+  type OutputDownloaderOptions,
+} from './providers/output-download.js';
 export { parseRetryAfter } from './providers/http-errors.js';
 export * from './generations/types.js';
 export { createGenerationService, type GenerationServiceOptions } from './generations/service.js';

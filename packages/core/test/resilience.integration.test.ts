@@ -170,3 +170,33 @@ describe('webhooks', () => {
     expect(stack.simulator.stats().gets - before).toBeLessThanOrEqual(1);
   });
 });
+
+describe('every seed model', () => {
+  it('maps a typical request to input the simulator accepts, and completes', async () => {
+    const stack = await stackWith({ simulator: { outputScale: 0.25 } });
+    const image = (await stack.dotbase.blobs.put(await samplePng(), 'image/png', 'uploads')).key;
+    const summaries = stack.dotbase.registry.summaries();
+    expect(summaries).toHaveLength(19);
+    const results = await Promise.all(
+      summaries.map(async (model) => {
+        const images = Array.from({ length: model.inputs.images.min }, () => image);
+        const request = {
+          action: model.action,
+          model_id: model.id,
+          ...(model.inputs.prompt !== 'none' ? { prompt: 'a small blue house' } : {}),
+          input_images: images,
+          // with its input image, a model that takes a mask inpaints with one (FLUX Fill Pro needs it unless it outpaints)
+          ...(model.inputs.mask && model.inputs.images.min > 0 ? { mask: image } : {}),
+        };
+        try {
+          const created = await stack.dotbase.service.create(USER, request);
+          const done = await stack.dotbase.service.wait(USER, created.id, { timeoutMs: 20_000 });
+          return `${model.action}/${model.id}: ${done?.status}${done?.error ? ` (${done.error})` : ''}`;
+        } catch (error) {
+          return `${model.action}/${model.id}: threw ${(error as Error).message}`;
+        }
+      }),
+    );
+    expect(results.filter((r) => !r.endsWith(': completed'))).toEqual([]);
+  });
+});
