@@ -10,6 +10,10 @@ export interface BenchProcess<T> {
   /** Peak resident set size so far (VmHWM), in MiB. */
   peakRssMiB(): Promise<number>;
   rssMiB(): Promise<number>;
+  /** CPU time (user + system) the process has used so far, in ms (10 ms resolution: clock ticks). */
+  cpuMs(): Promise<number>;
+  /** Sends `message` over the IPC channel (processes started with `ipc: true`) and resolves with the reply. */
+  ask<R>(message: string): Promise<R>;
   stop(): Promise<void>;
 }
 
@@ -25,14 +29,29 @@ process.once('exit', () => {
   for (const child of running) child.kill('SIGKILL');
 });
 
-export async function startProcess<T>(script: string, args: string[] = [], env: Record<string, string> = {}): Promise<BenchProcess<T>> {
+/** utime + stime from /proc/<pid>/stat, fields 14 and 15, in clock ticks (100 per second on Linux). */
+async function procCpuMs(pid: number): Promise<number> {
+  const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
+  // the command name (field 2) may hold spaces: count fields from after its closing parenthesis
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * 10;
+}
+
+export async function startProcess<T>(
+  script: string,
+  args: string[] = [],
+  env: Record<string, string> = {},
+  options: { ipc?: boolean } = {},
+): Promise<BenchProcess<T>> {
   const file = fileURLToPath(new URL(`./procs/${script}`, import.meta.url));
-  // BENCH_CPU_PROF=<dir>: the dotbase server writes a V8 CPU profile there when it exits (open it in Chrome DevTools)
-  const profile = script === 'server.ts' && process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [];
+  // BENCH_CPU_PROF=<dir>: the dotbase server and the simulator write V8 CPU profiles to <dir>/server and
+  // <dir>/simulator when they exit (open them in Chrome DevTools)
+  const profiled = (script === 'server.ts' || script === 'simulator.ts') && process.env.BENCH_CPU_PROF;
+  const profile = profiled ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}/${script.replace(/\.ts$/, '')}`] : [];
   const child: ChildProcess = spawn(process.execPath, [...profile, '--conditions=@dotbase/source', '--import', 'tsx', file, ...args], {
     cwd: fileURLToPath(new URL('.', import.meta.url)),
     env: { ...process.env, ...env },
-    stdio: ['ignore', 'pipe', 'inherit'],
+    stdio: options.ipc ? ['ignore', 'pipe', 'inherit', 'ipc'] : ['ignore', 'pipe', 'inherit'],
   });
   running.add(child);
   child.once('exit', () => running.delete(child));
@@ -47,6 +66,13 @@ export async function startProcess<T>(script: string, args: string[] = [], env: 
     pid,
     peakRssMiB: () => procStatus(pid, 'VmHWM'),
     rssMiB: () => procStatus(pid, 'VmRSS'),
+    cpuMs: () => procCpuMs(pid),
+    ask: <R>(message: string) =>
+      new Promise<R>((resolve, reject) => {
+        if (!child.send) return reject(new Error(`${script} was started without an IPC channel`));
+        child.once('message', (reply) => resolve(reply as R));
+        child.send(message);
+      }),
     stop: () =>
       new Promise<void>((resolve) => {
         if (child.exitCode !== null) return resolve();

@@ -115,38 +115,59 @@ describe('crash recovery', () => {
   });
 });
 
+/** A service on the stack's storage that Replicate (the simulator) pushes predictions to, through a real HTTP hook. */
+async function hookedService(stack: Awaited<ReturnType<typeof stackWith>>, pollIntervalMs: number) {
+  const counts = { pushed: 0 };
+  let receiver: ((prediction: never) => Promise<void>) | undefined;
+  const server: Server = createServer((req, res) => {
+    let body = '';
+    req.on('data', (chunk) => (body += chunk));
+    req.on('end', () => {
+      counts.pushed += 1;
+      void receiver?.(JSON.parse(body) as never).finally(() => res.end('ok'));
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  cleanups.push(() => new Promise((resolve) => server.close(resolve)));
+  const webhookUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`;
+  const hooked = createDotbase({
+    tokens: TOKENS,
+    baseUrl: stack.simulator.url,
+    storage: stack.dotbase.storage,
+    service: { pollIntervalMs, webhookUrl },
+  });
+  receiver = (prediction) => hooked.service.handlePrediction(prediction);
+  await hooked.service.start();
+  cleanups.push(() => hooked.service.stop());
+  return { hooked, counts };
+}
+
 describe('webhooks', () => {
   it('completes from pushed predictions when polling is too slow to matter, and ignores duplicates', async () => {
     const stack = await stackWith();
-    let pushed = 0;
-    let receiver: ((prediction: never) => Promise<void>) | undefined;
-    const server: Server = createServer((req, res) => {
-      let body = '';
-      req.on('data', (chunk) => (body += chunk));
-      req.on('end', () => {
-        pushed += 1;
-        void receiver?.(JSON.parse(body) as never).finally(() => res.end('ok'));
-      });
-    });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    cleanups.push(() => new Promise((resolve) => server.close(resolve)));
-    const webhookUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`;
-    const hooked = createDotbase({
-      tokens: TOKENS,
-      baseUrl: stack.simulator.url,
-      storage: stack.dotbase.storage,
-      service: { pollIntervalMs: 60_000, webhookUrl },
-    });
-    receiver = (prediction) => hooked.service.handlePrediction(prediction);
-    await hooked.service.start();
-    cleanups.push(() => hooked.service.stop());
+    const { hooked, counts } = await hookedService(stack, 60_000);
 
     const created = await hooked.service.create(USER, { action: 'create', model_id: 'flux-schnell', prompt: 'pushed' });
     const done = await hooked.service.wait(USER, created.id, { timeoutMs: 10_000 });
     expect(done?.status).toBe('completed');
-    expect(pushed).toBeGreaterThan(0);
+    expect(counts.pushed).toBeGreaterThan(0);
     await hooked.service.handlePrediction(stack.simulator.getPrediction(created.prediction_id!) as never);
     expect((await hooked.service.get(USER, created.id))?.output_keys).toEqual(done?.output_keys);
+  });
+
+  it('does not poll a prediction whose webhooks keep arriving (polling is for predictions that went quiet)', async () => {
+    // logs webhooks every 500 ms (Replicate's throttle) for ~4.5 s, against a 1.5 s poll interval
+    const stack = await stackWith({ simulator: { tokens: TOKENS, timing: { startingMs: 20, processingMs: 4_500, steps: 45 } } });
+    const { hooked, counts } = await hookedService(stack, 1_500);
+    const before = stack.simulator.stats().gets;
+
+    const created = await hooked.service.create(USER, { action: 'create', model_id: 'flux-schnell', prompt: 'chatty' });
+    const done = await hooked.service.wait(USER, created.id, { timeoutMs: 20_000 });
+    expect(done?.status).toBe('completed');
+    expect(counts.pushed).toBeGreaterThanOrEqual(5);
+    // polled every interval regardless, it would have been looked up about three times; a webhook held up for
+    // over a second on a busy machine may let one look-up through
+    expect(stack.simulator.stats().gets - before).toBeLessThanOrEqual(1);
   });
 });
 

@@ -5,6 +5,7 @@ import { createAuth, type AuthOptions } from './auth/setup.js';
 import { DEFAULT_LIMITS, type Limits } from './config.js';
 import type { AppEnv, DotbaseParts, ServerContext } from './context.js';
 import { createActiveGenerations } from './generations/active.js';
+import { createGenerationAdmission } from './generations/admission.js';
 import { createStreamSlots } from './generations/stream-slots.js';
 import { apiCors } from './http/cors.js';
 import { errorResponse } from './http/errors.js';
@@ -140,6 +141,13 @@ export function createServer(options: ServerOptions): Hono<AppEnv> {
     auth: createAuth(options.auth, serverStorage),
     owners,
     active,
+    admission: createGenerationAdmission(options.dotbase.service, {
+      limit: limits.maxInFlight,
+      maxQueue: limits.admissionQueue,
+      maxWaitMs: limits.admissionWaitMs,
+      targetLagMs: limits.admissionTargetLagMs,
+      ...(options.shutdown ? { shutdown: options.shutdown } : {}),
+    }),
     streams: createStreamSlots(),
     idempotency: createIdempotency(serverStorage),
     limiter: createRateLimiter({ perMinute: limits.requestsPerMinute }),

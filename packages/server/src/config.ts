@@ -24,6 +24,14 @@ export interface Limits {
   requestsPerMinute: number;
   /** Generations one user may have pending or processing at once. */
   maxActiveGenerations: number;
+  /** Generations this server runs at once, all users together (admission control; see docs/deployment.md). */
+  maxInFlight: number;
+  /** Creates that may wait for one of those slots; beyond them a create is refused at once (503 + Retry-After). */
+  admissionQueue: number;
+  /** How long a create may wait for a slot before it is refused (503 + Retry-After), in ms. */
+  admissionWaitMs: number;
+  /** When > 0, the in-flight limit adapts to keep the mean event-loop delay under this many ms (0: a fixed limit). */
+  admissionTargetLagMs: number;
   /**
    * Generations an API-key user and every end user of the embed tokens it minted may have running at once, all
    * together: minting more identities does not multiply the cap.
@@ -50,6 +58,10 @@ export const DEFAULT_LIMITS: Limits = {
   maxJsonBytes: 64 * 1024,
   requestsPerMinute: 600,
   maxActiveGenerations: 20,
+  maxInFlight: 1000,
+  admissionQueue: 1000,
+  admissionWaitMs: 1000,
+  admissionTargetLagMs: 0,
   maxActiveGenerationsPerMinter: 20,
   maxStreamsPerUser: 32,
   createTimeoutMs: 30_000,
@@ -221,6 +233,10 @@ const envSchema = z.object({
   DOTBASE_MAX_PROMPT_LENGTH: wholeNumber(1, 100_000, DEFAULT_LIMITS.maxPromptLength),
   DOTBASE_RATE_LIMIT_PER_MINUTE: wholeNumber(1, 1_000_000, DEFAULT_LIMITS.requestsPerMinute),
   DOTBASE_MAX_ACTIVE_GENERATIONS: wholeNumber(1, 100_000, DEFAULT_LIMITS.maxActiveGenerations),
+  DOTBASE_MAX_IN_FLIGHT: wholeNumber(1, 1_000_000, DEFAULT_LIMITS.maxInFlight),
+  DOTBASE_ADMISSION_QUEUE: wholeNumber(0, 1_000_000, DEFAULT_LIMITS.admissionQueue),
+  DOTBASE_ADMISSION_WAIT_MS: wholeNumber(1, 60_000, DEFAULT_LIMITS.admissionWaitMs),
+  DOTBASE_ADMISSION_TARGET_LAG_MS: wholeNumber(0, 10_000, DEFAULT_LIMITS.admissionTargetLagMs),
   DOTBASE_MAX_ACTIVE_GENERATIONS_PER_MINTER: z.preprocess(
     blankToUndefined,
     z.coerce.number({ error: 'must be a whole number from 1 to 1000000' }).int('must be a whole number from 1 to 1000000').min(1).max(1_000_000).optional(),
@@ -301,6 +317,10 @@ export function loadConfig(env: Record<string, string | undefined>, cwd: string 
       maxJsonBytes: DEFAULT_LIMITS.maxJsonBytes,
       requestsPerMinute: values.DOTBASE_RATE_LIMIT_PER_MINUTE,
       maxActiveGenerations: values.DOTBASE_MAX_ACTIVE_GENERATIONS,
+      maxInFlight: values.DOTBASE_MAX_IN_FLIGHT,
+      admissionQueue: values.DOTBASE_ADMISSION_QUEUE,
+      admissionWaitMs: values.DOTBASE_ADMISSION_WAIT_MS,
+      admissionTargetLagMs: values.DOTBASE_ADMISSION_TARGET_LAG_MS,
       // unset: the per-user cap, so by default a minter and all its end users together run as many as one user
       maxActiveGenerationsPerMinter: values.DOTBASE_MAX_ACTIVE_GENERATIONS_PER_MINTER ?? values.DOTBASE_MAX_ACTIVE_GENERATIONS,
       maxStreamsPerUser: values.DOTBASE_MAX_STREAMS_PER_USER,

@@ -4,6 +4,7 @@ import type { Auth } from './auth/setup.js';
 import type { Principal } from './auth/types.js';
 import type { Limits } from './config.js';
 import type { ActiveGenerations } from './generations/active.js';
+import type { GenerationAdmission } from './generations/admission.js';
 import type { StreamSlots } from './generations/stream-slots.js';
 import type { Idempotency } from './http/idempotency.js';
 import type { RateLimiter } from './http/rate-limit.js';
@@ -40,6 +41,8 @@ export interface ServerContext {
   auth: Auth;
   owners: Ownership;
   active: ActiveGenerations;
+  /** Server-wide admission control of new generations (503 + Retry-After past capacity). */
+  admission: GenerationAdmission;
   /** Open event streams per user (capped by `limits.maxStreamsPerUser`). */
   streams: StreamSlots;
   /** `Idempotency-Key` records, per user, in the server's storage. */

@@ -198,7 +198,13 @@ export function createTracker(deps: TrackerDeps) {
     /** Applies a pushed prediction (webhook); predictions this process does not follow are ignored. */
     async applyPushed(prediction: Prediction): Promise<void> {
       const id = byPrediction.get(prediction.id);
-      if (id) await withLock(id, () => applyUnlocked(id, prediction));
+      if (!id) return;
+      // Fresh news makes the next look-up pointless: polling is for predictions that went quiet. Under load,
+      // when generations take longer than the poll interval, this spares a request to Replicate (and its
+      // handling here) per generation per interval.
+      const entry = tracked.get(id);
+      if (entry && !entry.polling) entry.nextPollAt = Math.max(entry.nextPollAt, deps.now() + deps.pollIntervalMs);
+      await withLock(id, () => applyUnlocked(id, prediction));
     },
     withLock,
     save,

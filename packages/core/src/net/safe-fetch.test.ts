@@ -138,6 +138,24 @@ describe('safeFetch', () => {
     expect(lookups).toBe(1);
   });
 
+  it('reuses its connection to a host it already fetched from (one pinned pool per host and checked address)', async () => {
+    const connections = new Set<unknown>();
+    const counting = createServer((request, response) => {
+      connections.add(request.socket);
+      response.writeHead(200, { 'content-type': 'image/png' });
+      response.end('hello');
+    });
+    const url = await listen(counting);
+    try {
+      for (let i = 0; i < 5; i++) expect((await safeFetch(`${url}/${i}`, { allowedHosts: [`127.0.0.1:${port(url)}`] })).status).toBe(200);
+      // (the next fetch may start while undici still finishes the previous answer and take a second connection)
+      expect(connections.size).toBeLessThanOrEqual(2);
+    } finally {
+      counting.closeAllConnections();
+      await new Promise((r) => counting.close(r));
+    }
+  });
+
   it('refuses before any request when the first URL is unsafe', async () => {
     const error = await safeFetch('ftp://127.0.0.1/').catch((e: unknown) => e);
     expect(error).toBeInstanceOf(SafeFetchError);

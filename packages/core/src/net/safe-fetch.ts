@@ -63,6 +63,41 @@ function pinnedAgent(addresses: ResolvedAddress[]): Agent {
   });
 }
 
+/**
+ * Pinned pools by host and checked addresses, kept (keep-alive) and reused: a pool per fetch made every output
+ * download open a new connection — a TCP handshake on both ends, pool objects built and dropped — which under load
+ * was a large share of the server's (and the output host's) work per generation. Reuse keeps the guarantee: a pool
+ * only ever connects to the addresses in its key, which `checkPublicUrl` approved for that host, and a host whose
+ * DNS answer changes gets a new pool. The least recently used beyond `MAX_PINNED_AGENTS` are closed.
+ */
+const MAX_PINNED_AGENTS = 32;
+const pinnedAgents = new Map<string, Agent>();
+
+function agentFor(host: string, addresses: ResolvedAddress[]): Agent {
+  const key = `${host}|${addresses.map(({ address, family }) => `${family}/${address}`).join(',')}`;
+  let agent = pinnedAgents.get(key);
+  if (agent) {
+    pinnedAgents.delete(key);
+  } else {
+    agent = pinnedAgent(addresses);
+  }
+  pinnedAgents.set(key, agent);
+  while (pinnedAgents.size > MAX_PINNED_AGENTS) {
+    const [oldest, evicted] = pinnedAgents.entries().next().value as [string, Agent];
+    pinnedAgents.delete(oldest);
+    void evicted.close().catch(() => undefined);
+  }
+  return agent;
+}
+
+/** A pool that failed (refused, reset, timed out) is not trusted to be reused: the next fetch builds a new one. */
+function dropAgent(agent: Agent): void {
+  for (const [key, value] of pinnedAgents) {
+    if (value === agent) pinnedAgents.delete(key);
+  }
+  void agent.destroy().catch(() => undefined);
+}
+
 function toHeaders(raw: Record<string, string | string[] | undefined>): Headers {
   const headers = new Headers();
   for (const [name, value] of Object.entries(raw)) {
@@ -117,7 +152,8 @@ export async function safeFetch(input: string | URL, options: SafeFetchOptions =
       if (error instanceof UnsafeUrlError && hop > 0) throw new SafeFetchError('unsafe_url', `a redirect ${error.message.replace(/^is /, 'went to ')}`);
       throw error instanceof UnsafeUrlError ? new SafeFetchError('unsafe_url', `the URL ${error.message}`) : error;
     });
-    const agent = pinnedAgent(checked.addresses);
+    const agent = agentFor(checked.url.host, checked.addresses);
+    let failed = true;
     try {
       const answer = await request(checked.url, {
         dispatcher: agent,
@@ -136,6 +172,7 @@ export async function safeFetch(input: string | URL, options: SafeFetchOptions =
         discard(answer.body);
         if (hop >= maxRedirects) throw new SafeFetchError('too_many_redirects', `more than ${maxRedirects} redirects`);
         url = new URL(location, checked.url).href;
+        failed = false;
         continue;
       }
       const declared = Number(headers.get('content-length') ?? 0);
@@ -149,9 +186,10 @@ export async function safeFetch(input: string | URL, options: SafeFetchOptions =
         if (signal.aborted) throw error;
         throw new SafeFetchError('unreachable', 'the answer broke off');
       });
+      failed = false;
       return { status: answer.statusCode, headers, bytes, url: checked.url.href };
     } finally {
-      void agent.close().catch(() => undefined);
+      if (failed) dropAgent(agent);
     }
   }
 }

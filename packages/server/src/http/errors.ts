@@ -68,7 +68,8 @@ function body(code: string, message: string, details: unknown): ErrorBody {
 export function errorResponse(error: unknown): ErrorAnswer {
   if (error instanceof HttpError) {
     const headers: Record<string, string> = error.retryAfterSeconds === undefined ? {} : { 'Retry-After': String(error.retryAfterSeconds) };
-    return { status: error.status, body: body(error.code, error.message, error.details), headers, unexpected: error.status >= 500 };
+    // a 503 is the server shedding load on purpose (admission control), not a failure worth a log line each
+    return { status: error.status, body: body(error.code, error.message, error.details), headers, unexpected: error.status >= 500 && error.status !== 503 };
   }
   if (error instanceof DotbaseError) {
     const status = STATUS_BY_CODE[error.code] ?? 500;

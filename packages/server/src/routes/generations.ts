@@ -117,6 +117,9 @@ export function generationRoutes(ctx: ServerContext) {
   return new Hono<AppEnv>()
     .use('/api/generations/*', requireUser(ctx))
     .post('/api/generations/create', limitBody(ctx.limits.maxJsonBytes), async (c) => {
+      // under overload most creates are shed: before anything else is done for them
+      const refusal = ctx.admission.refusalIfFull();
+      if (refusal) return c.json(refusal.body, 503, refusal.headers);
       const userId = c.get('owner');
       const waitSeconds = preferredWaitSeconds(c.req.header('prefer'));
       const key = idempotencyKeyOf(c);
@@ -155,7 +158,16 @@ export function generationRoutes(ctx: ServerContext) {
             { retryAfterSeconds: 2 },
           );
         }
-        const creating = service.create(userId, body);
+        // server-wide capacity: wait briefly for a slot or be refused at once (503 + Retry-After)
+        let slot;
+        try {
+          slot = await ctx.admission.admit(c.req.raw.signal);
+        } catch (error) {
+          release();
+          throw error;
+        }
+        // the server-wide slot is given back when the generation ends (or at once if the create fails)
+        const creating = slot.run(() => service.create(userId, body));
         // The slot is held until the create has really ended, even when the caller stopped waiting for it below.
         creating.then(release, release);
         return withinDeadline(ctx, userId, creating);
@@ -209,6 +221,7 @@ export function generationRoutes(ctx: ServerContext) {
       const record = await service.get(userId, id);
       if (!record || !(await service.delete(userId, id))) throw notFound(id);
       ctx.active.forget(userId, id);
+      ctx.admission.forget(id);
       // The service removed the output files; their ownership entries go too. One left behind by an output that
       // landed during the delete is harmless: it points at a file that no longer exists.
       await Promise.all([...record.output_keys.map((key) => ctx.owners.release(userId, key)), ctx.webhooks.forget(id)]);

@@ -83,7 +83,9 @@ export class WebhookDispatcher {
         redirect: 'manual',
         signal: AbortSignal.any([this.#stop.signal, AbortSignal.timeout(ATTEMPT_TIMEOUT_MS)]),
       });
-      await response.body?.cancel();
+      // read the (small) answer to its end: a cancelled body makes undici drop the connection, and every webhook
+      // would then open a new one to the receiver
+      await response.arrayBuffer();
       return response.ok;
     } catch {
       return false;
