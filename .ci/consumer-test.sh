@@ -68,7 +68,7 @@ contents_ok() { # tarball, then paths that must be in it
 check "tarball @dotbase/core has README, LICENSE, built entries" contents_ok "${TARBALL[core]}" README.md LICENSE dist/index.js dist/index.d.ts dist/node.js dist/testing.js
 check "tarball @dotbase/server has README, LICENSE, built entries, bin" contents_ok "${TARBALL[server]}" README.md LICENSE dist/index.js dist/index.d.ts dist/cli.js dist/testing.js bin/dotbase.js
 check "tarball @dotbase/simulator has README, LICENSE, built entries, bin" contents_ok "${TARBALL[simulator]}" README.md LICENSE dist/index.js dist/index.d.ts dist/cli.js bin/dotbase-simulator.js
-check "tarball @dotbase/widget has README, LICENSE, npm build, bundles, types, manifest" contents_ok "${TARBALL[widget]}" README.md LICENSE dist/lib/index.js dist/lib/react.js dist/lib/dotbase-admin.js dist/dotbase-admin.js dist/dotbase-studio.js dist/dotbase-studio.iife.js dist/types/index.d.ts custom-elements.json
+check "tarball @dotbase/widget has README, LICENSE, npm build, bundles, types, manifest" contents_ok "${TARBALL[widget]}" README.md LICENSE dist/lib/index.js dist/lib/react.js dist/lib/dotbase-admin.js dist/lib/dotbase-ru.js dist/dotbase-admin.js dist/dotbase-ru.js dist/dotbase-studio.js dist/dotbase-studio.iife.js dist/types/index.d.ts custom-elements.json
 
 for name in "${PACKAGES[@]}"; do
   check "publint --strict @dotbase/$name" "$root/node_modules/.bin/publint" run --strict "${TARBALL[$name]}"

@@ -14,7 +14,7 @@ import { startProcess } from './procs.js';
 import { round, summarize, type BenchRow } from './stats.js';
 
 const widgetDir = fileURLToPath(new URL('../packages/widget/', import.meta.url));
-const BUNDLES = ['dotbase-studio.js', 'dotbase-studio.iife.js', 'dotbase-admin.js', 'lib/react.js'];
+const BUNDLES = ['dotbase-studio.js', 'dotbase-studio.iife.js', 'dotbase-admin.js', 'dotbase-ru.js', 'lib/react.js'];
 const RUNS = 7;
 
 function chromiumPath(): string {

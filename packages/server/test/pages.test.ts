@@ -13,6 +13,7 @@ beforeAll(async () => {
   await writeFile(join(widget.dir, 'dotbase-studio.iife.js'), 'var DotbaseWidget = 1;');
   await writeFile(join(widget.dir, 'dotbase-studio.js'), 'export const studio = 1;');
   await writeFile(join(widget.dir, 'dotbase-admin.js'), 'export const admin = 1;');
+  await writeFile(join(widget.dir, 'dotbase-ru.js'), 'export default { ru: 1 };');
   server = await startTestServer({}, { widgetDir: widget.dir });
   missing = await startTestServer({}, { widgetDir: join(widget.dir, 'nowhere') });
 });
@@ -48,6 +49,12 @@ describe('the page and the widget bundles', () => {
     expect(admin.status).toBe(200);
     expect(await admin.text()).toBe('export const admin = 1;');
     expect(admin.headers.get('access-control-allow-origin')).toBe('*');
+    // the Russian strings, also beside the scripts, which the studio imports only when Russian is asked for
+    const russian = await server.fetch('/dotbase-ru.js');
+    expect(russian.status).toBe(200);
+    expect(russian.headers.get('content-type')).toBe('text/javascript; charset=utf-8');
+    expect(await russian.text()).toBe('export default { ru: 1 };');
+    expect(russian.headers.get('access-control-allow-origin')).toBe('*');
   });
 
   it('answers a JSON 404 that says how to build the widget when it is not built', async () => {

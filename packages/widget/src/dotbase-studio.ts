@@ -19,8 +19,7 @@ import { SignInController } from './controllers/sign-in.js';
 import { TELEGRAM_WIDGET_SRC } from './api/telegram.js';
 import { renderAccount, renderSignIn } from './sign-in-view.js';
 import { emit, isTouch, type DotbaseEventDetails } from './events.js';
-import { batchStringsFor } from './i18n/batch.js';
-import { errorText, imageProblemText, stringsFor, type Strings } from './i18n/index.js';
+import { errorText, imageProblemText, isLocaleLoaded, loadLocale, localeOf, packFor, stringsFor, type Strings } from './i18n/index.js';
 import { studioStyles } from './dotbase-studio.styles.js';
 import { sharedStyles } from './styles/shared.js';
 import { themeTokens } from './styles/theme.js';
@@ -165,6 +164,10 @@ export class DotbaseStudio extends LitElement {
   /** Touch screens have no Ctrl+Enter to hint at. */
   private readonly touch = isTouch();
   private strings: Strings = stringsFor('en');
+  /** The language the studio was last asked for; its file may still be loading (then `strings` stay as they were). */
+  private requestedLocale = 'en';
+  /** Nothing is shown until the first language's words are here: no flash of English for a Russian page. */
+  private waitingForWords = false;
   private readonly selectedModel = new Map<Action, string>();
   private readonly settingsValues = new Map<string, Record<string, unknown>>();
   private readonly catalog = new CatalogController(this);
@@ -238,7 +241,7 @@ export class DotbaseStudio extends LitElement {
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
-    this.strings = stringsFor(this.effectiveLocale());
+    this.pickLocale();
     if (changed.has('endpoint') || changed.has('token') || changed.has('getToken')) {
       this.client = new ApiClient({ endpoint: this.endpoint, token: this.token, getToken: this.getToken });
       if (this.isConnected) this.reload();
@@ -248,6 +251,26 @@ export class DotbaseStudio extends LitElement {
       const preferred = isAction(this.defaultAction) && visible.includes(this.defaultAction) ? this.defaultAction : visible[0];
       this.action = preferred ?? null;
     }
+  }
+
+  /**
+   * Languages other than English ship as their own file (`dotbase-ru.js`, see i18n/locales.ts) that only the pages
+   * that need them load: until it arrives the studio keeps its current words (shows nothing on first render), and if
+   * it cannot be loaded it speaks English.
+   */
+  private pickLocale(): void {
+    const locale = localeOf(this.effectiveLocale());
+    if (locale !== this.requestedLocale) {
+      this.requestedLocale = locale;
+      if (!isLocaleLoaded(locale)) {
+        this.waitingForWords ||= !this.hasUpdated;
+        void loadLocale(locale).then(() => {
+          this.waitingForWords = false;
+          this.requestUpdate();
+        });
+      }
+    }
+    if (isLocaleLoaded(locale)) this.strings = stringsFor(locale);
   }
 
   /** The `locale` attribute, else the language switch's remembered choice, else the page's `lang`, else the browser's. */
@@ -647,7 +670,7 @@ export class DotbaseStudio extends LitElement {
               exportparts="batch, batch-item, batch-download"
               .batch=${this.batch.batch}
               .previews=${this.batch.previews}
-              .strings=${batchStringsFor(this.strings.lang)}
+              .strings=${packFor(this.strings.lang).batch}
               @batch-cancel=${() => this.batch.cancel()}
               @batch-download=${() => this.batch.download()}
             ></dotbase-batch-view>`
@@ -690,6 +713,7 @@ export class DotbaseStudio extends LitElement {
   }
 
   override render() {
+    if (this.waitingForWords) return nothing;
     const s = this.strings;
     return html`<div class="shell" part="base" lang=${s.lang}>
       <header part="header">

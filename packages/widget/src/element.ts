@@ -14,7 +14,7 @@ export { ApiClient, type ApiClientOptions, type TokenProvider } from './api/clie
 export { ApiError } from './api/errors.js';
 export type * from './api/types.js';
 export type * from './events.js';
-export { LOCALES, stringsFor, type Locale, type Strings } from './i18n/index.js';
+export { loadLocale, registerLocale, stringsFor, SUPPORTED_LOCALES, type Locale, type LocalePack, type Strings } from './i18n/index.js';
 
 declare global {
   interface HTMLElementTagNameMap {

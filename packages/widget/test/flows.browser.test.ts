@@ -260,7 +260,7 @@ describeBrowser('<dotbase-studio> end to end (page and API on different origins)
     await root.locator('input[type="file"]').setInputFiles({ name: 'room.png', mimeType: 'image/png', buffer: await makePng(page, 200, 100, 60) });
     await root.locator('[part~="preview"].ready').waitFor();
     await root.getByText('More settings', { exact: true }).click();
-    await root.getByLabel('Outpaint', { exact: true }).selectOption('Top outpaint');
+    await root.getByLabel('Extend the image', { exact: true }).selectOption('Top outpaint');
     await root.locator('[part~="submit"]').click();
     const outpainted = await completed(page, 1);
     expect(outpainted).toMatchObject({ model_id: 'flux-fill-pro', mask: null, settings: expect.objectContaining({ outpaint: 'Top outpaint' }) });

@@ -136,6 +136,49 @@ describeBrowser('the studio in Russian', () => {
     await byBrowser.context().close();
   });
 
+  it('ships Russian as its own file: fetched only for Russian, beside the module or the classic script, English if it fails', async () => {
+    const context = await e2e.browser.newContext({ viewport: { width: 1200, height: 900 }, locale: 'en-US' });
+    const scripts: string[] = [];
+    context.on('request', (request) => {
+      if (request.resourceType() === 'script') scripts.push(new URL(request.url()).pathname);
+    });
+    const page = (name: string, lang: string, script: 'module' | 'classic' = 'module') =>
+      context.newPage().then(async (tab) => {
+        await tab.goto(e2e.site.page(`/${name}.html`, studioPage({ attributes: `endpoint="${e2e.api.url}" theme="light"`, lang, script })));
+        return tab;
+      });
+
+    // English: the studio never asks for the Russian file
+    const english = await page('lazy-en', 'en');
+    await studio(english).locator('[part~="model"]').first().waitFor();
+    expect(scripts).toEqual(['/widget/dotbase-studio.js']);
+
+    // Russian, with the file held back: the studio shows nothing (no flash of English) until it arrives, then Russian
+    let release: () => void = () => {};
+    const held = new Promise<void>((resolve) => (release = resolve));
+    await context.route('**/widget/dotbase-ru.js', async (route) => {
+      await held;
+      await route.continue();
+    });
+    const russian = await page('lazy-ru', 'ru');
+    await expect.poll(() => scripts.filter((path) => path === '/widget/dotbase-ru.js').length).toBe(1);
+    expect(await russian.locator('dotbase-studio').evaluate((element) => element.shadowRoot?.textContent?.trim() ?? '')).toBe('');
+    release();
+    await studio(russian).getByRole('tab', { name: 'Создать' }).waitFor();
+    await context.unroute('**/widget/dotbase-ru.js');
+
+    // the classic script finds the file beside itself too
+    const classic = await page('lazy-ru-classic', 'ru', 'classic');
+    await studio(classic).getByRole('tab', { name: 'Создать' }).waitFor();
+    expect(scripts.slice(-2)).toEqual(['/widget/dotbase-studio.iife.js', '/widget/dotbase-ru.js']);
+
+    // a file that cannot be loaded leaves the studio usable, in English
+    await context.route('**/widget/dotbase-ru.js', (route) => route.fulfill({ status: 404, body: 'missing' }));
+    const failed = await page('lazy-ru-missing', 'ru');
+    await studio(failed).getByRole('tab', { name: 'Create' }).waitFor();
+    await context.close();
+  });
+
   it("switches language on the server's own page, remembering the choice", async () => {
     const context = await e2e.browser.newContext({ viewport: { width: 1200, height: 900 }, locale: 'en-US' });
     const page = await openPage(context, `${e2e.api.url}/`);

@@ -10,6 +10,8 @@ const BUNDLES = {
   '/widget.mjs': 'dotbase-studio.js',
   // the admin dashboard, which the studio imports from beside its own script when an admin opens it
   '/dotbase-admin.js': 'dotbase-admin.js',
+  // the Russian strings, which the studio imports from beside its own script when Russian is asked for
+  '/dotbase-ru.js': 'dotbase-ru.js',
 } as const;
 
 function escapeAttribute(value: string): string {
@@ -42,8 +44,9 @@ export function homePage(basePath: string): string {
 }
 
 /**
- * `/` (the page), `/widget.js` (one classic script), `/widget.mjs` (ES module) and `/dotbase-admin.js` (the admin
- * dashboard, loaded by the studio for admins only), from the widget's build
+ * `/` (the page), `/widget.js` (one classic script), `/widget.mjs` (ES module), `/dotbase-admin.js` (the admin
+ * dashboard, loaded by the studio for admins only) and `/dotbase-ru.js` (Russian, loaded when asked for), from the
+ * widget's build
  * output. Read on each request, so a rebuild shows up without a restart; the ETag spares the transfer.
  */
 export function widgetRoutes(ctx: ServerContext) {

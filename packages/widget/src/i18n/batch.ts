@@ -11,7 +11,7 @@ export interface BatchStrings {
   startFailed: string;
 }
 
-const en: BatchStrings = {
+export const enBatch: BatchStrings = {
   lang: 'en',
   title: (count) => `Batch of ${count} images`,
   summary: (done, total) => `${done} of ${total} done`,
@@ -22,19 +22,3 @@ const en: BatchStrings = {
   open: 'Open',
   startFailed: 'The batch could not be started.',
 };
-
-const ru: BatchStrings = {
-  lang: 'ru',
-  title: (count) => `Пакет из ${count} изображений`,
-  summary: (done, total) => `Готово ${done} из ${total}`,
-  item: (index) => `Изображение ${index + 1}`,
-  status: { pending: 'В очереди', processing: 'В работе', completed: 'Готово', failed: 'Ошибка', canceled: 'Отменено' },
-  downloadAll: 'Скачать всё',
-  cancel: 'Отменить пакет',
-  open: 'Открыть',
-  startFailed: 'Не удалось запустить пакет.',
-};
-
-export function batchStringsFor(lang: string): BatchStrings {
-  return lang === 'ru' ? ru : en;
-}

@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { en } from './en.js';
-import { errorText, fieldLabel, LOCALES, stringsFor } from './index.js';
+import { errorText, fieldLabel, isLocaleLoaded, registerLocale, stringsFor } from './index.js';
 import { ru } from './ru.js';
+import ruPack from './ru-pack.js';
+import { modelDescription, valueLabel } from './values.js';
 
 /** Every key path of a strings object, with the kind of value (text or function) at each. */
 function shape(value: unknown, path = ''): string[] {
@@ -12,10 +14,21 @@ function shape(value: unknown, path = ''): string[] {
 
 describe('i18n', () => {
   it('every locale has exactly the English keys', () => {
-    for (const strings of Object.values(LOCALES)) expect(shape(strings).sort()).toEqual(shape(en).sort());
+    expect(shape(ru).sort()).toEqual(shape(en).sort());
+  });
+
+  it('answers English for a language until its file is loaded, then that language', () => {
+    expect(isLocaleLoaded('ru')).toBe(false);
+    expect(stringsFor('ru')).toBe(en);
+    expect(modelDescription(ru, 'flux-schnell', 'Fast.')).toBe('Fast.');
+    registerLocale(ruPack);
+    expect(isLocaleLoaded('ru-RU')).toBe(true);
+    expect(modelDescription(ru, 'flux-schnell', 'Fast.')).toContain('быстро');
+    expect(valueLabel(ru, 'match_input_image')).not.toBe(valueLabel(en, 'match_input_image'));
   });
 
   it('picks a locale from BCP 47 tags and falls back to English', () => {
+    registerLocale(ruPack);
     expect(stringsFor('ru')).toBe(ru);
     expect(stringsFor('ru-RU')).toBe(ru);
     expect(stringsFor('RU_ru')).toBe(ru);

@@ -1,16 +1,8 @@
-import { en, type Strings } from './en.js';
-import { ru } from './ru.js';
+import type { Strings } from './en.js';
 
 export type { Strings } from './en.js';
-
-export const LOCALES = { en, ru } as const satisfies Record<string, Strings>;
-export type Locale = keyof typeof LOCALES;
-
-/** Strings for a BCP 47 tag: `ru-RU` → Russian; anything unknown or missing → English. */
-export function stringsFor(locale: string | null | undefined): Strings {
-  const language = (locale ?? '').trim().toLowerCase().split(/[-_]/)[0] ?? '';
-  return Object.hasOwn(LOCALES, language) ? LOCALES[language as Locale] : en;
-}
+export type { LocalePack } from './pack.js';
+export { isLocaleLoaded, loadLocale, localeOf, packFor, registerLocale, stringsFor, SUPPORTED_LOCALES, type Locale } from './locales.js';
 
 /** A field's label: a translated name when there is one, else the schema title or the name made readable. */
 export function fieldLabel(strings: Strings, name: string, title?: string): string {

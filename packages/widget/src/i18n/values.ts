@@ -1,5 +1,5 @@
-import { RU_FIELD_HINTS, RU_MODEL_DESCRIPTIONS, RU_VALUES } from './catalog-ru.js';
 import type { Strings } from './en.js';
+import { packFor } from './locales.js';
 
 /** English labels where making the raw value readable is not enough. */
 const EN_VALUES: Record<string, string> = {
@@ -43,7 +43,7 @@ function capitalised(text: string): string {
  */
 export function valueLabel(strings: Strings, value: string | number): string {
   const raw = String(value);
-  const table = strings.lang === 'ru' ? RU_VALUES : EN_VALUES;
+  const table = strings.lang === 'en' ? EN_VALUES : packFor(strings.lang).values;
   // Names (schedulers, file formats) have no translation: the English label, then the value made readable.
   const part = (piece: string) => table[piece] ?? EN_VALUES[piece] ?? readable(piece);
   const whole = table[raw] ?? EN_VALUES[raw];
@@ -53,7 +53,7 @@ export function valueLabel(strings: Strings, value: string | number): string {
 
 /** A model's description in the studio's language (the server's English when there is no translation). */
 export function modelDescription(strings: Strings, id: string, description: string): string {
-  return (strings.lang === 'ru' ? RU_MODEL_DESCRIPTIONS[id] : undefined) ?? description;
+  return packFor(strings.lang).modelDescriptions[id] ?? description;
 }
 
 /**
@@ -62,5 +62,5 @@ export function modelDescription(strings: Strings, id: string, description: stri
  */
 export function fieldHint(strings: Strings, name: string, description: string | undefined): string | undefined {
   if (strings.lang === 'en') return description;
-  return strings.lang === 'ru' ? RU_FIELD_HINTS[name] : undefined;
+  return packFor(strings.lang).fieldHints[name];
 }
