@@ -37,6 +37,11 @@ export interface GenerationServiceOptions {
   /** Generations still running after this long are failed (default 1 h: Replicate deletes outputs by then). */
   maxTrackingMs?: number;
   pollConcurrency?: number;
+  /**
+   * Runs before a new record is first stored; a failure refuses the create. `createDotbase` uses it to watch
+   * generations with a webhook in the outbox, so a crash between a status and its webhook loses no message.
+   */
+  beforeStore?: (record: GenerationRecord) => Promise<void>;
   now?: () => number;
   newId?: () => string;
 }
@@ -249,6 +254,7 @@ export function createGenerationService(options: GenerationServiceOptions): Gene
   return {
     async create(userId, request) {
       const record = await buildRecord(userId, request, null);
+      await options.beforeStore?.(record);
       await store.create(record);
       events.emit(record);
       return submit(record);
@@ -265,6 +271,7 @@ export function createGenerationService(options: GenerationServiceOptions): Gene
         }
       }
       for (const record of records) {
+        await options.beforeStore?.(record);
         await store.create(record);
         events.emit(record);
       }
