@@ -213,8 +213,9 @@ export function createOutgoingWebhooks(options: OutgoingWebhooksOptions) {
     },
 
     /** A deleted generation's messages go with it. */
-    forget(generationId: string): Promise<void> {
-      return outbox.deleteByGeneration(generationId);
+    async forget(generationId: string): Promise<void> {
+      await outbox.deleteByGeneration(generationId);
+      await outbox.unwatch(generationId);
     },
 
     /** Listens to generation changes and starts sending, with whatever a previous run left in the outbox. */
