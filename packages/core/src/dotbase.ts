@@ -79,6 +79,10 @@ export function createDotbase(options: DotbaseOptions) {
     blobs,
     ...(options.imageTools ? { imageTools: options.imageTools } : {}),
     ...options.service,
+    async beforeStore(record) {
+      // before the record exists: every later status of it is covered by the outbox's reconciliation at start
+      if (record.webhook) await outbox.watch(record.id);
+    },
   });
   return { registry, pool, provider, blobs, store, outbox, batches, service, storage };
 }

@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { startSimulator } from '@dotbase/simulator';
 import { afterEach, describe, expect, it } from 'vitest';
 import { markedWebhookUrl } from '../src/generations/recovery.js';
-import { createDotbase, type GenerationRecord } from '../src/index.js';
+import { createDotbase, createReplicateProvider, type GenerationRecord, type Prediction } from '../src/index.js';
 import { fsStorage } from '../src/node.js';
 import { tempDir, TOKENS } from './helpers.js';
 
@@ -126,5 +126,56 @@ describe('crash recovery never pays for a generation twice', () => {
     expect(done?.error).toMatch(/not resubmitted/);
     state.simulator.setFaults([]);
     expect(state.simulator.stats().creates).toBe(0);
+  });
+});
+
+describe('crash recovery never submits a batch item twice', () => {
+  /**
+   * A batch item whose submission was under way when the process died: the create reached Replicate (the simulator),
+   * its answer was never saved. Then a restart, and the scheduler offers the item again, as it does every item
+   * still `pending`.
+   */
+  async function interruptedBatchItem(webhookUrl: string | undefined) {
+    const simulator = await startSimulator({ tokens: TOKENS, timing: { startingMs: 20, processingMs: 60 } });
+    undo.push(() => simulator.close());
+    const temp = await tempDir();
+    undo.push(() => temp.remove());
+    const real = createReplicateProvider({ baseUrl: simulator.url });
+    let sent: (prediction: Prediction) => void = () => {};
+    const created = new Promise<Prediction>((resolve) => (sent = resolve));
+    // the outermost edge: the create goes out, the process dies before its answer is back
+    const dying = { ...real, submit: async (...args: Parameters<typeof real.submit>) => (sent(await real.submit(...args)), new Promise<never>(() => {})) };
+    const service = { pollIntervalMs: 40, ...(webhookUrl ? { webhookUrl } : {}) };
+    const before = createDotbase({ tokens: TOKENS, baseUrl: simulator.url, storage: fsStorage(temp.dir), provider: dying, service });
+    await before.service.start();
+    const [item] = await before.service.createHeld(USER, [{ action: 'create', model_id: 'flux-schnell', prompt: `batch item ${crypto.randomUUID()}` }], 'batch-1');
+    void before.service.submitHeld(item!.id);
+    const prediction = await created;
+    await before.service.stop();
+    await before.storage.dispose();
+
+    const after = createDotbase({ tokens: TOKENS, baseUrl: simulator.url, storage: fsStorage(temp.dir), service });
+    await after.service.start();
+    undo.push(async () => {
+      await after.service.stop();
+      await after.storage.dispose();
+    });
+    // what the batch scheduler does at start with every item still pending
+    await after.service.submitHeld(item!.id);
+    return { simulator, after, id: item!.id, predictionId: prediction.id };
+  }
+
+  it('adopts the prediction of an item whose submission was cut off, found by the generation id in the webhook URL', async () => {
+    const state = await interruptedBatchItem(await webhookSink());
+    const done = await state.after.service.wait(USER, state.id, { timeoutMs: 10_000 });
+    expect(done).toMatchObject({ status: 'completed', prediction_id: state.predictionId, batch_id: 'batch-1' });
+    expect(state.simulator.stats().creates).toBe(1);
+  });
+
+  it('without webhooks, adopts it by its model and prompt', async () => {
+    const state = await interruptedBatchItem(undefined);
+    const done = await state.after.service.wait(USER, state.id, { timeoutMs: 10_000 });
+    expect(done).toMatchObject({ status: 'completed', prediction_id: state.predictionId });
+    expect(state.simulator.stats().creates).toBe(1);
   });
 });

@@ -100,6 +100,7 @@ function defaultWebhooks(options: ServerOptions, logger: Logger): OutgoingWebhoo
   const webhooks = createOutgoingWebhooks({
     service: dotbase.service,
     outbox: dotbase.outbox ?? createOutboxStore(prefixStorage(dotbase.storage, 'outbox')),
+    store: dotbase.store,
     secrets: createWebhookSecrets(prefixStorage(dotbase.storage, 'server:webhooks')),
     allowedHosts: options.webhookAllowedHosts ?? [],
     baseUrl: () => options.publicUrl ?? 'http://localhost',

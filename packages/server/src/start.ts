@@ -138,6 +138,7 @@ async function startBackend(config: ServerConfig, options: StartOptions, logger:
   const webhooks = createOutgoingWebhooks({
     service: dotbase.service,
     outbox: dotbase.outbox,
+    store: dotbase.store,
     secrets: createWebhookSecrets(prefixStorage(storage, 'server:webhooks')),
     allowedHosts: config.webhookAllowedHosts,
     baseUrl: () => publicUrl ?? listening.url ?? `http://${config.host}:${config.port}`,

@@ -19,6 +19,11 @@ export function markedWebhookUrl(webhookUrl: string, generationId: string): stri
   return url.href;
 }
 
+/** When a generation may have reached Replicate at the earliest: a batch item waits its turn after being recorded. */
+export function submittableSince(record: GenerationRecord): number {
+  return record.submit_started_at ?? record.created_at;
+}
+
 function markerOf(prediction: Prediction): string | undefined {
   if (!prediction.webhook) return undefined;
   try {
@@ -58,7 +63,7 @@ export async function findLostPredictions(
   const found: RecoveryResult['found'] = new Map();
   const unlisted: string[] = [];
   if (orphans.length === 0) return { found, unlisted };
-  const since = Math.min(...orphans.map((record) => record.created_at)) - CLOCK_SKEW_MS;
+  const since = Math.min(...orphans.map(submittableSince)) - CLOCK_SKEW_MS;
   const candidates: { prediction: Prediction; tokenId: string }[] = [];
   await Promise.all(
     (await deps.pool.stats()).map(async ({ id: tokenId }) => {
@@ -78,7 +83,7 @@ export async function findLostPredictions(
   }));
   // oldest generation first, oldest prediction first: the order they were submitted in
   const ordered = [...candidates].filter((c) => !markerOf(c.prediction)).sort((a, b) => Date.parse(a.prediction.created_at ?? '') - Date.parse(b.prediction.created_at ?? ''));
-  for (const record of [...orphans].sort((a, b) => a.created_at - b.created_at)) {
+  for (const record of [...orphans].sort((a, b) => submittableSince(a) - submittableSince(b))) {
     const marked = byMarker.get(record.id);
     if (marked && !taken.has(marked.prediction.id)) {
       found.set(record.id, marked);
@@ -89,7 +94,7 @@ export async function findLostPredictions(
     if (!route || markersExpected) continue;
     const match = ordered.find(({ prediction }) => {
       if (taken.has(prediction.id)) return false;
-      if (Date.parse(prediction.created_at ?? '') < record.created_at - UNMARKED_SKEW_MS) return false;
+      if (Date.parse(prediction.created_at ?? '') < submittableSince(record) - UNMARKED_SKEW_MS) return false;
       const sameModel = route.kind === 'official' ? prediction.model === route.slug : prediction.version === route.version;
       const prompt = prediction.input?.['prompt'];
       return sameModel && (record.prompt === null ? prompt === undefined : prompt === record.prompt);

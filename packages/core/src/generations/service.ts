@@ -7,7 +7,7 @@ import { TERMINAL_STATUSES, WEBHOOK_EVENTS, type BlobStore, type GenerationRecor
 import type { TokenPool } from '../tokens/pool.js';
 import { createGenerationEvents } from './events.js';
 import { checkImageRefs } from './inputs.js';
-import { findLostPredictions } from './recovery.js';
+import { findLostPredictions, submittableSince } from './recovery.js';
 import { submitGeneration, type SubmitDeps } from './submit.js';
 import { createTracker } from './tracking.js';
 import type { CreateGenerationRequest, GenerationService } from './types.js';
@@ -37,6 +37,11 @@ export interface GenerationServiceOptions {
   /** Generations still running after this long are failed (default 1 h: Replicate deletes outputs by then). */
   maxTrackingMs?: number;
   pollConcurrency?: number;
+  /**
+   * Runs before a new record is first stored; a failure refuses the create. `createDotbase` uses it to watch
+   * generations with a webhook in the outbox, so a crash between a status and its webhook loses no message.
+   */
+  beforeStore?: (record: GenerationRecord) => Promise<void>;
   now?: () => number;
   newId?: () => string;
 }
@@ -249,6 +254,7 @@ export function createGenerationService(options: GenerationServiceOptions): Gene
   return {
     async create(userId, request) {
       const record = await buildRecord(userId, request, null);
+      await options.beforeStore?.(record);
       await store.create(record);
       events.emit(record);
       return submit(record);
@@ -265,6 +271,7 @@ export function createGenerationService(options: GenerationServiceOptions): Gene
         }
       }
       for (const record of records) {
+        await options.beforeStore?.(record);
         await store.create(record);
         events.emit(record);
       }
@@ -272,9 +279,17 @@ export function createGenerationService(options: GenerationServiceOptions): Gene
     },
 
     async submitHeld(id) {
+      // one whose submission began before a restart is recovery's (it may have a prediction already), not ours
       const record = await store.get(id);
-      if (!record || record.status !== 'pending' || record.prediction_id) return record;
-      return submit(record);
+      if (!record || record.status !== 'pending' || record.prediction_id || record.submit_started_at) return record;
+      // written before the create is sent: a crash after sending leaves an item recovery knows to look for
+      const marked = await tracker.withLock(id, async () => {
+        const current = await store.get(id);
+        if (!current || current.status !== 'pending' || current.prediction_id || current.submit_started_at) return null;
+        return store.update(id, { submit_started_at: now() });
+      });
+      if (!marked || marked.submit_started_at === undefined || marked.submit_started_at === null) return (await store.get(id)) ?? record;
+      return submit(marked);
     },
 
     get: own,
@@ -348,8 +363,9 @@ export function createGenerationService(options: GenerationServiceOptions): Gene
         if (record.prediction_id && record.token_id) {
           claimed.add(record.prediction_id);
           tracker.track(record, now());
-        } else if (record.status === 'pending' && record.batch_id) {
-          // a held batch item: its batch's scheduler submits it when its turn comes
+        } else if (record.status === 'pending' && record.batch_id && !record.submit_started_at) {
+          // a held batch item: its batch's scheduler submits it when its turn comes (one whose submission had
+          // begun is an orphan like any other: it may have a prediction already)
         } else {
           orphans.push(record);
         }
@@ -357,7 +373,7 @@ export function createGenerationService(options: GenerationServiceOptions): Gene
       tracker.start();
       // One interrupted longer ago than a generation may run is failed, not looked for: the search would page
       // through hours of predictions, and a result would come too late anyway.
-      const stale = orphans.filter((record) => now() - record.created_at > maxTrackingMs);
+      const stale = orphans.filter((record) => now() - submittableSince(record) > maxTrackingMs);
       for (const record of stale) {
         await tracker.withLock(record.id, () => tracker.finish(record, { status: 'failed', error: 'interrupted by a restart too long ago to resume' }));
       }

@@ -75,6 +75,14 @@ export function describeGenerationStoreContract(name: string, factory: () => Pro
       expect(updated).toMatchObject({ webhook: record.webhook, batch_id: 'batch-1' });
     });
 
+    it('keeps when a batch item’s submission began', async () => {
+      const store = await factory();
+      const record = makeGenerationRecord({ batch_id: 'batch-1' });
+      await store.create(record);
+      expect(await store.update(record.id, { submit_started_at: H + 5 })).toMatchObject({ status: 'pending', submit_started_at: H + 5 });
+      expect(await store.get(record.id)).toMatchObject({ submit_started_at: H + 5 });
+    });
+
     it('creates, reads, updates and deletes a record', async () => {
       const store = await factory();
       const record = makeGenerationRecord({ settings: { seed: 7, nested: { a: [1, 2] } }, input_images: ['uploads/x.png'] });

@@ -58,6 +58,12 @@ export interface GenerationRecord {
    * crash recovery leaves pending batch items to the scheduler instead of submitting them all at once.
    */
   batch_id?: string | null;
+  /**
+   * When the submission of a batch item to Replicate began, written before the create is sent. A `pending` item
+   * with it may already have a prediction (the process died before saving the answer): crash recovery looks for
+   * that prediction, as for any interrupted generation, instead of the scheduler submitting the item again.
+   */
+  submit_started_at?: number | null;
 }
 
 export interface ListQuery {

@@ -119,7 +119,24 @@ export function describeOutboxStoreContract(
       expect(ids.sort()).toEqual(messages.map((m) => m.id).sort());
     });
 
+    it('watches generations until unwatched, each once, many at a time', async () => {
+      const store = await setup();
+      expect(await store.watched()).toEqual([]);
+      await Promise.all(Array.from({ length: 20 }, (_, i) => store.watch(`gen-${i}`)));
+      await store.watch('gen-3');
+      expect((await store.watched()).sort()).toEqual(Array.from({ length: 20 }, (_, i) => `gen-${i}`).sort());
+      await Promise.all(Array.from({ length: 19 }, (_, i) => store.unwatch(`gen-${i + 1}`)));
+      await store.unwatch('unknown');
+      expect(await store.watched()).toEqual(['gen-0']);
+    });
+
     if (reopen) {
+      it('keeps watched generations across a restart', async () => {
+        const store = await setup();
+        await store.watch('gen-kept');
+        expect(await (await reopen(store)).watched()).toEqual(['gen-kept']);
+      });
+
       it('keeps pending messages across a restart', async () => {
         const store = await setup();
         const message = makeOutboxMessage({ next_attempt_at: 500 });

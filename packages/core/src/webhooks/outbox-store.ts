@@ -12,7 +12,9 @@ const MAX_ATTEMPTS_KEPT = 100;
  * The outbox on any unstorage driver (the embedded LMDB store in the server). Keys:
  * - `msg:<id>` — the message;
  * - `due` — `{ [id]: next_attempt_at }` of every pending message (small: only undelivered messages are in it);
- * - `gen:<generation id>` — the ids of one generation's messages, oldest first.
+ * - `gen:<generation id>` — the ids of one generation's messages, oldest first;
+ * - `watched` — `{ [generation id]: true }` of generations whose messages may still have to be enqueued (small:
+ *   only generations not yet over).
  *
  * Read-modify-writes run under in-process locks, so one process may run many workers; processes sharing one
  * store need a backend with atomic operations (another `OutboxStore`).
@@ -27,6 +29,17 @@ export function createOutboxStore(storage: Storage): OutboxStore {
   const msgKey = (id: string) => `msg:${keySegment(id)}`;
   const genKey = (id: string) => `gen:${keySegment(id)}`;
   const DUE = 'due';
+  const WATCHED = 'watched';
+
+  async function setWatched(generationId: string, watched: boolean): Promise<void> {
+    await withLock(WATCHED, async () => {
+      const all = (await read<Record<string, true>>(WATCHED)) ?? {};
+      if (watched === (all[generationId] === true)) return;
+      if (watched) all[generationId] = true;
+      else delete all[generationId];
+      await write(WATCHED, all);
+    });
+  }
 
   const read = <T>(key: string) => storageCall(`read ${key}`, () => storage.getItem<T>(key));
   const write = (key: string, value: unknown) => storageCall(`write ${key}`, () => storage.setItem(key, value as never));
@@ -140,6 +153,18 @@ export function createOutboxStore(storage: Storage): OutboxStore {
         }
         await remove(genKey(generationId));
       });
+    },
+
+    watch(generationId) {
+      return setWatched(generationId, true);
+    },
+
+    unwatch(generationId) {
+      return setWatched(generationId, false);
+    },
+
+    async watched() {
+      return Object.keys((await read<Record<string, true>>(WATCHED)) ?? {});
     },
   };
 }

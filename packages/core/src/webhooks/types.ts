@@ -51,4 +51,15 @@ export interface OutboxStore {
   nextDueAt(): Promise<number | null>;
   /** Forgets one generation's messages (the generation was deleted); pending ones are not sent. */
   deleteByGeneration(generationId: string): Promise<void>;
+  /**
+   * Notes, before a generation with a webhook is stored, that its messages may still have to be enqueued. A status
+   * is saved before its messages are enqueued (two stores, no shared commit), so a crash in between would lose
+   * them: at start the sender enqueues again what every watched generation's state calls for (ids are
+   * deterministic, so nothing is doubled). Idempotent.
+   */
+  watch(generationId: string): Promise<void>;
+  /** The generation is over and its last messages are enqueued (or it is gone): no need to look at it again. */
+  unwatch(generationId: string): Promise<void>;
+  /** Every watched generation id. */
+  watched(): Promise<string[]>;
 }

@@ -108,10 +108,11 @@ export function createBatchScheduler(options: BatchSchedulerOptions) {
       for (const id of await options.store.listUnfinished()) {
         const record = await options.store.get(id);
         if (!record?.batch_id) continue;
-        if (record.status === 'pending' && !record.prediction_id) {
+        if (record.status === 'pending' && !record.prediction_id && !record.submit_started_at) {
           held.push({ id, user: record.user_id, at: record.created_at });
         } else {
-          // submitted before the restart and still running: it holds its user's slot until it ends
+          // submitted (or being submitted) before the restart, now followed or recovered by the service: it holds
+          // its user's slot until it ends
           let mine = running.get(record.user_id);
           if (!mine) running.set(record.user_id, (mine = new Set()));
           if (!mine.has(id)) runningTotal += 1;

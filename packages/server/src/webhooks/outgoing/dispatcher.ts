@@ -1,4 +1,4 @@
-import type { GenerationRecord, GenerationService, OutboxMessage, OutboxStore } from '@dotbase/core';
+import { TERMINAL_STATUSES, type GenerationRecord, type GenerationService, type GenerationStore, type OutboxMessage, type OutboxStore } from '@dotbase/core';
 import { checkPublicUrl, parseHostRules, safeFetch, UnsafeUrlError, type HostRule } from '@dotbase/core/node';
 import { presentedJson } from '../../generations/present.js';
 import { HttpError } from '../../http/errors.js';
@@ -11,6 +11,8 @@ import { signWebhookBody } from './sign.js';
 export interface OutgoingWebhooksOptions {
   service: Pick<GenerationService, 'subscribe'>;
   outbox: OutboxStore;
+  /** Where generations live: at start, the webhooks a crash kept from being enqueued are enqueued from it. */
+  store: Pick<GenerationStore, 'get' | 'listUnfinished'>;
   secrets: WebhookSecrets;
   /** Hosts webhooks may target besides public https ones, http allowed (`DOTBASE_WEBHOOK_ALLOWED_HOSTS`). */
   allowedHosts?: readonly string[];
@@ -94,6 +96,27 @@ export function createOutgoingWebhooks(options: OutgoingWebhooksOptions) {
       if (await outbox.enqueue(message)) added = true;
     }
     if (added) kick();
+    // its last messages are in: nothing more can be due (unwatched only now, so a crash before this is repaired)
+    if (TERMINAL_STATUSES.includes(record.status)) await outbox.unwatch(record.id);
+  }
+
+  /**
+   * A status is saved before its messages are enqueued: a crash in between would lose them. Every generation that
+   * may still call for messages (watched in the outbox before it was stored, or unfinished) is looked at again and
+   * what its state calls for is enqueued; ids are deterministic, so messages already there are not doubled.
+   */
+  async function reconcile(): Promise<void> {
+    const ids = new Set([...(await outbox.watched()), ...(await options.store.listUnfinished())]);
+    for (const id of ids) {
+      const record = await options.store.get(id);
+      if (!record) {
+        await outbox.unwatch(id);
+      } else if (record.webhook) {
+        // one stored before watching existed: watched from now on
+        if (!TERMINAL_STATUSES.includes(record.status)) await outbox.watch(id);
+        await enqueue(record);
+      }
+    }
   }
 
   async function send(message: OutboxMessage): Promise<{ status_code: number | null; error: string | null }> {
@@ -190,8 +213,9 @@ export function createOutgoingWebhooks(options: OutgoingWebhooksOptions) {
     },
 
     /** A deleted generation's messages go with it. */
-    forget(generationId: string): Promise<void> {
-      return outbox.deleteByGeneration(generationId);
+    async forget(generationId: string): Promise<void> {
+      await outbox.deleteByGeneration(generationId);
+      await outbox.unwatch(generationId);
     },
 
     /** Listens to generation changes and starts sending, with whatever a previous run left in the outbox. */
@@ -204,6 +228,10 @@ export function createOutgoingWebhooks(options: OutgoingWebhooksOptions) {
           .finally(() => queueing.delete(queued));
         queueing.add(queued);
       });
+      const reconciled = reconcile()
+        .catch((error: unknown) => logger.error('webhooks not reconciled', { error: String(error) }))
+        .finally(() => queueing.delete(reconciled));
+      queueing.add(reconciled);
       plan(0);
     },
 
