@@ -1,0 +1,6 @@
+/**
+ * dotbase on PostgreSQL: the generation store and the schema's migrations. Loaded only when `DATABASE_URL` is set.
+ */
+export { connectPostgres, type PostgresOptions, type Sql } from './connect.js';
+export { migrate, MIGRATIONS, type Migration, type MigrationReport } from './migrations.js';
+export { createPostgresGenerationStore } from './generation-store.js';
