@@ -7,6 +7,7 @@ const HELP = `Usage: dotbase <command>
 
 Commands:
   serve      Run the dotbase HTTP server (configuration from the environment; see docs/deployment.md)
+  migrate    Bring the PostgreSQL schema at DATABASE_URL up to date (see docs/scaling.md)
   version    Print the version
   help       Print this help
 
@@ -44,6 +45,17 @@ switch (command) {
       process.stderr.write(`dotbase: could not start: ${error instanceof Error ? error.message : String(error)}\n`);
       process.exit(1);
     });
+    break;
+  case 'migrate':
+    import('./scale/migrate-command.js')
+      .then(({ runMigrateCommand }) => runMigrateCommand(process.env, (line) => process.stdout.write(`${line}\n`)))
+      .then(
+        (code) => process.exit(code),
+        (error: unknown) => {
+          process.stderr.write(`dotbase: migration failed: ${error instanceof Error ? error.message : String(error)}\n`);
+          process.exit(1);
+        },
+      );
     break;
   case 'version':
   case '--version':
