@@ -16,6 +16,7 @@ export { createMemoryTokenPoolState } from './tokens/memory-state.js';
 export { tokenIdFor } from './tokens/token-id.js';
 export * from './storage/types.js';
 export { createBlobStore } from './storage/blob-store.js';
+export { newBlobKey, parseBlobKey } from './storage/blob-keys.js';
 export { createGenerationStore, type GenerationStoreOptions } from './storage/generation-store.js';
 export { keySegmentLength } from './storage/key-segment.js';
 export * from './providers/types.js';
