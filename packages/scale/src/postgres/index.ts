@@ -1,6 +1,8 @@
 /**
- * dotbase on PostgreSQL: the generation store and the schema's migrations. Loaded only when `DATABASE_URL` is set.
+ * dotbase on PostgreSQL: the generation store, the token-pool state and the schema's migrations. Loaded only when `DATABASE_URL` is set.
  */
 export { connectPostgres, type PostgresOptions, type Sql } from './connect.js';
 export { migrate, MIGRATIONS, type Migration, type MigrationReport } from './migrations.js';
 export { createPostgresGenerationStore } from './generation-store.js';
+export { createPostgresTokenPoolState, type PostgresTokenPoolStateOptions } from './token-pool-state.js';
+export type { SharedTokenPoolState } from '../tokens/shared-state.js';

@@ -93,6 +93,30 @@ CREATE TABLE replicate_tokens (
 );
 `,
   },
+  {
+    version: 2,
+    name: 'token-pool state: leases and budget windows',
+    sql: `
+-- the order of acquires, for "least recently used" even within one millisecond
+ALTER TABLE replicate_tokens ADD COLUMN use_seq bigint NOT NULL DEFAULT 0;
+CREATE SEQUENCE replicate_token_use_seq;
+
+-- in_flight = a token's unexpired leases; an instance renews its own, and those of a dead instance expire
+CREATE TABLE replicate_token_leases (
+  lease text PRIMARY KEY,
+  token_id text NOT NULL REFERENCES replicate_tokens (id) ON DELETE CASCADE,
+  expires_at timestamptz NOT NULL
+);
+CREATE INDEX replicate_token_leases_token ON replicate_token_leases (token_id, expires_at);
+
+-- acquire times inside the budget window (a sliding-window log)
+CREATE TABLE replicate_token_uses (
+  token_id text NOT NULL REFERENCES replicate_tokens (id) ON DELETE CASCADE,
+  used_at timestamptz NOT NULL
+);
+CREATE INDEX replicate_token_uses_token ON replicate_token_uses (token_id, used_at);
+`,
+  },
 ];
 
 /** Any fixed number: the key of the advisory lock that lets one instance migrate while the others wait. */

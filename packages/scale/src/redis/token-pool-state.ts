@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { DotbaseError, type AcquireResult, type LeaseFailure, type LeaseOutcome, type TokenPoolState, type TokenStats } from '@dotbase/core';
+import { DotbaseError, type AcquireResult, type LeaseFailure, type LeaseOutcome, type TokenStats } from '@dotbase/core';
 import type { Redis } from 'ioredis';
+import type { SharedTokenPoolState } from '../tokens/shared-state.js';
 import { ACQUIRE, REGISTER, RELEASE, RENEW, SET_ACTIVE, STATS } from './scripts.js';
 
 export interface RedisTokenPoolStateOptions {
@@ -18,11 +19,6 @@ export interface RedisTokenPoolStateOptions {
   leaseTtlMs?: number;
 }
 
-/** The part of TokenPoolState only a shared state needs: renewing leases and letting go of the connection. */
-export interface SharedTokenPoolState extends TokenPoolState {
-  /** Stops the heartbeat. The leases still held then expire after the lease TTL. */
-  close(): Promise<void>;
-}
 
 type ScriptName = 'dotbaseAcquire' | 'dotbaseRelease' | 'dotbaseRegister' | 'dotbaseSetActive' | 'dotbaseRenew' | 'dotbaseStats';
 type ScriptRunner = Record<ScriptName, (...args: (string | number)[]) => Promise<unknown>>;
