@@ -6,3 +6,4 @@ export { migrate, MIGRATIONS, type Migration, type MigrationReport } from './mig
 export { createPostgresGenerationStore } from './generation-store.js';
 export { createPostgresTokenPoolState, type PostgresTokenPoolStateOptions } from './token-pool-state.js';
 export type { SharedTokenPoolState } from '../tokens/shared-state.js';
+export { mirrorTokenState, type TokenMirror, type TokenMirrorOptions } from './token-mirror.js';
