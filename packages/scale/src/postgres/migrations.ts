@@ -117,6 +117,17 @@ CREATE TABLE replicate_token_uses (
 CREATE INDEX replicate_token_uses_token ON replicate_token_uses (token_id, used_at);
 `,
   },
+  {
+    version: 3,
+    name: 'key-value entries of the server (upload ownership and the like)',
+    sql: `
+-- what the server keeps beside generations through its key-value storage (unstorage keys, JSON values)
+CREATE TABLE dotbase_kv (
+  key text PRIMARY KEY COLLATE "C",
+  value text NOT NULL
+);
+`,
+  },
 ];
 
 /** Any fixed number: the key of the advisory lock that lets one instance migrate while the others wait. */
