@@ -128,7 +128,7 @@ async function startBackend(config: ServerConfig, options: StartOptions, logger:
   // Resumes every generation a previous run left unfinished.
   await dotbase.service.start();
   cleanups.push(() => dotbase.service.stop());
-  return { mode, simulator, dotbase, webhookSecret, webhookUrl } as const;
+  return { mode, simulator, dotbase, webhookSecret, webhookUrl, fileRedirect: backends.signedUrl } as const;
 }
 
 /** Undo steps, run newest first; each runs even when an earlier one failed. */
@@ -153,7 +153,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
   const secret = config.secret ?? (await loadOrCreateSecret(config.dataDir));
   const cleanups: Cleanups = [];
   try {
-    const { mode, simulator, dotbase, webhookSecret, webhookUrl } = await startBackend(config, options, logger, secret, cleanups);
+    const { mode, simulator, dotbase, webhookSecret, webhookUrl, fileRedirect } = await startBackend(config, options, logger, secret, cleanups);
     const shutdown = new AbortController();
     // every open event stream listens for shutdown (and stops listening when it ends): many at once is normal
     setMaxListeners(0, shutdown.signal);
@@ -176,6 +176,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
       logger,
       ...(options.heartbeatMs ? { heartbeatMs: options.heartbeatMs } : {}),
       shutdown: shutdown.signal,
+      ...(fileRedirect ? { fileRedirect } : {}),
     });
 
     const server = createHttpServer(getRequestListener(app.fetch, { errorHandler: malformedRequest }));

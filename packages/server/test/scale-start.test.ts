@@ -93,6 +93,23 @@ describe.skipIf(!postgresAvailable() || !redisAvailable())('dotbase on PostgreSQ
     }
   });
 
+  it('redirects file requests to short-lived presigned links when DOTBASE_S3_REDIRECT_SECONDS is set', async () => {
+    const env = { ...(await sharedEnv()), DOTBASE_S3_REDIRECT_SECONDS: '120' };
+    const server = await startTestServer(env);
+    servers.push(server);
+    const uploaded = await upload(server, await sampleImage('png', 32, 32), { type: 'image/png' });
+    const redirect = await server.fetch(`/files/${uploaded.body.id}`, { redirect: 'manual' });
+    expect(redirect.status).toBe(302);
+    expect(redirect.headers.get('cache-control')).toBe('no-store');
+    const location = new URL(redirect.headers.get('location') as string);
+    expect(location.origin).toBe(s3.endpoint);
+    expect(location.searchParams.get('X-Amz-Expires')).toBe('120');
+    const file = await fetch(location);
+    expect(file.status).toBe(200);
+    expect(file.headers.get('content-type')).toBe('image/png');
+    expect((await server.fetch('/files/uploads/AAAAAAAAAAAAAAAAAAAAAA.png', { redirect: 'manual' })).status).toBe(404);
+  });
+
   it('says at start which combination cannot work across instances', async () => {
     const { DATABASE_URL } = await sharedEnv();
     const logs = recordingLogger();
