@@ -4,6 +4,7 @@ import type { ImageTools } from './images/sniff.js';
 import { createRegistry } from './models/registry.js';
 import type { ModelDefinition } from './models/types.js';
 import { createReplicateProvider } from './providers/replicate.js';
+import type { DownloadFetch } from './providers/output-download.js';
 import type { ImageProvider } from './providers/types.js';
 import { createBlobStore } from './storage/blob-store.js';
 import { createGenerationStore } from './storage/generation-store.js';
@@ -30,8 +31,12 @@ export interface DotbaseOptions {
   models?: ModelDefinition[];
   provider?: ImageProvider;
   fetch?: typeof fetch;
+  /** Fetches outputs; on Node pass `safeFetch` from `@dotbase/core/node` (see `ReplicateProviderOptions.downloadFetch`). */
+  downloadFetch?: DownloadFetch;
+  /** Hosts outputs may come from besides Replicate's delivery hosts and the host of `baseUrl` (see `ReplicateProviderOptions.outputHosts`). */
+  outputHosts?: readonly string[];
   imageTools?: ImageTools;
-  service?: Pick<GenerationServiceOptions, 'pollIntervalMs' | 'webhookUrl' | 'inlineMaxBytes' | 'publicFileUrl' | 'maxTrackingMs' | 'pollConcurrency' | 'now'>;
+  service?: Pick<GenerationServiceOptions, 'pollIntervalMs' | 'webhookUrl' | 'inlineMaxBytes' | 'publicFileUrl' | 'maxTrackingMs' | 'pollConcurrency' | 'now' | 'checkInputUrl'>;
 }
 
 /**
@@ -56,6 +61,8 @@ export function createDotbase(options: DotbaseOptions) {
     createReplicateProvider({
       ...(options.baseUrl ? { baseUrl: options.baseUrl } : {}),
       ...(options.fetch ? { fetch: options.fetch } : {}),
+      ...(options.downloadFetch ? { downloadFetch: options.downloadFetch } : {}),
+      ...(options.outputHosts ? { outputHosts: options.outputHosts } : {}),
     });
   const blobs = options.blobs ?? createBlobStore(prefixStorage(storage, 'blobs'));
   const store = options.store ?? createGenerationStore(prefixStorage(storage, 'generations'));

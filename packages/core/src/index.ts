@@ -15,12 +15,22 @@ export { createTokenPool, type TokenPool, type TokenPoolOptions, type Lease } fr
 export { createMemoryTokenPoolState } from './tokens/memory-state.js';
 export { tokenIdFor } from './tokens/token-id.js';
 export * from './storage/types.js';
+export { reasonOf as failureReasonOf } from './storage/activity-log.js';
 export { createBlobStore } from './storage/blob-store.js';
 export { newBlobKey, parseBlobKey } from './storage/blob-keys.js';
 export { createGenerationStore, type GenerationStoreOptions } from './storage/generation-store.js';
 export { keySegmentLength } from './storage/key-segment.js';
 export * from './providers/types.js';
 export { createReplicateProvider, DEFAULT_REPLICATE_BASE_URL, type ReplicateProviderOptions } from './providers/replicate.js';
+export {
+  createOutputDownloader,
+  portableDownloadFetch,
+  REPLICATE_DELIVERY_HOSTS,
+  type DownloadFetch,
+  type DownloadFetchOptions,
+  type DownloadFetchResponse,
+  type OutputDownloaderOptions,
+} from './providers/output-download.js';
 export { parseRetryAfter } from './providers/http-errors.js';
 export * from './generations/types.js';
 export { createGenerationService, type GenerationServiceOptions } from './generations/service.js';

@@ -7,6 +7,7 @@ import { createStorage, type Storage } from 'unstorage';
 import { DotbaseError } from './errors.js';
 import type { ImageTools } from './images/sniff.js';
 import { atomicFsDriver } from './storage/node/atomic-fs-driver.js';
+import { checkLmdbFile } from './storage/node/check-lmdb-file.js';
 import { lmdbDriver, type LmdbDriverOptions } from './storage/node/lmdb-driver.js';
 
 export interface FsStorageOptions {
@@ -18,16 +19,20 @@ export interface FsStorageOptions {
  * Embedded storage in one folder: images as files under `dir/blobs` (written atomically: a process killed
  * mid-write leaves the old file or the new one, never a torn one), everything else — generation records, indexes,
  * statistics — in one LMDB file, `dir/records.lmdb`, where a burst of small changes costs one commit instead of a
- * file write and a rename each. Call `storage.dispose()` to close the file.
+ * file write and a rename each. Call `storage.dispose()` to close the file. A missing (while images remain),
+ * truncated or overwritten `records.lmdb` throws a `storage_error` naming the file and how to recover.
  *
  * @example
  * const dotbase = createDotbase({ tokens, storage: fsStorage('./.data') });
  */
 export function fsStorage(dir: string, options: FsStorageOptions = {}): Storage {
+  // before LMDB maps the file: a damaged one is a message naming it, not a SIGBUS or a silently empty store
+  checkLmdbFile(join(dir, 'records.lmdb'), join(dir, 'blobs'));
   const storage = createStorage({
     driver: lmdbDriver({ path: join(dir, 'records.lmdb'), ...(options.durability ? { durability: options.durability } : {}) }),
   });
-  storage.mount('blobs', atomicFsDriver({ base: join(dir, 'blobs') }));
+  // durability 'sync' promises that an answered write survives a power cut: image files are fsynced too
+  storage.mount('blobs', atomicFsDriver({ base: join(dir, 'blobs'), fsync: (options.durability ?? 'sync') === 'sync' }));
   return storage;
 }
 
@@ -48,5 +53,17 @@ export function sharpImageTools(): ImageTools {
     },
   };
 }
-export { atomicFsDriver } from './storage/node/atomic-fs-driver.js';
+export { atomicFsDriver, type AtomicFsDriverOptions } from './storage/node/atomic-fs-driver.js';
+export { checkLmdbFile } from './storage/node/check-lmdb-file.js';
 export { lmdbDriver, type LmdbDriverOptions } from './storage/node/lmdb-driver.js';
+export {
+  checkPublicUrl,
+  isPublicAddress,
+  UnsafeUrlError,
+  type CheckedUrl,
+  type HostLookup,
+  type PublicUrlOptions,
+  type ResolvedAddress,
+} from './net/public-url.js';
+export { safeFetch, SafeFetchError, type SafeFetchOptions, type SafeResponse } from './net/safe-fetch.js';
+export { hostRuleOf, matchesHostRules, parseHostRule, parseHostRules, type HostRule } from './net/host-rules.js';

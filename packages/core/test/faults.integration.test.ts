@@ -57,6 +57,8 @@ describe('faults between dotbase and Replicate (each bounded in time)', () => {
     const viaProxy = createDotbase({
       tokens: ['r8_test_token_alpha', 'r8_test_token_bravo', 'r8_test_token_charlie'],
       baseUrl: `${proxy.origin}/v1`,
+      // the proxy fronts the API only: outputs still come from the simulator's own origin
+      outputHosts: [new URL(stack.simulator.origin).host],
       storage: stack.dotbase.storage,
       service: { pollIntervalMs: 100 },
     });

@@ -164,7 +164,8 @@ describe('every seed model', () => {
           model_id: model.id,
           ...(model.inputs.prompt !== 'none' ? { prompt: 'a small blue house' } : {}),
           input_images: images,
-          ...(model.inputs.mask_required ? { mask: image } : {}),
+          // with its input image, a model that takes a mask inpaints with one (FLUX Fill Pro needs it unless it outpaints)
+          ...(model.inputs.mask && model.inputs.images.min > 0 ? { mask: image } : {}),
         };
         try {
           const created = await stack.dotbase.service.create(USER, request);

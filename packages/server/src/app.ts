@@ -4,8 +4,12 @@ import { createAuth, type AuthOptions } from './auth/setup.js';
 import { DEFAULT_LIMITS, type Limits } from './config.js';
 import type { AppEnv, DotbaseParts, ServerContext } from './context.js';
 import { createActiveGenerations } from './generations/active.js';
+import { createStreamSlots } from './generations/stream-slots.js';
 import { apiCors } from './http/cors.js';
 import { errorResponse } from './http/errors.js';
+import { loopbackHostsOnly } from './http/host-check.js';
+import { loggablePath, withoutFileKeys } from './http/redact.js';
+import { createIdempotency } from './http/idempotency.js';
 import { createRateLimiter } from './http/rate-limit.js';
 import { silentLogger, type Logger } from './log.js';
 import { adminRoutes } from './routes/admin.js';
@@ -35,6 +39,12 @@ export interface ServerOptions {
   basePath?: string;
   /** Origins besides the server's own that may call the API from a browser. */
   corsOrigins?: string[];
+  /**
+   * Which Host headers are answered. `loopback` (the default when `auth.anonymous`): only localhost, 127.x.x.x,
+   * [::1] and the public URL's host, which stops DNS rebinding from reaching an unauthenticated server. `any`:
+   * every host (the default with authentication, where a rebound page has no credentials).
+   */
+  allowedHosts?: 'loopback' | 'any';
   /** `whsec_…`: enables `POST /api/webhooks/replicate`. */
   webhookSecret?: string;
   limits?: Partial<Limits>;
@@ -61,7 +71,8 @@ export interface ServerOptions {
 export function createServer(options: ServerOptions): Hono<AppEnv> {
   const limits = { ...DEFAULT_LIMITS, ...options.limits };
   const logger = options.logger ?? silentLogger;
-  const owners = createOwnership(prefixStorage(options.dotbase.storage, 'server'));
+  const serverStorage = prefixStorage(options.dotbase.storage, 'server');
+  const owners = createOwnership(serverStorage);
   const active = createActiveGenerations(options.dotbase.service);
   const basePath = (options.basePath ?? '').replace(/\/+$/, '');
 
@@ -69,15 +80,18 @@ export function createServer(options: ServerOptions): Hono<AppEnv> {
   options.dotbase.service.subscribe((event) => {
     if (event.status !== 'completed') return;
     for (const key of event.record.output_keys) {
-      owners.claim(event.user_id, key).catch((error: unknown) => logger.error('recording output owner failed', { key, error: String(error) }));
+      // the key is the file's only protection: the log names the generation instead
+      owners.claim(event.user_id, key).catch((error: unknown) => logger.error('recording output owner failed', { generation: event.id, error: String(error) }));
     }
   });
 
   const ctx: ServerContext = {
     dotbase: options.dotbase,
-    auth: createAuth(options.auth),
+    auth: createAuth(options.auth, serverStorage),
     owners,
     active,
+    streams: createStreamSlots(),
+    idempotency: createIdempotency(serverStorage),
     limiter: createRateLimiter({ perMinute: limits.requestsPerMinute }),
     limits,
     logger,
@@ -99,7 +113,7 @@ export function createServer(options: ServerOptions): Hono<AppEnv> {
   app.onError((error, c) => {
     const answer = errorResponse(error);
     if (answer.unexpected) {
-      logger.error('request failed', { method: c.req.method, path: c.req.path, status: answer.status, error: error.name, message: error.message });
+      logger.error('request failed', { method: c.req.method, path: loggablePath(c.req.path), status: answer.status, error: error.name, message: withoutFileKeys(error.message) });
     }
     return c.json(answer.body, answer.status, answer.headers);
   });
@@ -112,12 +126,15 @@ export function createServer(options: ServerOptions): Hono<AppEnv> {
     await next();
     logger.info('request', {
       method: c.req.method,
-      path: c.req.path,
+      path: loggablePath(c.req.path),
       status: c.res.status,
       ms: Math.round(performance.now() - started),
       ...(c.get('principal') ? { user: c.get('principal').id } : {}),
     });
   });
+  if ((options.allowedHosts ?? (options.auth.anonymous ? 'loopback' : 'any')) === 'loopback') {
+    app.use('*', loopbackHostsOnly(ctx.publicUrl ? [new URL(ctx.publicUrl).host] : []));
+  }
   app.use('/api/*', apiCors(ctx.corsOrigins, ctx.publicUrl ? new URL(ctx.publicUrl).origin : undefined));
 
   for (const routes of [

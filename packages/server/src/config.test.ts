@@ -31,8 +31,8 @@ describe('loadConfig', () => {
         DOTBASE_PUBLIC_URL: 'https://img.example.com/',
         TELEGRAM_BOT_TOKEN: '123456:ABCdefGHIjklMNOpqrSTUvwxYZ012345',
         TELEGRAM_ALLOWED_USERNAMES: '@Alice, bob',
-        DOTBASE_API_KEYS: 'backend:0123456789abcdef0123,cron:fedcba9876543210fedc',
-        DOTBASE_SECRET: 'x'.repeat(40),
+        DOTBASE_API_KEYS: 'backend:9f3ac27be01d54e8a6c1,cron:4be8d10f7a93c25e6d0b',
+        DOTBASE_SECRET: 'kQ7vZ2mX9pL4tR8wN1cB6yH3jF0sD5gA2eU7iO9nWqs',
         DOTBASE_CORS_ORIGINS: 'https://shop.example,http://localhost:5173',
         DOTBASE_ADMINS: '@Alice',
         DOTBASE_MAX_UPLOAD_BYTES: '2048',
@@ -42,10 +42,10 @@ describe('loadConfig', () => {
     );
     expect(config.replicate).toEqual({ tokens: ['r8_a', 'r8_b'], baseUrl: 'http://127.0.0.1:9000/v1', webhookSecret: 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw' });
     expect(config).toMatchObject({ port: 9001, host: '0.0.0.0', dataDir: '/var/lib/dotbase', publicUrl: 'https://img.example.com' });
-    expect(config.telegram).toEqual({ botToken: '123456:ABCdefGHIjklMNOpqrSTUvwxYZ012345', allowedUsernames: ['alice', 'bob'] });
+    expect(config.telegram).toEqual({ botToken: '123456:ABCdefGHIjklMNOpqrSTUvwxYZ012345', allowedUsernames: ['alice', 'bob'], maxAgeSeconds: 600 });
     expect(config.apiKeys).toEqual([
-      { user: 'backend', key: '0123456789abcdef0123' },
-      { user: 'cron', key: 'fedcba9876543210fedc' },
+      { user: 'backend', key: '9f3ac27be01d54e8a6c1' },
+      { user: 'cron', key: '4be8d10f7a93c25e6d0b' },
     ]);
     expect(config.corsOrigins).toEqual(['https://shop.example', 'http://localhost:5173']);
     expect(config.admins).toEqual(['alice']);
@@ -77,13 +77,33 @@ describe('loadConfig', () => {
 
   it('refuses malformed or duplicate API key pairs', () => {
     expect(issuesOf({ DOTBASE_API_KEYS: 'no-colon-here-0123456789' })[0]?.variable).toBe('DOTBASE_API_KEYS');
-    expect(issuesOf({ DOTBASE_API_KEYS: 'a:0123456789abcdef,a:fedcba9876543210' })[0]?.message).toMatch(/appears twice/);
+    expect(issuesOf({ DOTBASE_API_KEYS: 'a:9f3ac27be01d54e8,a:4be8d10f7a93c25e' })[0]?.message).toMatch(/appears twice/);
+  });
+
+  it('refuses API-key users named like another kind of user (local, telegram), in any case', () => {
+    for (const user of ['telegram', 'Telegram', 'local', 'LOCAL']) {
+      const issue = issuesOf({ DOTBASE_API_KEYS: `${user}:9f3ac27be01d54e8a6c1` })[0];
+      expect(issue, user).toMatchObject({ variable: 'DOTBASE_API_KEYS', message: expect.stringMatching(/reserved/) });
+    }
+  });
+
+  it('refuses API keys and secrets that are plainly not random, without repeating them', () => {
+    for (const key of ['aaaaaaaaaaaaaaaaaaaa', '1234567890123456', 'abababababababab', 'abcdefghijklmnopqrst']) {
+      const issue = issuesOf({ DOTBASE_API_KEYS: `backend:${key}` })[0];
+      expect(issue, key).toMatchObject({ variable: 'DOTBASE_API_KEYS', message: expect.stringMatching(/not random/) });
+      expect(issue?.message).not.toContain(key);
+    }
+    for (const secret of ['x'.repeat(64), 'ab'.repeat(32), 'abcdefghijklmnopqrstuvwxyz0123456789ABCDEFGH', 'Zq3vN8rT1xWk5LmP0aYc7HdE2sJgB9u']) {
+      const issue = issuesOf({ DOTBASE_SECRET: secret })[0];
+      expect(issue, secret).toMatchObject({ variable: 'DOTBASE_SECRET', message: expect.stringMatching(/32 random bytes/) });
+    }
+    expect(loadConfig({ DOTBASE_SECRET: 'Zq3vN8rT1xWk5LmP0aYc7HdE2sJgB9uF4oRiQ6nVtXw' }).secret).toBeDefined();
   });
 
   it('refuses to listen beyond loopback without authentication, unless explicitly allowed', () => {
     expect(issuesOf({ HOST: '0.0.0.0' })[0]).toMatchObject({ variable: 'HOST', message: expect.stringMatching(/no authentication/) });
     expect(loadConfig({ HOST: '0.0.0.0', DOTBASE_ALLOW_UNAUTHENTICATED: 'true' }).allowUnauthenticated).toBe(true);
-    expect(loadConfig({ HOST: '0.0.0.0', DOTBASE_API_KEYS: 'backend:0123456789abcdef' }).host).toBe('0.0.0.0');
+    expect(loadConfig({ HOST: '0.0.0.0', DOTBASE_API_KEYS: 'backend:9f3ac27be01d54e8' }).host).toBe('0.0.0.0');
     for (const host of ['127.0.0.1', '127.8.9.10', 'localhost', '::1', '[::1]']) expect(loadConfig({ HOST: host }).host).toBe(host);
     expect(issuesOf({ HOST: '::' })[0]?.variable).toBe('HOST');
   });

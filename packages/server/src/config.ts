@@ -1,5 +1,8 @@
 import { isAbsolute, resolve } from 'node:path';
 import { z } from 'zod';
+import { estimatedBits, isStrongSecret, MIN_API_KEY_BITS } from './auth/entropy.js';
+import { isReservedUserName, RESERVED_USER_NAMES } from './auth/principal-ids.js';
+import { parseHostRule } from '@dotbase/core/node';
 import { isLoopbackHost } from './net/loopback.js';
 
 /** One `user:key` pair from `DOTBASE_API_KEYS`. */
@@ -21,6 +24,19 @@ export interface Limits {
   requestsPerMinute: number;
   /** Generations one user may have pending or processing at once. */
   maxActiveGenerations: number;
+  /**
+   * Generations an API-key user and every end user of the embed tokens it minted may have running at once, all
+   * together: minting more identities does not multiply the cap.
+   */
+  maxActiveGenerationsPerMinter: number;
+  /** Live event streams (SSE) one user may hold open at once. */
+  maxStreamsPerUser: number;
+  /** How long a create may wait for Replicate to accept the prediction before it is given up (503/504). */
+  createTimeoutMs: number;
+  /** Bytes of uploads one user may keep stored at once (deleting uploads makes room again). */
+  uploadQuotaBytes: number;
+  /** Uploads one user may keep stored at once. */
+  uploadQuotaCount: number;
 }
 
 export const DEFAULT_LIMITS: Limits = {
@@ -30,10 +46,23 @@ export const DEFAULT_LIMITS: Limits = {
   maxJsonBytes: 64 * 1024,
   requestsPerMinute: 600,
   maxActiveGenerations: 20,
+  maxActiveGenerationsPerMinter: 20,
+  maxStreamsPerUser: 32,
+  createTimeoutMs: 30_000,
+  uploadQuotaBytes: 512 * 1024 * 1024,
+  uploadQuotaCount: 1000,
 };
+
+/** Telegram's sign-in data is accepted this long after Telegram signed it (and once). */
+export const DEFAULT_TELEGRAM_MAX_AGE_SECONDS = 600;
 
 export interface ServerConfig {
   replicate: { tokens: string[]; baseUrl?: string; webhookSecret?: string };
+  /**
+   * Hosts outputs may be downloaded from besides Replicate's delivery hosts and the host of `replicate.baseUrl`
+   * (`host`, `host:port` or `*.host`), trusted with http and any address.
+   */
+  outputHosts: string[];
   port: number;
   host: string;
   /** Absolute path of the embedded storage folder. */
@@ -42,7 +71,7 @@ export interface ServerConfig {
   durability: 'sync' | 'os';
   /** Without a trailing slash. */
   publicUrl?: string;
-  telegram?: { botToken: string; allowedUsernames: string[] };
+  telegram?: { botToken: string; allowedUsernames: string[]; maxAgeSeconds: number };
   apiKeys: ApiKey[];
   secret?: string;
   corsOrigins: string[];
@@ -106,9 +135,20 @@ const apiKeyPair = z.string().transform((pair, context) => {
     context.addIssue({ code: 'custom', message: 'each entry must be user:key, the user made of letters, digits, _ . @ - (at most 64)' });
     return z.NEVER;
   }
+  if (isReservedUserName(user)) {
+    context.addIssue({
+      code: 'custom',
+      message: `user "${user}" is reserved (${RESERVED_USER_NAMES.join(', ')} name other kinds of users); choose another name`,
+    });
+    return z.NEVER;
+  }
   // Short keys can be guessed; 16 characters of a random string is the least we accept.
   if (key.length < 16 || /\s/.test(key)) {
     context.addIssue({ code: 'custom', message: `the key of user "${user}" must be at least 16 characters without spaces` });
+    return z.NEVER;
+  }
+  if (estimatedBits(key) < MIN_API_KEY_BITS) {
+    context.addIssue({ code: 'custom', message: `the key of user "${user}" is plainly not random (repeated characters or a run); generate one with: openssl rand -hex 24` });
     return z.NEVER;
   }
   return { user, key };
@@ -126,6 +166,18 @@ const envSchema = z.object({
     blankToUndefined,
     z.string().regex(/^whsec_[A-Za-z0-9+/]+=*$/, "must look like 'whsec_<base64>'").optional(),
   ),
+  DOTBASE_OUTPUT_HOSTS: commaList.pipe(
+    z.array(
+      z.string().refine((entry) => {
+        try {
+          parseHostRule(entry);
+          return true;
+        } catch {
+          return false;
+        }
+      }, 'must be a list of hosts: host, host:port or *.host (no scheme or path)'),
+    ),
+  ),
   PORT: wholeNumber(0, 65535, 8787),
   HOST: z.preprocess(blankToUndefined, z.string().trim().min(1).default('127.0.0.1')),
   DOTBASE_DATA_DIR: z.preprocess(blankToUndefined, z.string().default('./.data')),
@@ -137,7 +189,13 @@ const envSchema = z.object({
   ),
   TELEGRAM_ALLOWED_USERNAMES: commaList.transform((names) => names.map(username)),
   DOTBASE_API_KEYS: commaList.pipe(z.array(apiKeyPair)),
-  DOTBASE_SECRET: z.preprocess(blankToUndefined, z.string().min(32, 'must be at least 32 characters').optional()),
+  DOTBASE_SECRET: z.preprocess(
+    blankToUndefined,
+    z
+      .string()
+      .refine(isStrongSecret, 'must be at least 32 random bytes, e.g. 43+ characters from `openssl rand -base64 32`: this value is too short or plainly not random')
+      .optional(),
+  ),
   DOTBASE_CORS_ORIGINS: commaList.pipe(z.array(origin)),
   DOTBASE_ADMINS: commaList.transform((names) => names.map(username)),
   DOTBASE_ALLOW_UNAUTHENTICATED: booleanFlag,
@@ -146,6 +204,15 @@ const envSchema = z.object({
   DOTBASE_MAX_PROMPT_LENGTH: wholeNumber(1, 100_000, DEFAULT_LIMITS.maxPromptLength),
   DOTBASE_RATE_LIMIT_PER_MINUTE: wholeNumber(1, 1_000_000, DEFAULT_LIMITS.requestsPerMinute),
   DOTBASE_MAX_ACTIVE_GENERATIONS: wholeNumber(1, 100_000, DEFAULT_LIMITS.maxActiveGenerations),
+  DOTBASE_MAX_ACTIVE_GENERATIONS_PER_MINTER: z.preprocess(
+    blankToUndefined,
+    z.coerce.number({ error: 'must be a whole number from 1 to 1000000' }).int('must be a whole number from 1 to 1000000').min(1).max(1_000_000).optional(),
+  ),
+  DOTBASE_MAX_STREAMS_PER_USER: wholeNumber(1, 100_000, DEFAULT_LIMITS.maxStreamsPerUser),
+  DOTBASE_CREATE_TIMEOUT_SECONDS: wholeNumber(1, 3600, DEFAULT_LIMITS.createTimeoutMs / 1000),
+  DOTBASE_TELEGRAM_MAX_AGE_SECONDS: wholeNumber(30, 24 * 60 * 60, DEFAULT_TELEGRAM_MAX_AGE_SECONDS),
+  DOTBASE_UPLOAD_QUOTA_BYTES: wholeNumber(0, Number.MAX_SAFE_INTEGER, DEFAULT_LIMITS.uploadQuotaBytes),
+  DOTBASE_UPLOAD_QUOTA_COUNT: wholeNumber(0, 10_000_000, DEFAULT_LIMITS.uploadQuotaCount),
 });
 
 function variableOf(path: readonly PropertyKey[]): string {
@@ -186,13 +253,20 @@ export function loadConfig(env: Record<string, string | undefined>, cwd: string 
       ...(values.REPLICATE_API_BASE_URL ? { baseUrl: values.REPLICATE_API_BASE_URL } : {}),
       ...(values.REPLICATE_WEBHOOK_SECRET ? { webhookSecret: values.REPLICATE_WEBHOOK_SECRET } : {}),
     },
+    outputHosts: values.DOTBASE_OUTPUT_HOSTS,
     port: values.PORT,
     host: values.HOST,
     dataDir: isAbsolute(values.DOTBASE_DATA_DIR) ? values.DOTBASE_DATA_DIR : resolve(cwd, values.DOTBASE_DATA_DIR),
     durability: values.DOTBASE_DURABILITY,
     ...(values.DOTBASE_PUBLIC_URL ? { publicUrl: values.DOTBASE_PUBLIC_URL } : {}),
     ...(values.TELEGRAM_BOT_TOKEN
-      ? { telegram: { botToken: values.TELEGRAM_BOT_TOKEN, allowedUsernames: values.TELEGRAM_ALLOWED_USERNAMES } }
+      ? {
+          telegram: {
+            botToken: values.TELEGRAM_BOT_TOKEN,
+            allowedUsernames: values.TELEGRAM_ALLOWED_USERNAMES,
+            maxAgeSeconds: values.DOTBASE_TELEGRAM_MAX_AGE_SECONDS,
+          },
+        }
       : {}),
     apiKeys: values.DOTBASE_API_KEYS,
     ...(values.DOTBASE_SECRET ? { secret: values.DOTBASE_SECRET } : {}),
@@ -206,6 +280,12 @@ export function loadConfig(env: Record<string, string | undefined>, cwd: string 
       maxJsonBytes: DEFAULT_LIMITS.maxJsonBytes,
       requestsPerMinute: values.DOTBASE_RATE_LIMIT_PER_MINUTE,
       maxActiveGenerations: values.DOTBASE_MAX_ACTIVE_GENERATIONS,
+      // unset: the per-user cap, so by default a minter and all its end users together run as many as one user
+      maxActiveGenerationsPerMinter: values.DOTBASE_MAX_ACTIVE_GENERATIONS_PER_MINTER ?? values.DOTBASE_MAX_ACTIVE_GENERATIONS,
+      maxStreamsPerUser: values.DOTBASE_MAX_STREAMS_PER_USER,
+      createTimeoutMs: values.DOTBASE_CREATE_TIMEOUT_SECONDS * 1000,
+      uploadQuotaBytes: values.DOTBASE_UPLOAD_QUOTA_BYTES,
+      uploadQuotaCount: values.DOTBASE_UPLOAD_QUOTA_COUNT,
     },
   };
 }

@@ -4,6 +4,8 @@ import type { Auth } from './auth/setup.js';
 import type { Principal } from './auth/types.js';
 import type { Limits } from './config.js';
 import type { ActiveGenerations } from './generations/active.js';
+import type { StreamSlots } from './generations/stream-slots.js';
+import type { Idempotency } from './http/idempotency.js';
 import type { RateLimiter } from './http/rate-limit.js';
 import type { Logger } from './log.js';
 import type { createGenerationBodySchema } from './schemas.js';
@@ -16,7 +18,7 @@ export interface DotbaseParts {
   registry: { summaries(action?: Action): ModelSummary[] };
   pool: { stats(): Promise<TokenStats[]>; setActive(tokenId: string, active: boolean): Promise<void> };
   blobs: BlobStore;
-  store: Pick<GenerationStore, 'listUnfinished' | 'get'>;
+  store: Pick<GenerationStore, 'listUnfinished' | 'get' | 'activity' | 'users'>;
   /** Where the server keeps its own records (upload owners), under a `server` prefix. */
   storage: Storage;
 }
@@ -32,6 +34,10 @@ export interface ServerContext {
   auth: Auth;
   owners: Ownership;
   active: ActiveGenerations;
+  /** Open event streams per user (capped by `limits.maxStreamsPerUser`). */
+  streams: StreamSlots;
+  /** `Idempotency-Key` records, per user, in the server's storage. */
+  idempotency: Idempotency;
   limiter: RateLimiter;
   limits: Limits;
   logger: Logger;

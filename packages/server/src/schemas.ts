@@ -164,6 +164,51 @@ export const tokenStatsSchema = z.object({
   cooldown_until: z.number().nullable(),
 });
 
+export const TOKEN_STATUSES = ['ready', 'busy', 'cooling', 'disabled'] as const;
+
+export const adminTokenSchema = tokenStatsSchema.extend({
+  status: z.enum(TOKEN_STATUSES).describe('disabled: switched off; cooling: resting after a 429 until cooldown_until; busy: leases in flight; ready: idle'),
+});
+
+const statusCounts = z.partialRecord(z.enum(GENERATION_STATUSES), z.number());
+
+export const activitySchema = z.object({
+  since: z.number(),
+  now: z.number(),
+  bucket_ms: z.number(),
+  rows: z.array(
+    z.object({
+      action: z.enum(ACTIONS),
+      status: z.enum(GENERATION_STATUSES),
+      count: z.number(),
+      avg_processing_time_ms: z.number().nullable(),
+      p95_processing_time_ms: z.number().nullable().describe('Within 10 % of the true 95th percentile'),
+    }),
+  ),
+  series: z.array(z.object({ start: z.number(), counts: statusCounts })),
+  failure_reasons: z.array(z.object({ reason: z.string(), count: z.number() })),
+  recent_failures: z.array(
+    z.object({
+      id: z.string(),
+      user_id: z.string(),
+      action: z.enum(ACTIONS),
+      model_id: z.string(),
+      error: z.string(),
+      created_at: z.number(),
+      completed_at: z.number().nullable(),
+    }),
+  ),
+});
+
+export const adminUsersSchema = z.object({
+  items: z.array(z.object({ user_id: z.string(), total: z.number(), counts: statusCounts })).describe('Most generations first'),
+  total: z.number(),
+});
+
+export const adminUsersQuerySchema = z.object({
+  limit: z.coerce.number().int().min(1).max(1000).default(100),
+});
+
 export const statsSchema = z.object({
   since: z.number(),
   items: z.array(

@@ -3,11 +3,12 @@ import { setMaxListeners } from 'node:events';
 import type { AddressInfo, Socket } from 'node:net';
 import { getRequestListener, RequestError } from '@hono/node-server';
 import { createDotbase, type Dotbase } from '@dotbase/core';
-import { sharpImageTools } from '@dotbase/core/node';
+import { checkPublicUrl, hostRuleOf, safeFetch, sharpImageTools } from '@dotbase/core/node';
 import type { RunningSimulator, SimulatorOptions } from '@dotbase/simulator';
 import { createServer } from './app.js';
 import { loadConfig, type ServerConfig } from './config.js';
 import { jsonLogger, type Logger } from './log.js';
+import { isLoopbackHost } from './net/loopback.js';
 import { openBackends } from './scale/backends.js';
 import { readScaleConfig, scaleWarnings } from './scale/config.js';
 import { loadOrCreateSecret } from './secret.js';
@@ -90,7 +91,11 @@ async function startBackend(config: ServerConfig, options: StartOptions, logger:
   let webhookSecret = config.replicate.webhookSecret;
   const mode = tokens.length === 0 ? 'simulator' : 'replicate';
   if (mode === 'simulator') {
-    ({ simulator, tokens } = await startInProcessSimulator(secret, options.simulator));
+    ({ simulator, tokens } = await startInProcessSimulator(secret, {
+      // users' image URLs are fetched by this process: under the same SSRF rules as everything else it fetches
+      fetchImage: (url, limits) => safeFetch(url, limits),
+      ...options.simulator,
+    }));
     cleanups.push(simulator.close);
     baseUrl = simulator.url;
     webhookSecret ??= simulator.webhookSecret;
@@ -108,9 +113,13 @@ async function startBackend(config: ServerConfig, options: StartOptions, logger:
   const backends = await openBackends(scale, config.dataDir, config.durability, logger);
   cleanups.push(...backends.cleanups);
   const { storage, store, blobs, tokenState } = backends;
+  // Replicate's API base, when not Replicate's own (a proxy, a simulator), is trusted with http and its address.
+  const trustedHosts = baseUrl ? [hostRuleOf(baseUrl)] : [];
   const dotbase = createDotbase({
     tokens,
     ...(baseUrl ? { baseUrl } : {}),
+    downloadFetch: safeFetch,
+    outputHosts: config.outputHosts,
     storage,
     ...(store ? { store } : {}),
     ...(blobs ? { blobs } : {}),
@@ -120,6 +129,7 @@ async function startBackend(config: ServerConfig, options: StartOptions, logger:
     budget: { limit: 600, windowMs: 60_000 },
     service: {
       ...(webhookUrl ? { webhookUrl } : {}),
+      checkInputUrl: (url: string) => checkPublicUrl(url, { allowedHosts: trustedHosts }),
       // Replicate can fetch inputs from us directly only when we are on the public internet over https.
       ...(publicUrl?.startsWith('https:') ? { publicFileUrl: (key: string) => `${publicUrl}/files/${key}` } : {}),
       ...options.service,
@@ -150,10 +160,11 @@ async function runCleanups(cleanups: Cleanups): Promise<void> {
 export async function startServer(options: StartOptions = {}): Promise<RunningServer> {
   const config = options.config ?? loadConfig(options.env ?? process.env, options.cwd);
   const logger = options.logger ?? jsonLogger();
-  const secret = config.secret ?? (await loadOrCreateSecret(config.dataDir));
+  const secret = config.secret ?? (await loadOrCreateSecret(config.dataDir, (message) => logger.warn(message)));
   const cleanups: Cleanups = [];
   try {
     const { mode, simulator, dotbase, webhookSecret, webhookUrl, fileRedirect } = await startBackend(config, options, logger, secret, cleanups);
+    const anonymous = config.apiKeys.length === 0 && !config.telegram;
     const shutdown = new AbortController();
     // every open event stream listens for shutdown (and stops listening when it ends): many at once is normal
     setMaxListeners(0, shutdown.signal);
@@ -166,10 +177,14 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
         apiKeys: config.apiKeys,
         ...(config.telegram ? { telegram: config.telegram } : {}),
         admins: config.admins,
-        anonymous: config.apiKeys.length === 0 && !config.telegram,
+        anonymous,
       },
       ...(config.publicUrl ? { publicUrl: config.publicUrl } : {}),
       corsOrigins: config.corsOrigins,
+      // Without authentication on loopback only loopback names are answered (DNS rebinding). Anonymous beyond
+      // loopback (DOTBASE_ALLOW_UNAUTHENTICATED) was asked for knowingly; with authentication a rebound page has
+      // no credentials, and a reverse proxy on this machine may pass its own Host.
+      allowedHosts: anonymous && isLoopbackHost(config.host) ? 'loopback' : 'any',
       ...(webhookSecret ? { webhookSecret } : {}),
       limits: config.limits,
       widgetDir: options.widgetDir ?? defaultWidgetDir(),

@@ -93,12 +93,15 @@ describe('GET /api/generations/:id/events', () => {
   });
 
   it('ends open streams when the server shuts down', async () => {
-    const other = await startTestServer({}, { simulator: { timing: { startingMs: 20, processingMs: 60_000, steps: 2 } } });
-    const created = await other.json('POST', '/api/generations/create', { body: { action: 'create', model_id: 'flux-schnell', prompt: 'forever' } });
+    // The generation finishes 1.5 s after it starts, well inside the 3 s the server gives running requests on
+    // shutdown: a stream that shutdown did not end would live on to carry "completed" (and would then be cut, not
+    // ended, which makes read() throw).
+    const other = await startTestServer({}, { simulator: { timing: { startingMs: 20, processingMs: 1500, steps: 2 } } });
+    const created = await other.json('POST', '/api/generations/create', { body: { action: 'create', model_id: 'flux-schnell', prompt: 'soon' } });
     const response = await other.fetch(`/api/generations/${created.body.id}/events`);
     const reader = response.body!.getReader();
     const first = new TextDecoder().decode((await reader.read()).value);
-    expect(first).toContain('"status":"processing"');
+    expect(first).toMatch(/"status":"(pending|processing)"/);
     const closing = other.close();
     let rest = '';
     for (;;) {
@@ -108,5 +111,42 @@ describe('GET /api/generations/:id/events', () => {
     }
     await closing;
     expect(rest).not.toContain('"status":"completed"');
+  });
+
+  it('caps the streams one user holds open (429 JSON past DOTBASE_MAX_STREAMS_PER_USER), per user', async () => {
+    const capped = await startTestServer(
+      { DOTBASE_API_KEYS: `me:${KEY},you:${KEY}x`, DOTBASE_MAX_STREAMS_PER_USER: '2' },
+      { simulator: { timing: { startingMs: 20, processingMs: 60_000, steps: 2 } } },
+    );
+    try {
+      const mine = await capped.json('POST', '/api/generations/create', { token: KEY, body: { action: 'create', model_id: 'flux-schnell', prompt: 'long' } });
+      const yours = await capped.json('POST', '/api/generations/create', { token: `${KEY}x`, body: { action: 'create', model_id: 'flux-schnell', prompt: 'long' } });
+      const open = (token: string, id: string, signal?: AbortSignal) =>
+        capped.fetch(`/api/generations/${id}/events`, { headers: { authorization: `Bearer ${token}` }, ...(signal ? { signal } : {}) });
+      const first = new AbortController();
+      const streams = [await open(KEY, mine.body.id, first.signal), await open(KEY, mine.body.id)];
+      expect(streams.map((stream) => stream.status)).toEqual([200, 200]);
+      const third = await open(KEY, mine.body.id);
+      expect(third.status).toBe(429);
+      expect(((await third.json()) as any).error).toMatchObject({ code: 'too_many_streams', message: expect.stringMatching(/at most 2/) });
+      expect(Number(third.headers.get('retry-after'))).toBeGreaterThan(0);
+      // someone else is not affected
+      const other = await open(`${KEY}x`, yours.body.id);
+      expect(other.status).toBe(200);
+      await other.body?.cancel();
+      // closing a stream frees its slot (the server notices the closed connection shortly after)
+      first.abort();
+      let again = 429;
+      for (let attempt = 0; attempt < 100 && again === 429; attempt++) {
+        const answer = await open(KEY, mine.body.id);
+        again = answer.status;
+        await answer.body?.cancel();
+        if (again === 429) await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      expect(again).toBe(200);
+      await streams[1]!.body?.cancel();
+    } finally {
+      await capped.close();
+    }
   });
 });

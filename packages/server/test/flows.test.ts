@@ -66,6 +66,24 @@ describe('the seed flows, end to end against the simulator', () => {
     expect(done.mask).toBe(mask.body.id);
   });
 
+  it('FLUX Fill outpaints without a mask, and refuses a mask it would ignore, naming the field', async () => {
+    const image = await upload(server, await sampleImage('png', 64, 48));
+    const done = await runToCompletion({ action: 'edit', model_id: 'flux-fill-pro', prompt: 'more sky', input_images: [image.body.id], settings: { outpaint: 'Zoom out 2x' } });
+    expect(done).toMatchObject({ mask: null, settings: { outpaint: 'Zoom out 2x' } });
+    const output = await sharp(new Uint8Array(await (await fetch(done.output_urls[0])).arrayBuffer())).metadata();
+    expect([output.width, output.height]).toEqual([128, 96]);
+    const mask = await upload(server, await sampleMask(64, 48));
+    for (const body of [
+      { action: 'edit', model_id: 'flux-fill-pro', prompt: 'more sky', input_images: [image.body.id], mask: mask.body.id, settings: { outpaint: 'Zoom out 2x' } },
+      { action: 'edit', model_id: 'flux-fill-pro', prompt: 'more sky', input_images: [image.body.id] },
+    ]) {
+      const refused = await server.json('POST', '/api/generations/create', { body });
+      expect(refused.status).toBe(422);
+      expect(refused.body.error).toMatchObject({ code: 'invalid_input', message: expect.stringContaining('mask') });
+      expect(refused.body.error.details.issues).toEqual([expect.objectContaining({ path: 'mask' })]);
+    }
+  });
+
   it('upscale', async () => {
     const image = await upload(server, await sampleImage('png', 64, 64));
     const done = await runToCompletion({ action: 'upscale', model_id: 'real-esrgan', input_images: [image.body.id], settings: { scale: 2 } });
@@ -93,7 +111,8 @@ describe('the seed flows, end to end against the simulator', () => {
     expect(ids).toEqual(expect.arrayContaining(['nano-banana', 'seedream-4', 'flux-kontext-pro', 'multi-image-kontext', 'flux-fill-pro']));
     expect(body.items.every((item: { action: string }) => item.action === 'edit')).toBe(true);
     const fill = body.items.find((item: { id: string }) => item.id === 'flux-fill-pro');
-    expect(fill.inputs).toMatchObject({ mask: true, mask_required: true });
+    // a mask to inpaint, none to outpaint (the model refuses the wrong combination itself)
+    expect(fill.inputs).toMatchObject({ mask: true, mask_required: false });
     expect(fill.settings_schema.type).toBe('object');
     expect((await server.json('GET', '/api/models/list?action=paint')).status).toBe(422);
   });

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sampleImage } from './images.js';
 import { startTestServer, upload, waitForTerminal, type TestServer } from './helpers.js';
+import { rawRequest } from './raw-http.js';
 
 const ALICE = 'key-alice-0123456789abcdef';
 const BOB = 'key-bob-0123456789abcdef';
@@ -75,12 +76,27 @@ describe("one user cannot see or touch another's generations and uploads", () =>
     expect((await server.json('DELETE', `/api/uploads/${name}`, { token: ALICE })).status).toBe(404);
   });
 
-  it('answers 404 to deleting uploads that cannot exist, and 401 to nobody', async () => {
-    for (const name of ['AAAAAAAAAAAAAAAAAAAAAA.png', 'x.svg', '..%2F..%2Fsecret', '%2e%2e', 'a'.repeat(300)]) {
-      const answer = await server.json('DELETE', `/api/uploads/${name}`, { token: ALICE });
-      expect(answer.status, name).toBe(404);
-      expect(answer.body.error.code).toBe('not_found');
+  it('answers 404 to deleting uploads that cannot exist or are reached by a detour, and 401 to nobody', async () => {
+    const aliceName = aliceUpload.id.replace('uploads/', '');
+    // Raw requests: fetch would resolve `..` and `%2e%2e` before sending them.
+    for (const path of [
+      '/api/uploads/AAAAAAAAAAAAAAAAAAAAAA.png',
+      '/api/uploads/x.svg',
+      '/api/uploads/..%2F..%2Fsecret',
+      '/api/uploads/%2e%2e',
+      '/api/uploads/%2e%2e/%2e%2e/secret',
+      '/api/uploads/../../secret',
+      `/api/uploads/${'a'.repeat(300)}`,
+      // bob reaching alice's upload through a path detour
+      `/api/uploads/..%2Fuploads%2F${aliceName}`,
+      `/api/uploads/x/../${aliceName}`,
+      `/api/uploads/x/%2e%2e/${aliceName}`,
+    ]) {
+      const answer = await rawRequest(server.url, 'DELETE', path, { authorization: `Bearer ${BOB}` });
+      expect(answer.status, path).toBe(404);
+      expect(answer.json?.error?.code, path).toBe('not_found');
     }
+    expect((await server.fetch(aliceUpload.url)).status).toBe(200);
     expect((await server.json('DELETE', `/api/uploads/${aliceUpload.id.replace('uploads/', '')}`)).status).toBe(401);
     expect((await server.fetch(aliceUpload.url)).status).toBe(200);
   });

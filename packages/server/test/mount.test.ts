@@ -14,7 +14,9 @@ const proxyHeader: Authenticator = {
   name: 'proxy-header',
   async authenticate(request) {
     const user = request.headers.get('x-forwarded-user');
-    return user ? { id: `sso:${user}`, username: user, is_admin: false } : null;
+    // x-forwarded-id lets the test try ids from the built-in namespaces, which the server must refuse
+    const id = request.headers.get('x-forwarded-id') ?? `sso:${user}`;
+    return user ? { id, username: user, is_admin: false } : null;
   },
 };
 
@@ -31,7 +33,7 @@ beforeAll(async () => {
   await dotbase.service.start();
   const parent = new Hono();
   parent.get('/', (c) => c.text('the host app'));
-  parent.route('/dotbase', createServer({ dotbase, mode: 'replicate', basePath: '/dotbase', auth: { secret: 'a-secret-of-at-least-32-characters!!', authenticators: [proxyHeader] } }));
+  parent.route('/dotbase', createServer({ dotbase, mode: 'replicate', basePath: '/dotbase', auth: { secret: 'mount-7Tq2ZxW9kVr4NpL8cH1mB6sYd3gJ0fA5uEoKi', apiKeys: [{ user: 'backend', key: 'key-mount-9f3ac27be01d54e8' }], authenticators: [proxyHeader] } }));
   http = createAdaptorServer({ fetch: parent.fetch }) as Server;
   await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
   url = `http://127.0.0.1:${(http.address() as AddressInfo).port}`;
@@ -72,5 +74,14 @@ describe('createServer mounted in another Hono app', () => {
     expect(generation.output_urls[0]).toMatch(new RegExp(`^${url}/dotbase/files/outputs/`));
     expect((await fetch(generation.output_urls[0]!)).status).toBe(200);
     expect(await (await fetch(`${url}/dotbase`)).text()).toContain('<dotbase-studio endpoint="/dotbase">');
+  });
+
+  it("refuses ids your own authenticator hands out in a built-in namespace (local, telegram:…, an API-key user's)", async () => {
+    for (const id of ['local', 'telegram:4242', 'Telegram:4242', 'backend', 'backend:u-1', '#0123456789abcdef']) {
+      const answer = await fetch(`${url}/dotbase/api/auth/me`, { headers: { 'x-forwarded-user': 'mallory', 'x-forwarded-id': id } });
+      expect(answer.status, id).toBe(401);
+    }
+    const fine = await fetch(`${url}/dotbase/api/auth/me`, { headers: { 'x-forwarded-user': 'carol', 'x-forwarded-id': 'sso:carol' } });
+    expect(fine.status).toBe(200);
   });
 });

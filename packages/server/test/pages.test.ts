@@ -12,6 +12,7 @@ beforeAll(async () => {
   await mkdir(widget.dir, { recursive: true });
   await writeFile(join(widget.dir, 'dotbase-studio.iife.js'), 'var DotbaseWidget = 1;');
   await writeFile(join(widget.dir, 'dotbase-studio.js'), 'export const studio = 1;');
+  await writeFile(join(widget.dir, 'dotbase-admin.js'), 'export const admin = 1;');
   server = await startTestServer({}, { widgetDir: widget.dir });
   missing = await startTestServer({}, { widgetDir: join(widget.dir, 'nowhere') });
 });
@@ -41,6 +42,11 @@ describe('the page and the widget bundles', () => {
     expect(module.headers.get('access-control-allow-origin')).toBe('*');
     const again = await server.fetch('/widget.js', { headers: { 'if-none-match': classic.headers.get('etag')! } });
     expect(again.status).toBe(304);
+    // the admin dashboard's own bundle, beside the scripts, which the studio imports relative to itself
+    const admin = await server.fetch('/dotbase-admin.js');
+    expect(admin.status).toBe(200);
+    expect(await admin.text()).toBe('export const admin = 1;');
+    expect(admin.headers.get('access-control-allow-origin')).toBe('*');
   });
 
   it('answers a JSON 404 that says how to build the widget when it is not built', async () => {
@@ -76,13 +82,18 @@ describe('GET /openapi.json', () => {
         '/api/admin/tokens',
         '/api/admin/tokens/{id}',
         '/api/admin/stats',
+        '/api/admin/activity',
+        '/api/admin/users',
       ]),
     );
     const create = body.paths['/api/generations/create'].post.requestBody.content['application/json'].schema;
     expect(create.properties.action.enum).toEqual(['create', 'edit', 'upscale', 'remove-bg']);
     expect(create.properties.prompt.maxLength).toBe(4000);
     expect(create.required).toEqual(['action', 'model_id']);
-    expect(body.paths['/api/generations/create'].post.parameters).toEqual([expect.objectContaining({ name: 'Prefer', in: 'header', required: false })]);
+    expect(body.paths['/api/generations/create'].post.parameters).toEqual([
+      expect.objectContaining({ name: 'Prefer', in: 'header', required: false }),
+      expect.objectContaining({ name: 'Idempotency-Key', in: 'header', required: false }),
+    ]);
     const list = body.paths['/api/generations/list'].get.parameters.map((p: { name: string }) => p.name);
     expect(list).toEqual(['page', 'limit', 'action', 'status']);
     expect(body.paths['/api/generations/{id}'].get.parameters[0]).toMatchObject({ name: 'id', in: 'path', required: true });

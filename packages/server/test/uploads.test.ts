@@ -2,6 +2,7 @@ import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pixelBombPng, sampleImage, SVG } from './images.js';
 import { startTestServer, upload, type TestServer } from './helpers.js';
+import { rawRequest } from './raw-http.js';
 
 let server: TestServer;
 
@@ -60,10 +61,30 @@ describe('POST /api/uploads', () => {
 });
 
 describe('GET /files/…', () => {
-  it('answers 404 for unknown and malformed keys, never a path outside storage', async () => {
-    for (const path of ['/files/uploads/AAAAAAAAAAAAAAAAAAAAAA.png', '/files/uploads/../secret', '/files/%2e%2e/%2e%2e/secret', '/files/uploads/x.svg', '/files/', '/files/%ZZ', '/files/uploads%2FAAAAAAAAAAAAAAAAAAAAAA.png']) {
-      const response = await server.fetch(path);
-      expect(response.status, path).toBe(404);
+  // Raw requests: fetch would turn `..` and `%2e%2e` into a plain path before sending, and the server never see them.
+  it('answers 404 for unknown and malformed keys, never a path outside storage, whatever the path carries', async () => {
+    const real = (await upload(server, await sampleImage('png', 12, 12))).body;
+    const name = real.id.replace('uploads/', '');
+    expect((await rawRequest(server.url, 'GET', `/files/${real.id}`)).status).toBe(200);
+    for (const path of [
+      '/files/uploads/AAAAAAAAAAAAAAAAAAAAAA.png',
+      '/files/uploads/../secret',
+      '/files/../secret',
+      '/files/../../secret',
+      '/files/%2e%2e/%2e%2e/secret',
+      '/files/uploads/%2e%2e/%2e%2e/secret',
+      '/files/uploads%2F..%2F..%2Fsecret',
+      '/files/..%2fsecret',
+      '/files/uploads/x.svg',
+      '/files/',
+      '/files/%ZZ',
+      '/files/uploads%2FAAAAAAAAAAAAAAAAAAAAAA.png',
+      `/files/uploads/${name}/..%2F..%2F..%2Fsecret`,
+      `/files/uploads/${name}%00`,
+    ]) {
+      const answer = await rawRequest(server.url, 'GET', path);
+      expect(answer.status, path).toBe(404);
+      expect(answer.json?.error?.code, path).toBe('not_found');
     }
   });
 });

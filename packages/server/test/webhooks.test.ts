@@ -17,7 +17,11 @@ let server: TestServer;
 beforeAll(async () => {
   const port = await freePort();
   // Polling every minute: results can only arrive in time through the simulator's signed webhooks.
-  server = await startTestServer({ PORT: String(port), DOTBASE_PUBLIC_URL: `http://127.0.0.1:${port}` }, { service: { pollIntervalMs: 60_000 } });
+  // Processing takes 1.5 s, so a delivery of our own can land while a prediction is still running.
+  server = await startTestServer(
+    { PORT: String(port), DOTBASE_PUBLIC_URL: `http://127.0.0.1:${port}` },
+    { service: { pollIntervalMs: 60_000 }, simulator: { timing: { startingMs: 20, processingMs: 1500, steps: 2 } } },
+  );
 });
 afterAll(async () => {
   await server?.close();
@@ -49,10 +53,16 @@ describe('Replicate webhooks', () => {
     expect(stats.gets).toBe(0);
   });
 
-  it('accept a valid delivery once and acknowledge its retry as a duplicate', async () => {
-    const body = JSON.stringify({ id: 'p_unknown_to_us', status: 'succeeded', output: null });
+  it('apply a valid delivery for a running prediction, once, and acknowledge its retry as a duplicate', async () => {
+    const created = await server.json('POST', '/api/generations/create', { body: { action: 'create', model_id: 'flux-schnell', prompt: 'stopped by webhook' } });
+    expect(created.body.status).toBe('processing');
+    const predictionId = (await server.dotbase.store.get(created.body.id))!.prediction_id!;
+    expect(predictionId).toEqual(expect.any(String));
+    // Replicate's own shape for a prediction canceled on its side: only this delivery can make the generation end so.
+    const body = JSON.stringify({ id: predictionId, status: 'canceled', output: null, error: null, logs: '' });
     const headers = signed(body);
     expect(await deliver(body, headers)).toEqual({ status: 200, body: { ok: true } });
+    expect((await server.json('GET', `/api/generations/${created.body.id}`)).body.status).toBe('canceled');
     expect(await deliver(body, headers)).toEqual({ status: 200, body: { ok: true, duplicate: true } });
   });
 

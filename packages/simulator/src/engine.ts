@@ -66,6 +66,7 @@ export class Engine {
       fetchTimeoutMs: INPUT_FETCH_TIMEOUT_MS,
       maxBytes: MAX_INPUT_BYTES,
       resolveLocal: (url) => this.#resolveLocal(url),
+      ...(options.fetchImage ? { fetchImage: options.fetchImage } : {}),
     });
     this.lifecycle = new PredictionLifecycle({
       startingMs: options.startingMs,

@@ -1,5 +1,6 @@
 export { startSimulator, type RunningSimulator } from './start.js';
 export type { SimulatorOptions } from './options.js';
+export type { ImageFetch } from './images/load.js';
 export type { FaultRule, FaultKind } from './http/faults.js';
 export type { SimulatorStats, RequestCounts } from './stats.js';
 export type { PredictionJson, PredictionStatus, WebhookEvent } from './predictions/types.js';

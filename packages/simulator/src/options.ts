@@ -1,4 +1,5 @@
 import type { FaultRule } from './http/faults.js';
+import type { ImageFetch } from './images/load.js';
 import { generateWebhookSecret } from './webhooks/sign.js';
 
 /** How to start a simulator; every field is optional. */
@@ -26,6 +27,12 @@ export interface SimulatorOptions {
   faults?: FaultRule[];
   /** Official-route models not in the catalog get a generic text-to-image model (default false → 404). */
   acceptUnknownModels?: boolean;
+  /**
+   * Fetches an http(s) image input that is not one of the simulator's own URLs. A server embedding the simulator
+   * passes its SSRF-safe fetch here (dotbase passes `safeFetch`), so users' URLs are fetched under the same rules as
+   * everything else it fetches. Default: `fetch` without following redirects, streamed under the size cap.
+   */
+  fetchImage?: ImageFetch;
   /** Memory bound: past this many stored predictions the oldest finished ones are forgotten (default 100 000). */
   maxStoredPredictions?: number;
 }
@@ -48,6 +55,7 @@ export interface ResolvedOptions {
   faults: FaultRule[];
   acceptUnknownModels: boolean;
   maxStoredPredictions: number;
+  fetchImage: ImageFetch | undefined;
 }
 
 function check(condition: boolean, message: string): void {
@@ -73,6 +81,7 @@ export function resolveOptions(options: SimulatorOptions = {}): ResolvedOptions 
     faults: options.faults ?? [],
     acceptUnknownModels: options.acceptUnknownModels ?? false,
     maxStoredPredictions: options.maxStoredPredictions ?? 100_000,
+    fetchImage: options.fetchImage,
   };
   check(resolved.startingMs >= 0 && resolved.processingMs >= 0, 'timing must not be negative');
   check(Number.isInteger(resolved.steps) && resolved.steps >= 1, 'timing.steps must be a whole number ≥ 1');

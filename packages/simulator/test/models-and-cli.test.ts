@@ -24,7 +24,7 @@ describe('models API', () => {
     expect(flux.latest_version.id).toMatch(/^[0-9a-f]{64}$/);
     expect(flux.latest_version.openapi_schema.components.schemas.Input.properties.prompt?.type).toBe('string');
     const esrgan = (await (await api(sim, '/models/nightmareai/real-esrgan')).json()) as ModelJson;
-    expect(esrgan).toMatchObject({ is_official: false, latest_version: { id: '42fed1c4974146d4d2414e2be2c5277c7fcf05fcc3a73abf41610695738c1d7b' } });
+    expect(esrgan).toMatchObject({ is_official: false, latest_version: { id: 'b3ef194191d13140337468c916c2c5b96dd0cb06dffc032a022a31807f6a5ea8' } });
     expect(esrgan.latest_version.openapi_schema.components.schemas.Input.properties.scale).toMatchObject({ type: 'number', maximum: 10, default: 4 });
     const version = await api(sim, `/models/nightmareai/real-esrgan/versions/${esrgan.latest_version.id}`);
     expect(version.status).toBe(200);

@@ -3,7 +3,7 @@ import type { RunningSimulator } from '../src/index.js';
 import { api, FAST_TIMING, sdk, sleep, startFastSimulator, waitForPrediction, type Prediction } from './helpers.js';
 
 const SDXL_VERSION = '6f7a773af6fc3e8de9d5a3c00be77c17308914bf67772726aff83496ba1e3bbe';
-const ESRGAN_VERSION = '42fed1c4974146d4d2414e2be2c5277c7fcf05fcc3a73abf41610695738c1d7b';
+const ESRGAN_VERSION = 'b3ef194191d13140337468c916c2c5b96dd0cb06dffc032a022a31807f6a5ea8';
 
 describe('predictions API', () => {
   let sim: RunningSimulator;

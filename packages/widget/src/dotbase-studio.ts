@@ -4,6 +4,7 @@ import { parseActions, parseList, requestedActions } from './attributes.js';
 import { ApiClient, type TokenProvider } from './api/client.js';
 import { ApiError } from './api/errors.js';
 import { ACTIONS, isAction, type Action, type Generation, type ModelInfo } from './api/types.js';
+import { loadAdmin } from './admin/load.js';
 import type { DotbaseActionTabs } from './components/action-tabs/action-tabs.js';
 import type { DotbaseMaskPainter } from './components/mask-painter/mask-painter.js';
 import type { DotbaseResultView } from './components/result-view/result-view.js';
@@ -113,7 +114,7 @@ export class DotbaseStudio extends LitElement {
   declare locale: string;
   declare theme: 'light' | 'dark' | 'auto';
   declare private action: Action | null;
-  declare private view: 'studio' | 'history';
+  declare private view: 'studio' | 'history' | 'admin';
   declare private prompt: string;
   declare private formProblem: string;
   declare private announcement: string;
@@ -209,6 +210,16 @@ export class DotbaseStudio extends LitElement {
     this.action = action;
     this.formProblem = '';
     this.fire('dotbase-action-change', { action });
+  }
+
+  /** The dashboard is its own bundle (admin/load.ts), fetched the first time an admin opens it. */
+  private openAdmin(): void {
+    this.view = 'admin';
+    loadAdmin().catch((error: unknown) => this.fire('dotbase-error', { code: 'network_error', message: String(error), context: 'load' }));
+  }
+
+  private renderAdmin() {
+    return html`<dotbase-admin .client=${this.client} locale=${this.strings.lang} theme=${this.theme}></dotbase-admin>`;
   }
 
   private setView(view: 'studio' | 'history'): void {
@@ -480,9 +491,12 @@ export class DotbaseStudio extends LitElement {
         <div class="views" role="group" aria-label=${s.views}>
           <button type="button" class="small" aria-pressed=${this.view === 'studio' ? 'true' : 'false'} @click=${() => this.setView('studio')}>${s.studio}</button>
           <button type="button" class="small" aria-pressed=${this.view === 'history' ? 'true' : 'false'} @click=${() => this.setView('history')}>${s.history}</button>
+          ${this.catalog.isAdmin
+            ? html`<button type="button" class="small" aria-pressed=${this.view === 'admin' ? 'true' : 'false'} @click=${() => this.openAdmin()}>${s.admin}</button>`
+            : nothing}
         </div>
       </header>
-      ${this.renderNotices()} ${this.view === 'studio' ? this.renderStudio() : this.renderHistory()}
+      ${this.renderNotices()} ${this.view === 'studio' ? this.renderStudio() : this.view === 'history' ? this.renderHistory() : this.renderAdmin()}
       <div class="sr-only" role="status" aria-live="polite" aria-atomic="true">${this.announcement}</div>
     </div>`;
   }

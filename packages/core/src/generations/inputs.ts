@@ -20,18 +20,35 @@ function isHttpsUrl(ref: string): boolean {
 
 /**
  * Checks every image reference before anything is recorded or sent: each is a stored upload/output that exists,
- * or an https URL (passed to Replicate as it is; dotbase never fetches it itself).
+ * or a URL (passed to Replicate as it is). URLs must be https; with `checkUrl` (the server's SSRF rules) they must
+ * also pass it. Those checks can resolve host names, so they run only once every other reference is fine.
  */
-export async function checkImageRefs(blobs: BlobStore, refs: { path: string; ref: string }[]): Promise<void> {
+export async function checkImageRefs(
+  blobs: BlobStore,
+  checkUrl: ((url: string) => Promise<unknown>) | undefined,
+  refs: { path: string; ref: string }[],
+): Promise<void> {
   const issues: { path: string; message: string }[] = [];
+  const urls: { path: string; ref: string }[] = [];
   for (const { path, ref } of refs) {
     if (typeof ref !== 'string' || ref.length === 0) {
       issues.push({ path, message: 'must be an upload id or an https URL' });
     } else if (isBlobRef(ref)) {
       if (!(await blobs.has(ref))) issues.push({ path, message: `no upload with id ${ref}` });
+    } else if (checkUrl) {
+      urls.push({ path, ref });
     } else if (!isHttpsUrl(ref)) {
       issues.push({ path, message: 'must be an upload id or an https URL' });
     }
+  }
+  if (issues.length === 0 && checkUrl) {
+    const results = await Promise.allSettled(urls.map(({ ref }) => checkUrl(ref)));
+    results.forEach((result, i) => {
+      if (result.status === 'rejected') {
+        const reason = result.reason instanceof Error ? result.reason.message : 'is not allowed';
+        issues.push({ path: urls[i]!.path, message: `URL ${reason}` });
+      }
+    });
   }
   if (issues.length > 0) {
     throw new DotbaseError('invalid_input', issues.map((i) => `${i.path}: ${i.message}`).join('; '), { details: { issues } });

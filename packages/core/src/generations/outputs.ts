@@ -1,15 +1,11 @@
 import { DotbaseError } from '../errors.js';
-import { IMAGE_TYPES, sniffImageType, type ImageType } from '../images/sniff.js';
+import { sniffImageType } from '../images/sniff.js';
 import type { ImageProvider } from '../providers/types.js';
 import type { BlobStore } from '../storage/types.js';
 
-function storedType(bytes: Uint8Array, declared: string): ImageType | null {
-  return sniffImageType(bytes) ?? ((IMAGE_TYPES as readonly string[]).includes(declared) ? (declared as ImageType) : null);
-}
-
 /**
- * Copies every output into dotbase's own storage, because Replicate deletes API outputs after an hour. All or
- * nothing: if one output cannot be copied, the ones already stored are removed again and the error names why.
+ * Copies every output into dotbase's own storage, because Replicate deletes API outputs after an hour. Each must
+ * be a non-empty image whose type its bytes show. All or nothing: if one output cannot be copied, the ones already stored are removed again and the error names why.
  */
 export async function copyOutputs(provider: ImageProvider, blobs: BlobStore, urls: string[]): Promise<string[]> {
   if (urls.length === 0) {
@@ -17,9 +13,12 @@ export async function copyOutputs(provider: ImageProvider, blobs: BlobStore, url
   }
   const results = await Promise.allSettled(
     urls.map(async (url) => {
-      const { bytes, contentType } = await provider.download(url);
-      const type = storedType(bytes, contentType);
-      if (!type) throw new DotbaseError('output_unavailable', `an output is not a supported image (${contentType})`);
+      const { bytes } = await provider.download(url);
+      // verified before the generation counts as completed: an empty or foreign body stored as an image would be
+      // served as a broken output forever. The bytes decide the type, never the answer's Content-Type.
+      if (bytes.byteLength === 0) throw new DotbaseError('output_unavailable', 'an output is empty (0 bytes)');
+      const type = sniffImageType(bytes);
+      if (!type) throw new DotbaseError('output_unavailable', 'an output is not a PNG, JPEG, WebP or GIF image');
       return (await blobs.put(bytes, type, 'outputs')).key;
     }),
   );

@@ -2,11 +2,12 @@ import { DotbaseError, isDotbaseError } from '../errors.js';
 import type { ImageTools } from '../images/sniff.js';
 import { ACTIONS } from '../models/types.js';
 import type { Registry } from '../models/registry.js';
-import type { ImageProvider } from '../providers/types.js';
+import type { ImageProvider, Prediction } from '../providers/types.js';
 import { TERMINAL_STATUSES, type BlobStore, type GenerationRecord, type GenerationStore } from '../storage/types.js';
 import type { TokenPool } from '../tokens/pool.js';
 import { createGenerationEvents } from './events.js';
 import { checkImageRefs } from './inputs.js';
+import { findLostPredictions } from './recovery.js';
 import { submitGeneration, type SubmitDeps } from './submit.js';
 import { createTracker } from './tracking.js';
 import type { CreateGenerationRequest, GenerationService } from './types.js';
@@ -25,6 +26,12 @@ export interface GenerationServiceOptions {
   inlineMaxBytes?: number;
   /** A URL at which Replicate can fetch a stored image directly, when the server is publicly reachable. */
   publicFileUrl?: (key: string) => string | undefined;
+  /**
+   * Checks an image URL a caller passed (not a stored upload) before anything is recorded; throw to refuse it, the
+   * error's message becomes the field's issue. On Node pass `checkPublicUrl` from `@dotbase/core/node` (https, public
+   * addresses only). Without it, any https URL passes.
+   */
+  checkInputUrl?: (url: string) => Promise<unknown>;
   /** Needed only for models that repaint black (mask inversion); `@dotbase/core/node` provides sharp-based tools. */
   imageTools?: ImageTools;
   /** Generations still running after this long are failed (default 1 h: Replicate deletes outputs by then). */
@@ -119,6 +126,17 @@ export function createGenerationService(options: GenerationServiceOptions): Gene
     return updated;
   }
 
+  /** Links a generation to the prediction its lost submission created, and follows it from there. */
+  async function adopt(record: GenerationRecord, prediction: Prediction, tokenId: string): Promise<void> {
+    const updated = await tracker.withLock(record.id, async () => {
+      const current = await store.get(record.id);
+      if (!current || TERMINAL_STATUSES.includes(current.status) || current.prediction_id) return null;
+      return tracker.save(record.id, { status: 'processing', prediction_id: prediction.id, token_id: tokenId, started_at: now() });
+    });
+    if (!updated) return;
+    tracker.track(updated, now());
+  }
+
   async function own(userId: string, id: string): Promise<GenerationRecord | null> {
     const record = await store.get(id);
     return record && record.user_id === userId ? record : null;
@@ -157,7 +175,7 @@ export function createGenerationService(options: GenerationServiceOptions): Gene
         images,
         ...(request.mask !== undefined ? { mask: request.mask } : {}),
       });
-      await checkImageRefs(blobs, [
+      await checkImageRefs(blobs, options.checkInputUrl, [
         ...images.map((ref, i) => ({ path: `input_images.${i}`, ref })),
         ...(request.mask !== undefined ? [{ path: 'mask', ref: request.mask }] : []),
       ]);
@@ -247,17 +265,44 @@ export function createGenerationService(options: GenerationServiceOptions): Gene
 
     async start() {
       await pool.ready();
+      // a crash between two writes can leave index entries of records never written: totals would count them
+      await store.reconcile?.();
+      const orphans: GenerationRecord[] = [];
+      const claimed = new Set<string>();
       for (const id of await store.listUnfinished()) {
         const record = await store.get(id);
         if (!record) continue;
         if (record.prediction_id && record.token_id) {
+          claimed.add(record.prediction_id);
           tracker.track(record, now());
         } else {
-          // recorded but never submitted (the process died in between): submit it now, in the background
-          submit(record).catch(() => undefined);
+          orphans.push(record);
         }
       }
       tracker.start();
+      if (orphans.length === 0) return;
+      // Recorded but not confirmed as submitted: the process died before or after sending the create. Look for
+      // the prediction first; submitting blindly could pay for it twice.
+      for (const userId of new Set(orphans.map((record) => record.user_id))) {
+        for (const record of (await store.list(userId, { page: 1, limit: 100 })).items) if (record.prediction_id) claimed.add(record.prediction_id);
+      }
+      const { found, unlisted } = await findLostPredictions({ registry, pool, provider }, orphans, claimed, options.webhookUrl !== undefined);
+      for (const record of orphans) {
+        const lost = found.get(record.id);
+        if (lost) {
+          adopt(record, lost.prediction, lost.tokenId).catch(() => undefined);
+        } else if (unlisted.length > 0) {
+          await tracker.withLock(record.id, () =>
+            tracker.finish(record, {
+              status: 'failed',
+              error: 'interrupted by a restart, and Replicate could not be asked whether it had already started; not resubmitted so it is not paid for twice',
+            }),
+          );
+        } else {
+          // it never reached Replicate: submit it now, in the background
+          submit(record).catch(() => undefined);
+        }
+      }
     },
 
     stop() {

@@ -3,6 +3,7 @@ import type { Prediction } from '../providers/types.js';
 import type { GenerationRecord } from '../storage/types.js';
 import type { TokenPool } from '../tokens/pool.js';
 import { urlForImage, type InputUrlOptions } from './inputs.js';
+import { markedWebhookUrl } from './recovery.js';
 
 export interface SubmitDeps {
   registry: Registry;
@@ -31,7 +32,8 @@ export async function submitGeneration(deps: SubmitDeps, record: GenerationRecor
     return deps.inputs.provider.submit(token, {
       route: prepared.model.route,
       input: prepared.input,
-      ...(deps.webhook ? { webhook: deps.webhook.url, webhookEventsFilter: deps.webhook.events } : {}),
+      // the generation's id in the webhook URL lets crash recovery find this prediction if its answer is lost
+      ...(deps.webhook ? { webhook: markedWebhookUrl(deps.webhook.url, record.id), webhookEventsFilter: deps.webhook.events } : {}),
     });
   });
   return { prediction: value, tokenId };

@@ -151,7 +151,8 @@ describe('summaries', () => {
     expect(find('nano-banana', 'create')).toEqual({ images: { min: 0, max: 0 }, mask: false, mask_required: false, prompt: 'required' });
     expect(find('nano-banana', 'edit')).toEqual({ images: { min: 1, max: 3 }, mask: false, mask_required: false, prompt: 'required' });
     expect(find('multi-image-kontext', 'edit')).toEqual({ images: { min: 2, max: 2 }, mask: false, mask_required: false, prompt: 'required' });
-    expect(find('flux-fill-pro', 'edit')).toEqual({ images: { min: 1, max: 1 }, mask: true, mask_required: true, prompt: 'required' });
+    // a mask to inpaint, none to outpaint: the model's own check decides which (see specifics.test.ts)
+    expect(find('flux-fill-pro', 'edit')).toEqual({ images: { min: 1, max: 1 }, mask: true, mask_required: false, prompt: 'required' });
     expect(find('ideogram-v3-turbo', 'create')).toEqual({ images: { min: 0, max: 1 }, mask: true, mask_required: false, prompt: 'required' });
     expect(find('birefnet', 'remove-bg')).toEqual({ images: { min: 1, max: 1 }, mask: false, mask_required: false, prompt: 'none' });
   });

@@ -37,8 +37,39 @@ export const singleOutput = z
   .optional()
   .describe('This model makes one image per run.');
 
-/** Integer seed for reproducible results; left out, the model picks a random one. */
-export const seed = z.int().min(0).max(2_147_483_647).optional().describe('Random seed; the same seed and inputs give the same image.');
+/** The largest seed: Replicate's models take a 32-bit signed integer. */
+const MAX_SEED = 2_147_483_647;
+
+const seedValue = z.int().min(0).max(MAX_SEED);
+
+/**
+ * Integer seed for reproducible results; left out, the model picks a random one. Only for models whose own default
+ * is random: a model with a FIXED default seed takes `drawnSeed` instead, or "left out" would not mean "random".
+ */
+export const seed = seedValue.optional().describe('Random seed; the same seed and inputs give the same image. Left out, a random one.');
+
+/**
+ * The seed for models that, in the usual Cog way, read a seed of 0 or less as "draw one" (their default is 0): an
+ * explicit 0 would not reproduce, so the smallest seed taken is 1. Left out, the model's default draws one.
+ */
+export const positiveSeed = seedValue.min(1).optional().describe('Random seed (1 or more); the same seed and inputs give the same image. Left out, a random one.');
+
+/** A seed drawn uniformly from 0 to MAX_SEED (Web Crypto, so core needs nothing Node-specific). */
+export function randomSeed(): number {
+  // 2^32 is an exact multiple of MAX_SEED + 1 (2^31), so the modulo keeps the draw uniform.
+  return (crypto.getRandomValues(new Uint32Array(1))[0] ?? 0) % (MAX_SEED + 1);
+}
+
+/**
+ * The seed for models whose own default is a FIXED seed (Clarity Upscaler's is 1337): left out, dotbase draws a
+ * random one here. It lands in the validated settings, which are stored with the generation, so the seed used is
+ * on record and every re-submit of the generation sends the same one. The JSON Schema shows the input side: an
+ * optional integer without a default.
+ */
+export const drawnSeed = seedValue
+  .optional()
+  .transform((value) => value ?? randomSeed())
+  .describe('Random seed; the same seed and inputs give the same image. Left out, dotbase draws a random one and stores it with the generation.');
 
 /** File format of the output image, from the model's own list. */
 export function outputFormat<const T extends readonly [string, ...string[]]>(allowed: T, defaultValue: T[number]) {

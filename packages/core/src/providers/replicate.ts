@@ -1,6 +1,7 @@
 import Replicate from 'replicate';
 import { DotbaseError } from '../errors.js';
 import { toProviderError } from './http-errors.js';
+import { createOutputDownloader, portableDownloadFetch, type DownloadFetch } from './output-download.js';
 import { createSdkFetch } from './sdk-fetch.js';
 import type { ImageProvider, Prediction, SubmitRequest } from './types.js';
 
@@ -14,6 +15,16 @@ export interface ReplicateProviderOptions {
   timeoutMs?: number;
   /** Largest output accepted when copying it into storage. */
   maxDownloadBytes?: number;
+  /**
+   * Fetches outputs, one hop at a time. On Node pass `safeFetch` from `@dotbase/core/node` so output URLs must also
+   * resolve to public addresses (unless their host is trusted); the default uses `fetch` and the host rules alone.
+   */
+  downloadFetch?: DownloadFetch;
+  /**
+   * Hosts outputs may be downloaded from besides Replicate's delivery hosts and the host of a custom `baseUrl`
+   * (`host`, `host:port` or `*.host`; trusted with http and any address). Anything else is refused.
+   */
+  outputHosts?: readonly string[];
   userAgent?: string;
 }
 
@@ -31,6 +42,14 @@ export function createReplicateProvider(options: ReplicateProviderOptions = {}):
   const maxDownloadBytes = options.maxDownloadBytes ?? 100 * 1024 * 1024;
   const sdkFetch = createSdkFetch(baseFetch, timeoutMs);
   const clients = new Map<string, Replicate>();
+  const download = createOutputDownloader({
+    download: options.downloadFetch ?? portableDownloadFetch(baseFetch),
+    // Replicate's own API host serves no outputs: only a custom base (proxy, simulator) is trusted for them
+    ...(options.baseUrl && options.baseUrl !== DEFAULT_REPLICATE_BASE_URL ? { baseUrl: options.baseUrl } : {}),
+    ...(options.outputHosts ? { outputHosts: options.outputHosts } : {}),
+    maxBytes: maxDownloadBytes,
+    timeoutMs,
+  });
 
   function client(token: string): Replicate {
     let existing = clients.get(token);
@@ -76,6 +95,20 @@ export function createReplicateProvider(options: ReplicateProviderOptions = {}):
     cancel(token, predictionId) {
       return call('cancel prediction', async () => (await client(token).predictions.cancel(predictionId)) as Prediction);
     },
+    listSince(token, since) {
+      return call('list predictions', async () => {
+        const found: Prediction[] = [];
+        const sdk = client(token);
+        for await (const page of sdk.paginate(() => sdk.predictions.list())) {
+          for (const prediction of page as unknown as Prediction[]) {
+            // newest first: the first one older than `since` ends the search
+            if (prediction.created_at && Date.parse(prediction.created_at) < since) return found;
+            found.push(prediction);
+          }
+        }
+        return found;
+      });
+    },
     uploadFile(token, bytes, contentType, filename) {
       return call('upload file', async () => {
         const file = new File([bytes as Uint8Array<ArrayBuffer>], filename, { type: contentType });
@@ -85,29 +118,6 @@ export function createReplicateProvider(options: ReplicateProviderOptions = {}):
         return url;
       });
     },
-    async download(url) {
-      let response: Response;
-      try {
-        response = await baseFetch(url, { signal: AbortSignal.timeout(timeoutMs) });
-      } catch (error) {
-        const message = error instanceof Error ? error.message : String(error);
-        throw new DotbaseError('output_unavailable', `output could not be downloaded: ${message}`, { cause: error });
-      }
-      if (!response.ok) {
-        throw new DotbaseError('output_unavailable', `output could not be downloaded: HTTP ${response.status}`, {
-          upstreamStatus: response.status,
-        });
-      }
-      const declared = Number(response.headers.get('content-length') ?? 0);
-      if (declared > maxDownloadBytes) {
-        throw new DotbaseError('output_unavailable', `output is larger than ${maxDownloadBytes} bytes`);
-      }
-      const bytes = new Uint8Array(await response.arrayBuffer());
-      if (bytes.byteLength > maxDownloadBytes) {
-        throw new DotbaseError('output_unavailable', `output is larger than ${maxDownloadBytes} bytes`);
-      }
-      const contentType = (response.headers.get('content-type') ?? 'application/octet-stream').split(';')[0]!.trim();
-      return { bytes, contentType };
-    },
+    download,
   };
 }

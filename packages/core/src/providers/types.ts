@@ -9,6 +9,11 @@ export interface Prediction {
   started_at?: string | null;
   completed_at?: string | null;
   metrics?: { predict_time?: number; total_time?: number };
+  /** Present in list and get answers: what the prediction was created with. */
+  model?: string;
+  version?: string;
+  input?: Record<string, unknown>;
+  webhook?: string;
 }
 
 export interface SubmitRequest {
@@ -28,6 +33,11 @@ export interface ImageProvider {
   cancel(token: string, predictionId: string): Promise<Prediction>;
   /** Uploads bytes through Replicate's files API and returns a URL a prediction can read. */
   uploadFile(token: string, bytes: Uint8Array, contentType: string, filename: string): Promise<string>;
+  /**
+   * The token's predictions created at or after `since` (ms since the epoch), newest first, read page by page until
+   * older ones begin: how crash recovery finds a prediction whose creation answer was lost.
+   */
+  listSince(token: string, since: number): Promise<Prediction[]>;
   /** Downloads an output URL. */
   download(url: string): Promise<{ bytes: Uint8Array; contentType: string }>;
 }

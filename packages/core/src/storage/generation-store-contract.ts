@@ -260,6 +260,72 @@ export function describeGenerationStoreContract(name: string, factory: () => Pro
       });
     });
 
+    it('reports activity: p95 within 10 %, a series per bucket, failure reasons and recent failures, following updates and deletes', async () => {
+      const store = await factory();
+      // 100 completed creates taking 1..100 s: the true p95 is 95 s
+      const timed = Array.from({ length: 100 }, (_, i) =>
+        makeGenerationRecord({ created_at: H + i * 1000, status: 'completed', processing_time_ms: (i + 1) * 1000 }),
+      );
+      const failures = [
+        makeGenerationRecord({ created_at: H + HOUR + 1, status: 'failed', error: 'NSFW content detected\nprediction abc', completed_at: H + HOUR + 5 }),
+        makeGenerationRecord({ created_at: H + HOUR + 2, status: 'failed', error: 'NSFW content detected\nprediction def', user_id: 'bob', completed_at: H + HOUR + 6 }),
+        makeGenerationRecord({ created_at: H + HOUR + 3, action: 'upscale', model_id: 'real-esrgan', status: 'processing' }),
+        makeGenerationRecord({ created_at: H - HOUR, status: 'failed', error: 'too old for the window' }),
+      ];
+      for (const record of [...timed, ...failures]) await store.create(record);
+      await store.update(failures[2]!.id, { status: 'failed', error: 'CUDA out of memory', completed_at: H + HOUR + 9 });
+
+      const report = await store.activity(H);
+      expect(report.since).toBe(H);
+      const completed = report.rows.find((row) => row.action === 'create' && row.status === 'completed')!;
+      expect(completed).toMatchObject({ count: 100, avg_processing_time_ms: 50_500 });
+      expect(completed.p95_processing_time_ms).toBeGreaterThanOrEqual(95_000);
+      expect(completed.p95_processing_time_ms).toBeLessThanOrEqual(95_000 * 1.1);
+      expect(report.rows.find((row) => row.status === 'failed' && row.action === 'create')).toMatchObject({ count: 2, p95_processing_time_ms: null });
+      expect(report.series.map((point) => point.counts)).toEqual([{ completed: 100 }, { failed: 3 }]);
+      expect(report.series[1]!.start - report.series[0]!.start).toBe(report.bucket_ms);
+      expect(report.failure_reasons).toEqual([
+        { reason: 'NSFW content detected', count: 2 },
+        { reason: 'CUDA out of memory', count: 1 },
+      ]);
+      expect(report.recent_failures.map((failure) => failure.id)).toEqual([failures[2]!.id, failures[1]!.id, failures[0]!.id]);
+      expect(report.recent_failures[0]).toEqual({
+        id: failures[2]!.id, user_id: 'alice', action: 'upscale', model_id: 'real-esrgan', error: 'CUDA out of memory',
+        created_at: H + HOUR + 3, completed_at: H + HOUR + 9,
+      });
+      expect((await store.activity(H - HOUR)).failure_reasons).toContainEqual({ reason: 'too old for the window', count: 1 });
+
+      // a deleted failure leaves the reasons and the recent list; a retried one too
+      await store.delete(failures[0]!.id);
+      await store.update(failures[1]!.id, { status: 'processing', error: null });
+      const after = await store.activity(H);
+      expect(after.failure_reasons).toEqual([{ reason: 'CUDA out of memory', count: 1 }]);
+      expect(after.recent_failures.map((failure) => failure.id)).toEqual([failures[2]!.id]);
+      expect(after.series.map((point) => point.counts)).toEqual([{ completed: 100 }, { failed: 1, processing: 1 }]);
+      expect(await store.activity(H + 5 * HOUR)).toMatchObject({ rows: [], failure_reasons: [], recent_failures: [] });
+    });
+
+    it('lists every user with their counts by status, most generations first, whatever characters their ids hold', async () => {
+      const store = await factory();
+      expect(await store.users()).toEqual([]);
+      const plan: Array<[string, GenerationStatus[]]> = [
+        ['ünï cødé:a/b', ['completed', 'failed', 'completed']],
+        ['bob', ['completed']],
+        ['Alice', ['processing', 'canceled']],
+      ];
+      for (const [user, statuses] of plan) {
+        for (const status of statuses) await store.create(makeGenerationRecord({ user_id: user, status }));
+      }
+      const gone = makeGenerationRecord({ user_id: 'gone' });
+      await store.create(gone);
+      await store.delete(gone.id);
+      expect(await store.users()).toEqual([
+        { user_id: 'ünï cødé:a/b', total: 3, counts: { completed: 2, failed: 1 } },
+        { user_id: 'Alice', total: 2, counts: { processing: 1, canceled: 1 } },
+        { user_id: 'bob', total: 1, counts: { completed: 1 } },
+      ]);
+    });
+
     it('keeps users apart, whatever characters their ids hold', async () => {
       const store = await factory();
       const users = ['alice', 'Alice', 'bob', 'a:b', 'a/b', 'x?y', '..', 'ünï cødé'];
@@ -303,6 +369,18 @@ export function describeGenerationStoreContract(name: string, factory: () => Pro
       expect((await store.listUnfinished()).length).toBe(30);
       const statsCount = (await store.stats(H - HOUR)).reduce((sum, row) => sum + row.count, 0);
       expect(statsCount).toBe(120);
+    });
+
+    it('reconcile (where implemented) removes nothing from a consistent store and keeps every list whole', async () => {
+      const store = await factory();
+      if (!store.reconcile) return;
+      const records = Array.from({ length: 12 }, () => makeGenerationRecord());
+      for (const record of records) await store.create(record);
+      await store.delete(records[3]!.id);
+      expect(await store.reconcile()).toEqual({ removed: 0 });
+      const all = await listAll(store, 'alice');
+      expect(all.total).toBe(11);
+      expect(all.items).toHaveLength(11);
     });
   });
 }

@@ -5,6 +5,7 @@ import { keySegment } from './key-segment.js';
 import { withReadCache } from './read-cache.js';
 import { createKeyedMutex } from './keyed-mutex.js';
 import { deepFreeze } from './deep-freeze.js';
+import { createActivityLog } from './activity-log.js';
 import { createStatsBuckets, HOUR_MS } from './stats-buckets.js';
 import { storageCall } from './storage-error.js';
 import { GENERATION_STATUSES, TERMINAL_STATUSES, type GenerationRecord, type GenerationStatus, type GenerationStore, type ListQuery } from './types.js';
@@ -59,6 +60,7 @@ function definedOnly<T extends object>(patch: T): Partial<T> {
  * - `gen:<id>` — the record (and its index chunk);
  * - `users:<user>:meta`, `users:<user>:chunks:<n>` — the user's chunked index with counts (see user-index.ts);
  * - `stats:range`, `stats:buckets:<n>` — hourly counters by action×status (see stats-buckets.ts);
+ * - `stats:details:<n>`, `stats:recent-failures` — time histograms, failure reasons, newest failures (activity-log.ts);
  * - `unfinished` — ids not yet terminal, for crash recovery.
  *
  * Writes to one generation run one after another, and so do the read-modify-writes of each index key, through
@@ -76,7 +78,9 @@ export function createGenerationStore(backing: Storage, options: GenerationStore
   const storage = withReadCache(backing, options.cacheEntries ?? 10_000);
   const withLock = createKeyedMutex();
   const index = createUserIndex(storage, withLock, options.chunkSize ?? DEFAULT_CHUNK_SIZE);
-  const stats = createStatsBuckets(storage, withLock, options.statsBucketMs ?? HOUR_MS);
+  const bucketMs = options.statsBucketMs ?? HOUR_MS;
+  const stats = createStatsBuckets(storage, withLock, bucketMs);
+  const activity = createActivityLog(storage, withLock, stats, bucketMs);
   const unfinished = createUnfinishedSet(storage);
   const genKey = (id: string) => `gen:${keySegment(id)}`;
 
@@ -114,7 +118,12 @@ export function createGenerationStore(backing: Storage, options: GenerationStore
         if (await read(record.id)) throw new DotbaseError('conflict', `generation ${record.id} already exists`);
         const chunk = await index.append(record.user_id, record.id, record.action, record.status);
         // independent keys: written side by side, the latency of one write instead of three
-        await Promise.all([write({ record, chunk }), stats.move(null, record), isTerminal(record.status) ? undefined : unfinished.add(record.id)]);
+        await Promise.all([
+          write({ record, chunk }),
+          stats.move(null, record),
+          activity.move(null, record),
+          isTerminal(record.status) ? undefined : unfinished.add(record.id),
+        ]);
       });
     },
 
@@ -137,6 +146,7 @@ export function createGenerationStore(backing: Storage, options: GenerationStore
           write({ record: after, chunk: stored.chunk }),
           indexMoves ? index.change(after.user_id, stored.chunk, id, after.action, after.status) : undefined,
           stats.move(before, after),
+          activity.move(before, after),
           isTerminal(after.status) && !isTerminal(before.status) ? unfinished.remove(id) : undefined,
           !isTerminal(after.status) && isTerminal(before.status) ? unfinished.add(id) : undefined,
         ]);
@@ -149,7 +159,7 @@ export function createGenerationStore(backing: Storage, options: GenerationStore
         const stored = await read(id);
         if (!stored) return false;
         await index.remove(stored.record.user_id, stored.chunk, id);
-        await stats.move(stored.record, null);
+        await Promise.all([stats.move(stored.record, null), activity.move(stored.record, null)]);
         await unfinished.remove(id);
         await storageCall(`delete ${genKey(id)}`, () => storage.removeItem(genKey(id)));
         return true;
@@ -167,6 +177,27 @@ export function createGenerationStore(backing: Storage, options: GenerationStore
 
     listUnfinished: () => unfinished.list(),
 
+    // `create` appends to the user's index before it writes the record: a crash in between leaves an entry
+    // without a record, and only in the chunk that was newest then. Checking each user's newest chunk is enough.
+    async reconcile() {
+      let removed = 0;
+      for (const { userKey, chunk } of await index.newestChunks()) {
+        for (const id of await index.chunkIds(userKey, chunk)) {
+          await withLock(genKey(id), async () => {
+            if (await read(id)) return;
+            // the entry carries the escaped segment; the index's own functions take the user id it came from
+            await index.removeByKey(userKey, chunk, id);
+            removed += 1;
+          });
+        }
+      }
+      return { removed };
+    },
+
     stats: (since) => stats.read(since),
+
+    activity: (since) => activity.read(since),
+
+    users: () => index.users(),
   };
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { isDotbaseError } from '../errors.js';
-import { keySegment, keySegmentLength } from './key-segment.js';
+import { fromKeySegment, keySegment, keySegmentLength } from './key-segment.js';
 
 describe('keySegment', () => {
   it('passes lowercase letters, digits and dashes unchanged (uuids, numeric ids)', () => {
@@ -50,5 +50,11 @@ describe('keySegmentLength', () => {
     }
     expect(keySegmentLength('')).toBe(0);
     expect(keySegmentLength('я'.repeat(67))).toBe(402);
+  });
+});
+
+describe('fromKeySegment', () => {
+  it('gives back the id of every segment keySegment makes', () => {
+    for (const id of ['alice', 'Alice', 'a:b/c?d', 'ünï cødé', '..', '_41', 'telegram:42', '😀']) expect(fromKeySegment(keySegment(id)), id).toBe(id);
   });
 });

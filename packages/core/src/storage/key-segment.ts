@@ -40,3 +40,18 @@ export function keySegmentLength(id: string): number {
   for (const char of id) length += SAFE.test(char) ? 1 : encoder.encode(char).length * 3;
   return length;
 }
+
+/** The id `keySegment` made `segment` from: `_` + two hex digits are UTF-8 bytes, everything else is itself. */
+export function fromKeySegment(segment: string): string {
+  if (!segment.includes('_')) return segment;
+  const bytes: number[] = [];
+  for (let at = 0; at < segment.length; at++) {
+    if (segment[at] === '_') {
+      bytes.push(Number.parseInt(segment.slice(at + 1, at + 3), 16));
+      at += 2;
+    } else {
+      bytes.push(segment.charCodeAt(at));
+    }
+  }
+  return new TextDecoder().decode(new Uint8Array(bytes));
+}

@@ -1,5 +1,6 @@
 import { ACTIONS, type Action } from '../models/types.js';
 import type { KeyedMutex } from './keyed-mutex.js';
+import { lockedChange } from './locked-change.js';
 import type { CachedStorage } from './read-cache.js';
 import { storageCall } from './storage-error.js';
 import { GENERATION_STATUSES, type GenerationRecord, type GenerationStatus, type StatsRow } from './types.js';
@@ -10,7 +11,7 @@ export const HOUR_MS = 3_600_000;
 export type StatsContribution = Pick<GenerationRecord, 'created_at' | 'action' | 'status' | 'processing_time_ms'>;
 
 /** Per `action|status`: [count, rows with a processing time, sum of those times]. */
-type Bucket = Record<string, [count: number, timed: number, timeSum: number]>;
+export type Bucket = Record<string, [count: number, timed: number, timeSum: number]>;
 
 /** The first and last bucket numbers ever written, so a query knows which buckets can exist. */
 interface BucketRange {
@@ -42,16 +43,7 @@ export function createStatsBuckets(storage: CachedStorage, withLock: KeyedMutex,
     else bucket[key] = next;
   }
 
-  /** Changes under `key`'s lock; the write is awaited after the lock is released, so a burst shares writes. */
-  async function change<T>(key: string, edit: (current: T | null) => T | null): Promise<void> {
-    const { written } = await withLock(key, async () => {
-      const current = await storageCall(`read ${key}`, () => storage.peekItem<T>(key));
-      const next = edit(current);
-      // nothing to change, but what we read may still be on its way to the storage
-      return next === null ? { written: storage.flushedItem(key) } : storage.putItem(key, next);
-    });
-    await storageCall(`write ${key}`, () => written);
-  }
+  const change = <T>(key: string, edit: (current: T | null) => T | null) => lockedChange<T>(storage, withLock, key, edit);
 
   function widenRange(bucket: number): Promise<void> {
     return change<BucketRange>(RANGE_KEY, (range) => {
@@ -60,7 +52,34 @@ export function createStatsBuckets(storage: CachedStorage, withLock: KeyedMutex,
     });
   }
 
+  /** The bucket numbers that can hold generations created since `since`, oldest first. */
+  async function bucketsSince(since: number): Promise<number[]> {
+    const range = await storageCall(`read ${RANGE_KEY}`, () => storage.peekItem<BucketRange>(RANGE_KEY));
+    if (!range) return [];
+    const buckets: number[] = [];
+    for (let bucket = Math.max(range.first, bucketOf(since)); bucket <= range.last; bucket++) buckets.push(bucket);
+    return buckets;
+  }
+
+  /** Each bucket's counters per `action|status` as `[count, timed, timeSum]`, in the order of `buckets`. */
+  async function readBuckets(buckets: readonly number[]): Promise<Array<Readonly<Bucket>>> {
+    const readBucket = (bucket: number) => {
+      const key = bucketKey(bucket);
+      return storageCall(`read ${key}`, () => storage.peekItem<Bucket>(key));
+    };
+    const out: Bucket[] = [];
+    // In batches: a window of months is thousands of buckets, too many open files at once for the fs driver.
+    for (let start = 0; start < buckets.length; start += READ_BATCH) {
+      for (const counters of await Promise.all(buckets.slice(start, start + READ_BATCH).map(readBucket))) out.push(counters ?? {});
+    }
+    return out;
+  }
+
   return {
+    bucketOf,
+    bucketsSince,
+    readBuckets,
+
     /** Replaces `before`'s contribution by `after`'s (either may be null: create, delete). Both share created_at. */
     async move(before: StatsContribution | null, after: StatsContribution | null): Promise<void> {
       const createdAt = (after ?? before)?.created_at;
@@ -87,22 +106,11 @@ export function createStatsBuckets(storage: CachedStorage, withLock: KeyedMutex,
     /** Rows by action and status (ACTIONS × GENERATION_STATUSES order) of generations created since `since`. */
     // Reads take no lock: a change replaces a key's cached value in one step, before its write (see read-cache.ts).
     async read(since: number): Promise<StatsRow[]> {
-      const range = await storageCall(`read ${RANGE_KEY}`, () => storage.peekItem<BucketRange>(RANGE_KEY));
-      if (!range) return [];
-      const buckets: number[] = [];
-      for (let bucket = Math.max(range.first, bucketOf(since)); bucket <= range.last; bucket++) buckets.push(bucket);
       const totals: Bucket = {};
-      const readBucket = (bucket: number) => {
-        const key = bucketKey(bucket);
-        return storageCall(`read ${key}`, () => storage.peekItem<Bucket>(key));
-      };
-      // In batches: a window of months is thousands of buckets, too many open files at once for the fs driver.
-      for (let start = 0; start < buckets.length; start += READ_BATCH) {
-        for (const counters of await Promise.all(buckets.slice(start, start + READ_BATCH).map(readBucket))) {
-          for (const [key, [count, timed, timeSum]] of Object.entries(counters ?? {})) {
-            const sum = totals[key] ?? [0, 0, 0];
-            totals[key] = [sum[0] + count, sum[1] + timed, sum[2] + timeSum];
-          }
+      for (const counters of await readBuckets(await bucketsSince(since))) {
+        for (const [key, [count, timed, timeSum]] of Object.entries(counters)) {
+          const sum = totals[key] ?? [0, 0, 0];
+          totals[key] = [sum[0] + count, sum[1] + timed, sum[2] + timeSum];
         }
       }
       const rows: StatsRow[] = [];

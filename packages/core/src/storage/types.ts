@@ -64,6 +64,51 @@ export interface StatsRow {
   avg_processing_time_ms: number | null;
 }
 
+/** A row of `GenerationStore.activity`: a stats row with the 95th percentile of the processing times. */
+export interface ActivityRow extends StatsRow {
+  /** Within 10 % of the true p95 (a log-binned histogram, so it never reads records); null without times. */
+  p95_processing_time_ms: number | null;
+}
+
+/** Generations created in one statistics bucket, by status: one step of a chart. */
+export interface ActivityPoint {
+  /** Start of the bucket, epoch ms. */
+  start: number;
+  counts: Partial<Record<GenerationStatus, number>>;
+}
+
+/** A failed generation as the operator sees it. */
+export interface RecentFailure {
+  id: string;
+  user_id: string;
+  action: Action;
+  model_id: string;
+  error: string;
+  created_at: number;
+  completed_at: number | null;
+}
+
+/** What happened in a window of time, for the admin dashboard. */
+export interface ActivityReport {
+  since: number;
+  /** Width of one `series` step: the store's statistics bucket (one hour by default). */
+  bucket_ms: number;
+  rows: ActivityRow[];
+  /** One point per bucket from the one holding `since` to the newest, oldest first; empty buckets included. */
+  series: ActivityPoint[];
+  /** The errors of failed generations, grouped by their first line, most frequent first. */
+  failure_reasons: Array<{ reason: string; count: number }>;
+  /** The newest failures of generations created in the window, newest first (at most 50). */
+  recent_failures: RecentFailure[];
+}
+
+/** One user's generations by status, from their index (no records read). */
+export interface UserActivity {
+  user_id: string;
+  total: number;
+  counts: Partial<Record<GenerationStatus, number>>;
+}
+
 /**
  * Where generations live. Listing must not read every record: implementations keep indexes. Records handed out
  * may be shared with the store's cache (the built-in store freezes them): treat them as read-only and copy one to
@@ -81,4 +126,14 @@ export interface GenerationStore {
   listUnfinished(): Promise<string[]>;
   /** Counts and average processing time by action and status, of generations created at or after `since`. */
   stats(since: number): Promise<StatsRow[]>;
+  /** `stats` plus p95 times, a per-bucket series, failure reasons and recent failures, for the admin dashboard. */
+  activity(since: number): Promise<ActivityReport>;
+  /** Every user with generations, with their counts by status, most generations first. */
+  users(): Promise<UserActivity[]>;
+  /**
+   * Repairs what a crash between two writes can leave (stores whose changes are not transactional implement it;
+   * the service calls it once at start): index entries of records that were never written are removed, so
+   * totals match what a list shows. Returns how many entries it removed.
+   */
+  reconcile?(): Promise<{ removed: number }>;
 }

@@ -1,10 +1,10 @@
 import type { CachedStorage } from './read-cache.js';
 import { DotbaseError } from '../errors.js';
 import type { Action } from '../models/types.js';
-import { keySegment } from './key-segment.js';
+import { fromKeySegment, keySegment } from './key-segment.js';
 import type { KeyedMutex } from './keyed-mutex.js';
 import { storageCall } from './storage-error.js';
-import type { GenerationStatus } from './types.js';
+import type { GenerationStatus, UserActivity } from './types.js';
 
 /** One generation in a user's index: enough to filter without reading the record. */
 type IndexEntry = [id: string, action: Action, status: GenerationStatus];
@@ -66,23 +66,24 @@ function corrupt(key: string): DotbaseError {
  * the meta and the chunks of one moment.
  */
 export function createUserIndex(storage: CachedStorage, withLock: KeyedMutex, defaultChunkSize: number) {
-  const base = (userId: string) => `users:${keySegment(userId)}`;
-  const metaKey = (userId: string) => `${base(userId)}:meta`;
-  const chunkKey = (userId: string, chunk: number) => `${base(userId)}:chunks:${chunk}`;
+  // every key is built from the user's escaped segment (`keySegment`); public methods take the user id
+  const base = (segment: string) => `users:${segment}`;
+  const metaKey = (segment: string) => `${base(segment)}:meta`;
+  const chunkKey = (segment: string, chunk: number) => `${base(segment)}:chunks:${chunk}`;
 
   /**
    * Reads hand out the cached values themselves: `page` only reads them, and changes edit them in place under the
    * user's lock and hand them straight back (`putItem`), so no 500-entry chunk is copied per change.
    */
-  async function readMeta(userId: string): Promise<UserIndexMeta | null> {
-    const key = metaKey(userId);
+  async function readMeta(segment: string): Promise<UserIndexMeta | null> {
+    const key = metaKey(segment);
     const meta = await storageCall(`read ${key}`, () => storage.peekItem<UserIndexMeta>(key));
     if (meta !== null && (typeof meta !== 'object' || !Array.isArray(meta.chunks))) throw corrupt(key);
     return meta;
   }
 
-  async function readChunk(userId: string, chunk: number): Promise<IndexEntry[]> {
-    const key = chunkKey(userId, chunk);
+  async function readChunk(segment: string, chunk: number): Promise<IndexEntry[]> {
+    const key = chunkKey(segment, chunk);
     const entries = await storageCall(`read ${key}`, () => storage.peekItem<IndexEntry[]>(key));
     if (entries === null) return [];
     if (!Array.isArray(entries)) throw corrupt(key);
@@ -96,15 +97,15 @@ export function createUserIndex(storage: CachedStorage, withLock: KeyedMutex, de
   }
 
   /** Finds the entry of `id` in its chunk and hands it to `change`, which edits the chunk in place. */
-  async function editEntry(userId: string, chunk: number, id: string, change: (meta: UserIndexMeta, entries: IndexEntry[], at: number) => void) {
-    const { written } = await withLock(base(userId), async () => {
-      const [meta, entries] = await Promise.all([readMeta(userId), readChunk(userId, chunk)]);
+  async function editEntry(segment: string, chunk: number, id: string, change: (meta: UserIndexMeta, entries: IndexEntry[], at: number) => void) {
+    const { written } = await withLock(base(segment), async () => {
+      const [meta, entries] = await Promise.all([readMeta(segment), readChunk(segment, chunk)]);
       const at = entries.findIndex((entry) => entry[0] === id);
       if (!meta || at < 0) return { written: Promise.resolve() };
       change(meta, entries, at);
       return put([
-        [chunkKey(userId, chunk), entries],
-        [metaKey(userId), meta],
+        [chunkKey(segment, chunk), entries],
+        [metaKey(segment), meta],
       ]);
     });
     await written;
@@ -112,11 +113,12 @@ export function createUserIndex(storage: CachedStorage, withLock: KeyedMutex, de
 
   return {
     /** Appends a new generation as the user's newest; returns the chunk it went into. */
-    async append(userId: string, id: string, action: Action, status: GenerationStatus): Promise<number> {
-      const { chunk, written } = await withLock(base(userId), async () => {
-        const meta = (await readMeta(userId)) ?? { chunkSize: defaultChunkSize, counts: {}, chunks: [] };
+    async append(user: string, id: string, action: Action, status: GenerationStatus): Promise<number> {
+      const segment = keySegment(user);
+      const { chunk, written } = await withLock(base(segment), async () => {
+        const meta = (await readMeta(segment)) ?? { chunkSize: defaultChunkSize, counts: {}, chunks: [] };
         let chunk = meta.chunks.length - 1;
-        let entries = chunk >= 0 ? await readChunk(userId, chunk) : [];
+        let entries = chunk >= 0 ? await readChunk(segment, chunk) : [];
         if (chunk < 0 || entries.length >= meta.chunkSize) {
           chunk = meta.chunks.length;
           meta.chunks.push({});
@@ -126,8 +128,8 @@ export function createUserIndex(storage: CachedStorage, withLock: KeyedMutex, de
         bump(meta.counts, combo(action, status), 1);
         bump(meta.chunks[chunk] as ComboCounts, combo(action, status), 1);
         const { written } = put([
-          [chunkKey(userId, chunk), entries],
-          [metaKey(userId), meta],
+          [chunkKey(segment, chunk), entries],
+          [metaKey(segment), meta],
         ]);
         return { chunk, written };
       });
@@ -136,8 +138,8 @@ export function createUserIndex(storage: CachedStorage, withLock: KeyedMutex, de
     },
 
     /** Moves an entry to its record's new action/status. */
-    async change(userId: string, chunk: number, id: string, action: Action, status: GenerationStatus): Promise<void> {
-      await editEntry(userId, chunk, id, (meta, entries, at) => {
+    async change(user: string, chunk: number, id: string, action: Action, status: GenerationStatus): Promise<void> {
+      await editEntry(keySegment(user), chunk, id, (meta, entries, at) => {
         const entry = entries[at] as IndexEntry;
         const before = combo(entry[1], entry[2]);
         const after = combo(action, status);
@@ -150,8 +152,13 @@ export function createUserIndex(storage: CachedStorage, withLock: KeyedMutex, de
       });
     },
 
-    async remove(userId: string, chunk: number, id: string): Promise<void> {
-      await editEntry(userId, chunk, id, (meta, entries, at) => {
+    async remove(user: string, chunk: number, id: string): Promise<void> {
+      await this.removeByKey(keySegment(user), chunk, id);
+    },
+
+    /** `remove`, for a caller that has the user's escaped segment rather than the id (index repair). */
+    async removeByKey(segment: string, chunk: number, id: string): Promise<void> {
+      await editEntry(segment, chunk, id, (meta, entries, at) => {
         const [, action, status] = entries[at] as IndexEntry;
         bump(meta.counts, combo(action, status), -1);
         bump(meta.chunks[chunk] as ComboCounts, combo(action, status), -1);
@@ -159,10 +166,57 @@ export function createUserIndex(storage: CachedStorage, withLock: KeyedMutex, de
       });
     },
 
+    /**
+     * Every user with generations and their counts by status, most generations first. Walks the `users:` keys
+     * (chunks included) and reads each meta: for the admin view, not for a request path.
+     */
+    async users(): Promise<UserActivity[]> {
+      const keys = await storageCall('list users', () => storage.getKeys('users'));
+      const segments = keys.flatMap((key) => {
+        const parts = key.split(':');
+        return parts.length === 3 && parts[2] === 'meta' ? [parts[1] as string] : [];
+      });
+      const rows = await Promise.all(
+        segments.map(async (segment): Promise<UserActivity | null> => {
+          const userId = fromKeySegment(segment);
+          const meta = await readMeta(segment);
+          const counts: UserActivity['counts'] = {};
+          let total = 0;
+          for (const [combo, count] of Object.entries(meta?.counts ?? {})) {
+            const status = combo.slice(combo.indexOf('|') + 1) as GenerationStatus;
+            counts[status] = (counts[status] ?? 0) + count;
+            total += count;
+          }
+          return total > 0 ? { user_id: userId, total, counts } : null;
+        }),
+      );
+      return rows.filter((row): row is UserActivity => row !== null).sort((a, b) => b.total - a.total || a.user_id.localeCompare(b.user_id));
+    },
+
+    /** Every user segment (escaped id) that has an index, and the number of its newest chunk. */
+    async newestChunks(): Promise<Array<{ userKey: string; chunk: number }>> {
+      const found: Array<{ userKey: string; chunk: number }> = [];
+      for (const key of await storageCall('list user indexes', () => storage.getKeys('users'))) {
+        const match = /^users:(.+):meta$/.exec(key);
+        if (!match) continue;
+        const meta = await storageCall(`read ${key}`, () => storage.peekItem<UserIndexMeta>(key));
+        if (meta && Array.isArray(meta.chunks) && meta.chunks.length > 0) found.push({ userKey: match[1] as string, chunk: meta.chunks.length - 1 });
+      }
+      return found;
+    },
+
+    /** The ids in one chunk of a user's index, found by the escaped user segment. */
+    async chunkIds(userKey: string, chunk: number): Promise<string[]> {
+      const key = `users:${userKey}:chunks:${chunk}`;
+      const entries = await storageCall(`read ${key}`, () => storage.peekItem<IndexEntry[]>(key));
+      return Array.isArray(entries) ? entries.map((entry) => entry[0]) : [];
+    },
+
     /** Ids of one page, newest first, and the filter's total. Skips whole chunks by their counts. */
-    async page(userId: string, filter: IndexFilter, page: number, limit: number): Promise<{ ids: string[]; total: number }> {
-      return withLock.shared(base(userId), async () => {
-        const meta = await readMeta(userId);
+    async page(user: string, filter: IndexFilter, page: number, limit: number): Promise<{ ids: string[]; total: number }> {
+      const segment = keySegment(user);
+      return withLock.shared(base(segment), async () => {
+        const meta = await readMeta(segment);
         if (!meta) return { ids: [], total: 0 };
         const ids: string[] = [];
         let skip = (page - 1) * limit;
@@ -172,7 +226,7 @@ export function createUserIndex(storage: CachedStorage, withLock: KeyedMutex, de
             skip -= inChunk;
             continue;
           }
-          const entries = await readChunk(userId, chunk);
+          const entries = await readChunk(segment, chunk);
           for (let at = entries.length - 1; at >= 0 && ids.length < limit; at--) {
             const entry = entries[at] as IndexEntry;
             if (!matches(entry, filter)) continue;

@@ -1,6 +1,7 @@
 import { ACTIONS, DotbaseError, GENERATION_STATUSES, type GenerationRecord, type GenerationStore, type ListQuery, type StatsRow } from '@dotbase/core';
 import type { Sql } from './connect.js';
 import { databaseCall } from './errors.js';
+import { readActivity, readUsers } from './generation-activity.js';
 import { COLUMN_NAMES, COLUMNS, SELECT_LIST, checkRecord, recordFromRow } from './generation-rows.js';
 
 type Patch = Parameters<GenerationStore['update']>[1];
@@ -107,5 +108,12 @@ export function createPostgresGenerationStore(sql: Sql): GenerationStore {
         .map((row) => ({ action: row['action'], status: row['status'], count: row['count'] as number, avg_processing_time_ms: (row['avg'] as number | null) ?? null }) as StatsRow)
         .sort(byActionThenStatus);
     },
+
+    activity: (since) => readActivity(sql, since),
+
+    users: () => readUsers(sql),
+
+    // No reconcile: a create, update or delete and its generation_counts change commit in one transaction (the
+    // trigger), so a crash cannot leave an index entry without its record, which is what reconcile repairs.
   };
 }

@@ -1,6 +1,7 @@
 /**
  * Who is an admin. `DOTBASE_ADMINS` lists user ids or usernames (compared case-insensitively, `@` optional).
- * When it is empty, every API-key user is an admin: whoever holds a server key operates the server.
+ * When it is empty, nobody is: holding an API key makes you a user, not the operator. (The anonymous `local`
+ * user of a zero-config loopback server is the admin, see `anonymousAuthenticator`.)
  */
 export interface AdminPolicy {
   isAdmin(candidate: { id: string; username?: string; via: 'api-key' | 'telegram' | 'embed' }): boolean;
@@ -12,7 +13,6 @@ export function createAdminPolicy(admins: readonly string[]): AdminPolicy {
     isAdmin({ id, username, via }) {
       // Embed tokens are for end users on third-party pages: never admin, whatever id they were minted for.
       if (via === 'embed') return false;
-      if (listed.size === 0) return via === 'api-key';
       return listed.has(id.toLowerCase()) || (username !== undefined && listed.has(username.toLowerCase()));
     },
   };

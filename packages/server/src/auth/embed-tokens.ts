@@ -1,5 +1,6 @@
 import { HttpError } from '../http/errors.js';
 import { bearerToken } from './bearer.js';
+import { isReservedUserName } from './principal-ids.js';
 import { createSigner } from './signing.js';
 import type { Authenticator, Principal } from './types.js';
 
@@ -22,11 +23,12 @@ export interface EmbedTokenRequest {
  * becomes `<minter>:<user_id>`, so two backends can never see each other's users.
  *
  * @example
- * const embed = createEmbedTokens(secret);
+ * const embed = createEmbedTokens(secret, { minters: new Set(['shop']) });
  * const { token } = embed.issue({ minter: 'shop', user_id: 'u-17', origins: ['https://shop.example'] });
  */
-export function createEmbedTokens(secret: string, now: () => number = Date.now) {
+export function createEmbedTokens(secret: string, options: { minters: ReadonlySet<string>; now?: () => number }) {
   const signer = createSigner(secret, 'embed');
+  const now = options.now ?? Date.now;
 
   const authenticator: Authenticator = {
     name: 'embed-token',
@@ -35,13 +37,16 @@ export function createEmbedTokens(secret: string, now: () => number = Date.now) 
       if (token === null || !token.startsWith(EMBED_TOKEN_PREFIX)) return null;
       const payload = signer.verify(token.slice(EMBED_TOKEN_PREFIX.length));
       if (!payload) return null;
-      const { sub, origins, exp } = payload;
-      if (typeof sub !== 'string' || typeof exp !== 'number' || !Array.isArray(origins)) return null;
+      const { sub, min, origins, exp } = payload;
+      if (typeof sub !== 'string' || typeof min !== 'string' || typeof exp !== 'number' || !Array.isArray(origins)) return null;
+      // The end user must live under its minter's prefix, and the minter must still hold an API key: a token can
+      // never name a Telegram user or another backend's user, and removing a key ends the tokens it minted.
+      if (!options.minters.has(min) || isReservedUserName(min) || !sub.startsWith(`${min}:`) || sub.length === min.length + 1) return null;
       if (exp * 1000 <= now()) return null;
       // The Origin header is set by the browser and cannot be forged by page scripts: it binds the token to the page.
       const origin = request.headers.get('origin');
       if (origin === null || !origins.includes(origin)) return null;
-      return { id: sub, username: sub.slice(sub.indexOf(':') + 1), is_admin: false };
+      return { id: sub, username: sub.slice(min.length + 1), is_admin: false, minter: min };
     },
   };
 
@@ -53,7 +58,10 @@ export function createEmbedTokens(secret: string, now: () => number = Date.now) 
         throw new HttpError(422, 'invalid_input', `ttl_seconds: must be a whole number from 1 to ${MAX_EMBED_TTL_SECONDS}`);
       }
       const exp = Math.floor(now() / 1000) + ttl;
-      const token = EMBED_TOKEN_PREFIX + signer.sign({ sub: `${request.minter}:${request.user_id}`, origins: request.origins, exp });
+      if (isReservedUserName(request.minter) || request.minter.includes(':')) {
+        throw new HttpError(403, 'forbidden', `the API-key user "${request.minter}" may not mint embed tokens: its name is reserved`);
+      }
+      const token = EMBED_TOKEN_PREFIX + signer.sign({ sub: `${request.minter}:${request.user_id}`, min: request.minter, origins: request.origins, exp });
       return { token, expires_at: exp * 1000 };
     },
   };

@@ -24,7 +24,7 @@ describe('verifyLoginWidget', () => {
   const fields = { id: 42, first_name: 'Alice', username: 'Alice_W', auth_date: nowS - 60 };
 
   it('accepts a payload signed with the bot token', () => {
-    expect(verifyLoginWidget(signLogin(fields), BOT, NOW)).toEqual({ id: '42', username: 'Alice_W', auth_date: nowS - 60 });
+    expect(verifyLoginWidget(signLogin(fields), BOT, NOW)).toEqual({ id: '42', username: 'Alice_W', auth_date: nowS - 60, hash: expect.stringMatching(/^[0-9a-f]{64}$/) });
   });
 
   it('refuses a changed field, another bot, a missing hash', () => {
@@ -34,9 +34,11 @@ describe('verifyLoginWidget', () => {
     expect(verifyLoginWidget(unsigned, BOT, NOW)).toBeNull();
   });
 
-  it('refuses an auth_date older than 24 hours or far in the future', () => {
-    expect(verifyLoginWidget(signLogin({ ...fields, auth_date: nowS - 86_401 }), BOT, NOW)).toBeNull();
-    expect(verifyLoginWidget(signLogin({ ...fields, auth_date: nowS - 86_399 }), BOT, NOW)).not.toBeNull();
+  it('refuses an auth_date older than the window (10 minutes unless told) or far in the future', () => {
+    expect(verifyLoginWidget(signLogin({ ...fields, auth_date: nowS - 601 }), BOT, NOW)).toBeNull();
+    expect(verifyLoginWidget(signLogin({ ...fields, auth_date: nowS - 599 }), BOT, NOW)).not.toBeNull();
+    expect(verifyLoginWidget(signLogin({ ...fields, auth_date: nowS - 3599 }), BOT, NOW, 3600)).not.toBeNull();
+    expect(verifyLoginWidget(signLogin({ ...fields, auth_date: nowS - 3601 }), BOT, NOW, 3600)).toBeNull();
     expect(verifyLoginWidget(signLogin({ ...fields, auth_date: nowS + 3600 }), BOT, NOW)).toBeNull();
   });
 
@@ -52,7 +54,7 @@ describe('verifyInitData', () => {
   const fields = { query_id: 'AAH', user, auth_date: String(nowS - 10) };
 
   it('accepts Mini App initData signed with the WebAppData-derived key', () => {
-    expect(verifyInitData(signInitData(fields), BOT, NOW)).toEqual({ id: '7', username: 'bob', auth_date: nowS - 10 });
+    expect(verifyInitData(signInitData(fields), BOT, NOW)).toEqual({ id: '7', username: 'bob', auth_date: nowS - 10, hash: expect.stringMatching(/^[0-9a-f]{64}$/) });
   });
 
   it('refuses the Login Widget scheme applied to initData (different key derivation)', () => {

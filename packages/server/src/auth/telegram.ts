@@ -5,10 +5,16 @@ export interface TelegramUser {
   id: string;
   username?: string;
   auth_date: number;
+  /** The payload's signature: the same sign-in data always has the same one, so it marks the data as used. */
+  hash: string;
 }
 
-/** Telegram's own advice: refuse sign-in data older than a day, so a leaked payload does not work forever. */
-export const MAX_AUTH_AGE_SECONDS = 24 * 60 * 60;
+/**
+ * Sign-in data older than this is refused by default (`DOTBASE_TELEGRAM_MAX_AGE_SECONDS`): it is sent the moment
+ * the user signs in, so a short window costs nothing and a leaked payload soon stops working. (Telegram suggests
+ * at most a day.) The server also accepts each payload only once.
+ */
+export const MAX_AUTH_AGE_SECONDS = 10 * 60;
 /** Allowance for clocks running a little ahead of ours. */
 const FUTURE_SKEW_SECONDS = 5 * 60;
 
@@ -17,9 +23,14 @@ function hexEqual(givenHex: string, expected: Buffer): boolean {
   return timingSafeEqual(Buffer.from(givenHex, 'hex'), expected);
 }
 
-function fresh(authDate: number, nowMs: number): boolean {
+function fresh(authDate: number, nowMs: number, maxAgeSeconds: number): boolean {
   const now = Math.floor(nowMs / 1000);
-  return Number.isInteger(authDate) && authDate <= now + FUTURE_SKEW_SECONDS && now - authDate <= MAX_AUTH_AGE_SECONDS;
+  return Number.isInteger(authDate) && authDate <= now + FUTURE_SKEW_SECONDS && now - authDate <= maxAgeSeconds;
+}
+
+/** Until when (epoch ms) sign-in data dated `authDate` can pass `fresh`: how long its one use must be remembered. */
+export function usableUntil(authDate: number, maxAgeSeconds: number = MAX_AUTH_AGE_SECONDS): number {
+  return (authDate + maxAgeSeconds + 1) * 1000;
 }
 
 function dataCheckString(fields: Map<string, string>): string {
@@ -31,12 +42,12 @@ function dataCheckString(fields: Map<string, string>): string {
 
 /**
  * Verifies a Telegram Login Widget payload: HMAC-SHA-256 (key = SHA-256 of the bot token) over the sorted
- * `key=value` lines of every field but `hash`, and `auth_date` at most 24 h old. Returns null for anything else.
+ * `key=value` lines of every field but `hash`, and `auth_date` at most `maxAgeSeconds` old. Returns null for anything else.
  *
  * @example
  * verifyLoginWidget({ id: 42, username: 'alice', auth_date: 1700000000, hash: '…' }, botToken);
  */
-export function verifyLoginWidget(payload: unknown, botToken: string, now: number = Date.now()): TelegramUser | null {
+export function verifyLoginWidget(payload: unknown, botToken: string, now: number = Date.now(), maxAgeSeconds: number = MAX_AUTH_AGE_SECONDS): TelegramUser | null {
   if (payload === null || typeof payload !== 'object' || Array.isArray(payload)) return null;
   const fields = new Map<string, string>();
   let hash: string | undefined;
@@ -51,9 +62,9 @@ export function verifyLoginWidget(payload: unknown, botToken: string, now: numbe
   const expected = createHmac('sha256', secret).update(dataCheckString(fields)).digest();
   if (!hexEqual(hash, expected)) return null;
   const authDate = Number(fields.get('auth_date'));
-  if (!fresh(authDate, now)) return null;
+  if (!fresh(authDate, now, maxAgeSeconds)) return null;
   const username = fields.get('username');
-  return { id: fields.get('id') as string, ...(username ? { username } : {}), auth_date: authDate };
+  return { id: fields.get('id') as string, ...(username ? { username } : {}), auth_date: authDate, hash: hash.toLowerCase() };
 }
 
 /**
@@ -64,7 +75,7 @@ export function verifyLoginWidget(payload: unknown, botToken: string, now: numbe
  * @example
  * verifyInitData(window.Telegram.WebApp.initData, botToken);
  */
-export function verifyInitData(initData: unknown, botToken: string, now: number = Date.now()): TelegramUser | null {
+export function verifyInitData(initData: unknown, botToken: string, now: number = Date.now(), maxAgeSeconds: number = MAX_AUTH_AGE_SECONDS): TelegramUser | null {
   if (typeof initData !== 'string' || initData.length === 0 || initData.length > 16_384) return null;
   let params: URLSearchParams;
   try {
@@ -84,7 +95,7 @@ export function verifyInitData(initData: unknown, botToken: string, now: number 
   const expected = createHmac('sha256', secret).update(dataCheckString(fields)).digest();
   if (!hexEqual(hash, expected)) return null;
   const authDate = Number(fields.get('auth_date'));
-  if (!fresh(authDate, now)) return null;
+  if (!fresh(authDate, now, maxAgeSeconds)) return null;
   let user: unknown;
   try {
     user = JSON.parse(fields.get('user') ?? 'null');
@@ -94,7 +105,7 @@ export function verifyInitData(initData: unknown, botToken: string, now: number 
   if (user === null || typeof user !== 'object') return null;
   const { id, username } = user as { id?: unknown; username?: unknown };
   if (typeof id !== 'number' && typeof id !== 'string') return null;
-  return { id: String(id), ...(typeof username === 'string' && username ? { username } : {}), auth_date: authDate };
+  return { id: String(id), ...(typeof username === 'string' && username ? { username } : {}), auth_date: authDate, hash: hash.toLowerCase() };
 }
 
 /** Whether a username is on the allowlist (entries already lower case without `@`). */

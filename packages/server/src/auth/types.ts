@@ -3,6 +3,8 @@ export interface Principal {
   id: string;
   username?: string;
   is_admin: boolean;
+  /** For an end user of an embed token: the API-key user that minted it (their active generations count together). */
+  minter?: string;
 }
 
 /**

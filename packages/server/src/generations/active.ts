@@ -7,12 +7,28 @@ import { TERMINAL_STATUSES, type GenerationService, type GenerationStore } from 
  * @example
  * const active = createActiveGenerations(service);
  * const release = active.tryReserve('alice', 20); // null → 429
+ * active.tryReserve('shop:u-17', 20, { id: 'shop', max: 20 }); // counts toward shop's cap too
  * try { await service.create('alice', body); } finally { release?.(); }
  */
 export function createActiveGenerations(service: Pick<GenerationService, 'subscribe'>) {
   const byUser = new Map<string, Set<string>>();
   // Slots taken by creates still on their way to the store, so concurrent requests cannot all pass the check.
   const reserved = new Map<string, number>();
+  // A minter's end users (embed tokens): they count together with the minter, so minting identities does not
+  // multiply the cap. Learned as they create, and at seed time from the ids' `<minter>:` prefix.
+  const members = new Map<string, Set<string>>();
+
+  function join(groupId: string, userId: string): void {
+    let set = members.get(groupId);
+    if (!set) members.set(groupId, (set = new Set()));
+    set.add(userId);
+  }
+
+  function groupCount(groupId: string): number {
+    let total = count(groupId);
+    for (const userId of members.get(groupId) ?? []) if (userId !== groupId) total += count(userId);
+    return total;
+  }
 
   function remember(userId: string, id: string): void {
     let ids = byUser.get(userId);
@@ -42,8 +58,12 @@ export function createActiveGenerations(service: Pick<GenerationService, 'subscr
      * Takes a slot for a create about to start, or null when the user is at `max`. Call the returned release once
      * the create has finished (by then its generation counts through the events).
      */
-    tryReserve(userId: string, max: number): (() => void) | null {
+    tryReserve(userId: string, max: number, group?: { id: string; max: number }): (() => void) | null {
       if (count(userId) >= max) return null;
+      if (group) {
+        join(group.id, userId);
+        if (groupCount(group.id) >= group.max) return null;
+      }
       reserved.set(userId, (reserved.get(userId) ?? 0) + 1);
       let released = false;
       return () => {
@@ -56,10 +76,17 @@ export function createActiveGenerations(service: Pick<GenerationService, 'subscr
     },
     /** A generation deleted while running emits nothing terminal; the route tells us. */
     forget,
-    async seed(store: Pick<GenerationStore, 'listUnfinished' | 'get'>): Promise<void> {
+    /** How many the user and, with a group, the whole group (a minter and its end users) have running. */
+    groupCount,
+    /** `groupOf` names the group (the minter) of a stored user id, if it has one. */
+    async seed(store: Pick<GenerationStore, 'listUnfinished' | 'get'>, groupOf: (userId: string) => string | undefined = () => undefined): Promise<void> {
       for (const id of await store.listUnfinished()) {
         const record = await store.get(id);
-        if (record && !TERMINAL_STATUSES.includes(record.status)) remember(record.user_id, id);
+        if (record && !TERMINAL_STATUSES.includes(record.status)) {
+          remember(record.user_id, id);
+          const group = groupOf(record.user_id);
+          if (group !== undefined) join(group, record.user_id);
+        }
       }
     },
   };

@@ -2,8 +2,10 @@ import type { MiddlewareHandler } from 'hono';
 import { cors } from 'hono/cors';
 
 /**
- * CORS for the API: the page's own origin and `DOTBASE_CORS_ORIGINS`, with credentials (the session cookie) and
+ * CORS for the API: `DOTBASE_CORS_ORIGINS` and the public URL's origin, with credentials (the session cookie) and
  * the `Authorization` header allowed. Any other origin gets no CORS headers, so browsers keep its scripts out.
+ * The origin a request claims to be for (its Host) is never reflected: under DNS rebinding an attacker's page has
+ * that very origin. Pages served by this server need no CORS headers: their requests are same-origin.
  *
  * @example
  * app.use('/api/*', apiCors(['https://shop.example'], 'https://dotbase.example'));
@@ -12,11 +14,11 @@ export function apiCors(allowedOrigins: readonly string[], publicOrigin: string 
   const allowed = new Set(allowedOrigins);
   if (publicOrigin) allowed.add(publicOrigin);
   const handler = cors({
-    origin: (origin, c) => (allowed.has(origin) || origin === new URL(c.req.url).origin ? origin : null),
+    origin: (origin) => (allowed.has(origin) ? origin : null),
     credentials: true,
-    allowHeaders: ['Authorization', 'Content-Type'],
+    allowHeaders: ['Authorization', 'Content-Type', 'Idempotency-Key', 'Prefer'],
     allowMethods: ['GET', 'POST', 'PATCH', 'DELETE', 'OPTIONS'],
-    exposeHeaders: ['Retry-After'],
+    exposeHeaders: ['Retry-After', 'Idempotent-Replayed', 'Preference-Applied'],
     maxAge: 600,
   });
   // Without an Origin header (server-to-server calls, same-origin GETs) there is nothing to decide, and the cors

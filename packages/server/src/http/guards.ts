@@ -2,19 +2,23 @@ import type { Context, MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { ownerIdFor } from '../auth/owner-id.js';
 import type { AppEnv, ServerContext } from '../context.js';
+import { BEARER_AUTHENTICATORS, rejectCrossSite } from './cross-site.js';
 import { errorResponse, HttpError } from './errors.js';
 
 /**
- * Authenticates the caller (401 when nobody is recognised) and spends one request of their rate budget
+ * Authenticates the caller (401 when nobody is recognised), refuses cross-site state changes made with a cookie
+ * or without credentials (403, see `rejectCrossSite`), and spends one request of their rate budget
  * (429 with Retry-After when it is empty). Sets `principal` and `owner` (see `ownerIdFor`); read them with
  * `c.get`, since hono's `c.var` builds a new object of every variable on each access.
  */
 export function requireUser(ctx: ServerContext): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
-    const principal = await ctx.auth.authenticator.authenticate(c.req.raw);
-    if (!principal) {
+    const identified = await ctx.auth.authenticator.identify(c.req.raw);
+    if (!identified) {
       throw new HttpError(401, 'unauthenticated', 'sign in, or send an API key or embed token as Authorization: Bearer <token>');
     }
+    const { principal, via } = identified;
+    if (!BEARER_AUTHENTICATORS.has(via)) rejectCrossSite(ctx, c);
     const verdict = ctx.limiter.take(principal.id);
     if (!verdict.ok) {
       throw new HttpError(429, 'rate_limited', `too many requests; try again in ${verdict.retryAfterSeconds} s`, {

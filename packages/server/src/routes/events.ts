@@ -37,6 +37,12 @@ export async function generationEvents(ctx: ServerContext, c: Context<AppEnv>, i
     unsubscribe();
     throw new HttpError(404, 'not_found', `no generation ${id}`);
   }
+  const max = ctx.limits.maxStreamsPerUser;
+  const release = ctx.streams.tryTake(userId, max);
+  if (!release) {
+    unsubscribe();
+    throw new HttpError(429, 'too_many_streams', `at most ${max} event streams may be open at once per user; close one first`, { retryAfterSeconds: 5 });
+  }
   // An event already queued is at least as new as what the store showed: its write may have come first, but its
   // event was emitted after the write, and a newer write's event will still arrive and be sent.
   const first = latest ?? current;
@@ -47,6 +53,7 @@ export async function generationEvents(ctx: ServerContext, c: Context<AppEnv>, i
   const stop = () => {
     if (finished) return;
     finished = true;
+    release();
     unsubscribe();
     clearInterval(heartbeat);
     c.req.raw.signal.removeEventListener('abort', stop);

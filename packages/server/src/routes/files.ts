@@ -33,7 +33,15 @@ export function fileRoutes(ctx: ServerContext) {
       return c.body(null, 304, headers);
     }
     const blob = await ctx.dotbase.blobs.get(key);
-    if (!blob) throw new HttpError(404, 'not_found', 'no such file');
+    if (!blob || blob.bytes.byteLength === 0) {
+      // A key the server stored whose file is gone or empty was lost outside dotbase (deleted, disk trouble): say
+      // so, to the caller and in the log, instead of a 404 that looks like a wrong link. The key stays out of the log.
+      if (await ctx.owners.isRecorded(key)) {
+        ctx.logger.error('a stored file is missing or empty in storage', { kind: key.slice(0, key.indexOf('/')) });
+        throw new HttpError(410, 'file_missing', 'this file was stored but is missing from storage (deleted or lost outside dotbase)');
+      }
+      throw new HttpError(404, 'not_found', 'no such file');
+    }
     // The blob store hands out fresh copies on plain ArrayBuffers; the type only says "could be shared".
     return c.body(blob.bytes as Uint8Array<ArrayBuffer>, 200, { ...headers, 'Content-Type': blob.contentType, 'Content-Length': String(blob.bytes.byteLength) });
   });

@@ -1,10 +1,11 @@
 import { isBlobRef, isDotbaseError, TERMINAL_STATUSES, type GenerationRecord } from '@dotbase/core';
 import { Hono, type Context } from 'hono';
-import { fitsStorageKey } from '../auth/owner-id.js';
+import { fitsStorageKey, ownerIdFor } from '../auth/owner-id.js';
 import type { AppEnv, ServerContext } from '../context.js';
 import { presentedJson } from '../generations/present.js';
 import { baseUrlFor } from '../http/base-url.js';
 import { HttpError } from '../http/errors.js';
+import { idempotencyKeyOf, requestFingerprint } from '../http/idempotency.js';
 import { limitBody, requireUser } from '../http/guards.js';
 import { preferredWaitSeconds } from '../http/prefer-wait.js';
 import { parseWith, readJson, type FieldIssue } from '../http/validate.js';
@@ -59,6 +60,48 @@ async function heldUntilDone(ctx: ServerContext, c: Context<AppEnv>, record: Gen
   }
 }
 
+/**
+ * The group (the minter's owner id) of a stored user id `<minter>:<user_id>` or `<minter>`, when `<minter>` is an
+ * API-key user. End users stored under a digest (very long ids) are learned when they next create instead.
+ */
+function minterOf(ctx: ServerContext, userId: string): string | undefined {
+  const colon = userId.indexOf(':');
+  const prefix = colon > 0 ? userId.slice(0, colon) : undefined;
+  const minter = prefix !== undefined && ctx.auth.apiKeyUsers.has(prefix) ? prefix : prefix === undefined && ctx.auth.apiKeyUsers.has(userId) ? userId : undefined;
+  return minter === undefined ? undefined : ownerIdFor(minter);
+}
+
+/**
+ * A create waits for Replicate to accept the prediction, through the token pool's retries; when Replicate does
+ * not answer, that could take minutes. Past `createTimeoutMs` the caller gets a 504 at once, and the generation,
+ * once the create does return, is canceled (which also cancels its prediction), so nothing runs that the caller
+ * was told did not start.
+ */
+async function withinDeadline(ctx: ServerContext, userId: string, creating: Promise<GenerationRecord>): Promise<GenerationRecord> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const expired = new Promise<'expired'>((resolve) => {
+    timer = setTimeout(() => resolve('expired'), ctx.limits.createTimeoutMs);
+  });
+  try {
+    const first = await Promise.race([creating, expired]);
+    if (first !== 'expired') return first;
+  } finally {
+    clearTimeout(timer);
+  }
+  creating.then(
+    (record) => {
+      if (!TERMINAL_STATUSES.includes(record.status)) {
+        ctx.dotbase.service.cancel(userId, record.id).catch((error: unknown) => ctx.logger.error('canceling a timed-out create failed', { generation: record.id, error: String(error) }));
+      }
+    },
+    () => undefined,
+  );
+  const seconds = Math.round(ctx.limits.createTimeoutMs / 1000);
+  throw new HttpError(504, 'upstream_timeout', `Replicate did not accept the generation within ${seconds} s; it was not started (it will show as canceled). Try again later`, {
+    retryAfterSeconds: 5,
+  });
+}
+
 /** A JSON answer from text already serialised (see presentedJson). */
 function jsonText(c: Context<AppEnv>, json: string, status: 200 | 201 = 200): Response {
   return c.body(json, status, { 'Content-Type': 'application/json' });
@@ -74,24 +117,50 @@ export function generationRoutes(ctx: ServerContext) {
     .post('/api/generations/create', limitBody(ctx.limits.maxJsonBytes), async (c) => {
       const userId = c.get('owner');
       const waitSeconds = preferredWaitSeconds(c.req.header('prefer'));
-      const body = parseWith(ctx.createBodySchema, await readJson(c));
-      await checkOwnRefs(ctx, userId, [
-        ...(body.input_images ?? []).map((ref, i) => ({ path: `input_images.${i}`, ref })),
-        ...(body.mask !== undefined ? [{ path: 'mask', ref: body.mask }] : []),
-      ]);
-      // Generations resumed after a restart count against the cap too.
-      await (seeded ??= ctx.active.seed(ctx.dotbase.store));
-      const release = ctx.active.tryReserve(userId, ctx.limits.maxActiveGenerations);
-      if (!release) {
-        throw new HttpError(429, 'too_many_generations', `at most ${ctx.limits.maxActiveGenerations} generations may run at once; wait for one to finish`, {
-          retryAfterSeconds: 2,
-        });
-      }
-      let record;
-      try {
-        record = await service.create(userId, body);
-      } finally {
-        release();
+      const key = idempotencyKeyOf(c);
+      const json = await readJson(c);
+      const createOne = async (): Promise<GenerationRecord> => {
+        const body = parseWith(ctx.createBodySchema, json);
+        await checkOwnRefs(ctx, userId, [
+          ...(body.input_images ?? []).map((ref, i) => ({ path: `input_images.${i}`, ref })),
+          ...(body.mask !== undefined ? [{ path: 'mask', ref: body.mask }] : []),
+        ]);
+        // Generations resumed after a restart count against the cap too.
+        await (seeded ??= ctx.active.seed(ctx.dotbase.store, (id) => minterOf(ctx, id)));
+        const principal = c.get('principal');
+        // An embed token's end user counts toward its minter's cap as well; an API-key user's own generations too.
+        const minter = principal.minter ?? (ctx.auth.apiKeyUsers.has(principal.id) ? principal.id : undefined);
+        // the minter's own generations are stored under its owner id, which for a long name is a digest
+        const groupId = minter === undefined ? undefined : ownerIdFor(minter);
+        const groupMax = ctx.limits.maxActiveGenerationsPerMinter;
+        const release = ctx.active.tryReserve(userId, ctx.limits.maxActiveGenerations, groupId === undefined ? undefined : { id: groupId, max: groupMax });
+        if (!release) {
+          const mine = ctx.active.count(userId) >= ctx.limits.maxActiveGenerations;
+          throw new HttpError(
+            429,
+            'too_many_generations',
+            mine
+              ? `at most ${ctx.limits.maxActiveGenerations} generations may run at once; wait for one to finish`
+              : `at most ${groupMax} generations may run at once for ${minter} and the users of its embed tokens together; wait for one to finish`,
+            { retryAfterSeconds: 2 },
+          );
+        }
+        const creating = service.create(userId, body);
+        // The slot is held until the create has really ended, even when the caller stopped waiting for it below.
+        creating.then(release, release);
+        return withinDeadline(ctx, userId, creating);
+      };
+      let record: GenerationRecord;
+      if (key === undefined) {
+        record = await createOne();
+      } else {
+        // a retry whose first answer was lost gets the generation it already started, not a second paid one
+        let created: GenerationRecord | undefined;
+        const result = await ctx.idempotency.run('generations.create', userId, key, requestFingerprint(json), async () => (created = await createOne()).id);
+        const found = created ?? (await service.get(userId, result.id));
+        if (!found) throw notFound(result.id);
+        record = found;
+        if (result.replayed) c.header('Idempotent-Replayed', 'true');
       }
       if (waitSeconds !== undefined) {
         c.header('Preference-Applied', `wait=${waitSeconds}`);

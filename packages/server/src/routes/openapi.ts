@@ -17,7 +17,10 @@ import {
   statsSchema,
   telegramBodySchema,
   tokenPatchBodySchema,
-  tokenStatsSchema,
+  adminTokenSchema,
+  activitySchema,
+  adminUsersSchema,
+  adminUsersQuerySchema,
   uploadSchema,
 } from '../schemas.js';
 
@@ -95,6 +98,12 @@ export function buildOpenApi(ctx: Pick<ServerContext, 'version' | 'createBodySch
             description: `\`wait\` or \`wait=<1–${MAX_WAIT_SECONDS}>\` (as Replicate's sync mode): answer once the generation has ended, or as it stands after that many seconds (a bare \`wait\` is ${MAX_WAIT_SECONDS}).`,
             schema: { type: 'string', example: 'wait=30' },
           },
+          {
+            name: 'Idempotency-Key',
+            description:
+              'Any unique string (1–255 visible ASCII, e.g. a UUID). A retry with the same key and body answers the generation the first request created (with `Idempotent-Replayed: true`) instead of starting another; the same key with a different body is a 422 `idempotency_key_reused`. Keys are per user and kept 24 h.',
+            schema: { type: 'string', example: '5b1c6a1e-3c2f-4f0e-9d0c-1a2b3c4d5e6f' },
+          },
         ],
       },
     },
@@ -107,7 +116,14 @@ export function buildOpenApi(ctx: Pick<ServerContext, 'version' | 'createBodySch
     '/api/generations/{id}/events': { get: { summary: 'Live status as Server-Sent Events until a terminal status', response: null, sse: true } },
     '/api/uploads': {
       post: { summary: 'Upload an image (PNG, JPEG, WebP, GIF) for input_images or mask', multipart: true, response: uploadSchema, status: 201 },
-      get: { summary: "The caller's uploads, newest first", query: listUploadsQuerySchema, response: z.object({ items: z.array(uploadSchema), page: z.number(), limit: z.number(), total: z.number() }) },
+      get: { summary: "The caller's uploads, newest first", query: listUploadsQuerySchema, response: z.object({
+          items: z.array(uploadSchema),
+          page: z.number(),
+          limit: z.number(),
+          total: z.number(),
+          usage: z.object({ bytes: z.number(), count: z.number(), max_bytes: z.number(), max_count: z.number() }),
+        }),
+      },
     },
     '/api/uploads/{name}': { delete: { summary: 'Delete one of your uploads (id `uploads/<name>`): the file and its entry', response: null, status: 204 } },
     '/api/webhooks/replicate': { post: { summary: "Replicate's prediction webhooks (signed)", auth: 'none', response: z.object({ ok: z.boolean(), duplicate: z.boolean().optional() }) } },
@@ -117,8 +133,12 @@ export function buildOpenApi(ctx: Pick<ServerContext, 'version' | 'createBodySch
     '/api/auth/embed-tokens': {
       post: { summary: 'Mint a short-lived token for one end user and page origins', auth: 'api-key', body: embedTokenBodySchema, response: z.object({ token: z.string(), expires_at: z.number() }), status: 201 },
     },
-    '/api/admin/tokens': { get: { summary: 'Token-pool monitoring', auth: 'admin', response: z.object({ items: z.array(tokenStatsSchema) }) } },
-    '/api/admin/tokens/{id}': { patch: { summary: 'Enable or disable a token', auth: 'admin', body: tokenPatchBodySchema, response: tokenStatsSchema } },
+    '/api/admin/tokens': { get: { summary: 'Token-pool monitoring', auth: 'admin', response: z.object({ items: z.array(adminTokenSchema) }) } },
+    '/api/admin/tokens/{id}': { patch: { summary: 'Enable or disable a token', auth: 'admin', body: tokenPatchBodySchema, response: adminTokenSchema } },
+    '/api/admin/activity': {
+      get: { summary: 'The last hours (default 24): counts, average and p95 time by action and status, a per-hour series, failure reasons, recent failures', auth: 'admin', query: statsQuerySchema, response: activitySchema },
+    },
+    '/api/admin/users': { get: { summary: 'Users with their generation counts by status, most generations first', auth: 'admin', query: adminUsersQuerySchema, response: adminUsersSchema } },
     '/api/admin/stats': { get: { summary: 'Counts and average time by action and status', auth: 'admin', query: statsQuerySchema, response: statsSchema } },
   };
   const paths = Object.fromEntries(

@@ -8,6 +8,7 @@ import { limitBody, requireUser } from '../http/guards.js';
 import { parseWith } from '../http/validate.js';
 import { listUploadsQuerySchema } from '../schemas.js';
 import { inspectImage } from '../uploads/inspect.js';
+import type { UploadUsage } from '../uploads/ownership.js';
 
 /** Room for the multipart boundaries and part headers around the file itself. */
 const MULTIPART_OVERHEAD_BYTES = 64 * 1024;
@@ -17,7 +18,23 @@ const MULTIPART_OVERHEAD_BYTES = 64 * 1024;
  * `GET /api/uploads` lists the caller's own uploads; `DELETE /api/uploads/<name>` removes one (`uploads/<name>`).
  */
 export function uploadRoutes(ctx: ServerContext) {
-  const { maxUploadBytes, maxUploadPixels } = ctx.limits;
+  const { maxUploadBytes, maxUploadPixels, uploadQuotaBytes, uploadQuotaCount } = ctx.limits;
+  // one upload at a time per user in this process: two at once could each fit the quota and together exceed it
+  const queues = new Map<string, Promise<unknown>>();
+  const oneAtATime = async <T>(owner: string, run: () => Promise<T>): Promise<T> => {
+    const previous = queues.get(owner) ?? Promise.resolve();
+    const current = previous.catch(() => undefined).then(run);
+    queues.set(owner, current);
+    try {
+      return await current;
+    } finally {
+      if (queues.get(owner) === current) queues.delete(owner);
+    }
+  };
+  const quotaError = (used: UploadUsage, message: string) =>
+    new HttpError(403, 'upload_quota_exceeded', `${message}; delete uploads you no longer need (DELETE /api/uploads/<name>) to make room`, {
+      details: { used_bytes: used.bytes, used_count: used.count, max_bytes: uploadQuotaBytes, max_count: uploadQuotaCount },
+    });
   return new Hono<AppEnv>()
     .use('/api/uploads', requireUser(ctx))
     .post('/api/uploads', limitBody(maxUploadBytes + MULTIPART_OVERHEAD_BYTES), async (c) => {
@@ -42,23 +59,38 @@ export function uploadRoutes(ctx: ServerContext) {
       }
       const bytes = new Uint8Array(await file.arrayBuffer());
       const image = await inspectImage(bytes, { maxBytes: maxUploadBytes, maxPixels: maxUploadPixels });
-      const stored = await ctx.dotbase.blobs.put(bytes, image.contentType, 'uploads');
-      const info = {
-        id: stored.key,
-        content_type: stored.contentType,
-        size: stored.size,
-        width: image.width,
-        height: image.height,
-        created_at: Date.now(),
-      };
-      await ctx.owners.claim(c.get('owner'), stored.key, info);
-      return c.json({ ...info, url: fileUrl(baseUrlFor(ctx, c), stored.key) }, 201);
+      const owner = c.get('owner');
+      const info = await oneAtATime(owner, async () => {
+        const used = await ctx.owners.uploadUsage(owner);
+        if (used.count + 1 > uploadQuotaCount) throw quotaError(used, `you already keep ${used.count} uploads, the most allowed`);
+        if (used.bytes + bytes.byteLength > uploadQuotaBytes) {
+          throw quotaError(used, `this upload (${bytes.byteLength} bytes) would take your uploads past ${uploadQuotaBytes} bytes (${used.bytes} used)`);
+        }
+        const stored = await ctx.dotbase.blobs.put(bytes, image.contentType, 'uploads');
+        const entry = {
+          id: stored.key,
+          content_type: stored.contentType,
+          size: stored.size,
+          width: image.width,
+          height: image.height,
+          created_at: Date.now(),
+        };
+        await ctx.owners.claim(owner, stored.key, entry);
+        return entry;
+      });
+      return c.json({ ...info, url: fileUrl(baseUrlFor(ctx, c), info.id) }, 201);
     })
     .get('/api/uploads', async (c) => {
       const { page, limit } = parseWith(listUploadsQuerySchema, c.req.query());
-      const { items, total } = await ctx.owners.listUploads(c.get('owner'), page, limit);
+      const { items, total, usage } = await ctx.owners.listUploads(c.get('owner'), page, limit);
       const base = baseUrlFor(ctx, c);
-      return c.json({ items: items.map((item) => ({ ...item, url: fileUrl(base, item.id) })), page, limit, total });
+      return c.json({
+        items: items.map((item) => ({ ...item, url: fileUrl(base, item.id) })),
+        page,
+        limit,
+        total,
+        usage: { bytes: usage.bytes, count: usage.count, max_bytes: uploadQuotaBytes, max_count: uploadQuotaCount },
+      });
     })
     .delete('/api/uploads/:name', requireUser(ctx), async (c) => {
       const name = c.req.param('name');

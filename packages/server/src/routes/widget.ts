@@ -8,6 +8,8 @@ import { HttpError } from '../http/errors.js';
 const BUNDLES = {
   '/widget.js': 'dotbase-studio.iife.js',
   '/widget.mjs': 'dotbase-studio.js',
+  // the admin dashboard, which the studio imports from beside its own script when an admin opens it
+  '/dotbase-admin.js': 'dotbase-admin.js',
 } as const;
 
 function escapeAttribute(value: string): string {
@@ -38,7 +40,8 @@ export function homePage(basePath: string): string {
 }
 
 /**
- * `/` (the page), `/widget.js` (one classic script) and `/widget.mjs` (ES module), from the widget's build
+ * `/` (the page), `/widget.js` (one classic script), `/widget.mjs` (ES module) and `/dotbase-admin.js` (the admin
+ * dashboard, loaded by the studio for admins only), from the widget's build
  * output. Read on each request, so a rebuild shows up without a restart; the ETag spares the transfer.
  */
 export function widgetRoutes(ctx: ServerContext) {

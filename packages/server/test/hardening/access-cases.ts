@@ -28,6 +28,8 @@ function protectedRequest(rng: Rng, fixture: Fixture): FuzzDraft {
     () => jsonDraft('POST', '/api/auth/embed-tokens', { user_id: 'u1', origins: [SHOP_ORIGIN] }, {}),
     () => ({ method: 'GET', path: '/api/admin/tokens', headers: {}, outcome: 'reject' }),
     () => ({ method: 'GET', path: '/api/admin/stats', headers: {}, outcome: 'reject' }),
+    () => ({ method: 'GET', path: '/api/admin/activity', headers: {}, outcome: 'reject' }),
+    () => ({ method: 'GET', path: '/api/admin/users', headers: {}, outcome: 'reject' }),
     () => jsonDraft('PATCH', '/api/admin/tokens/some-token', { is_active: true }, {}),
   ])();
 }

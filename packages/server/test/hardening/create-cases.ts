@@ -63,7 +63,7 @@ const mutations: Mutation[] = [
       const required = ['action', 'model_id'];
       if (summary.inputs.prompt === 'required') required.push('prompt');
       if (summary.inputs.images.min > 0) required.push('input_images');
-      if (summary.inputs.mask_required) required.push('mask');
+      if (summary.inputs.mask && summary.inputs.images.min > 0) required.push('mask');
       const missing = rng.pick(required);
       const { [missing]: _dropped, ...rest } = body;
       return create(rng, rest);

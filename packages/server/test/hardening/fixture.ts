@@ -9,7 +9,7 @@ export const KEYS = {
   victim: 'fuzz-victim-key-0123456789abcdef',
 } as const;
 export const BOT_TOKEN = '424242:FUZZ-bot-token-0123456789abcdefghij';
-export const SERVER_SECRET = 'fuzz-server-secret-0123456789abcdefghijklmnop';
+export const SERVER_SECRET = 'fuzz-Hq8ZrW2kVx7NpL4cT9mB1sYd6gJ3fA0uE5oKiX';
 export const SHOP_ORIGIN = 'https://shop.example';
 /** On the allowlist: a correctly signed sign-in for this name would succeed, so the fuzz never signs it. */
 export const ALLOWED_TELEGRAM_USER = 'alice';
@@ -87,6 +87,7 @@ export function validCreateBody(summary: ModelSummary, fixture: Fixture): Record
     model_id: summary.id,
     ...(summary.inputs.prompt === 'none' ? {} : { prompt: 'a lighthouse in fog' }),
     ...(images.length > 0 ? { input_images: images } : {}),
-    ...(summary.inputs.mask_required ? { mask: fixture.own.mask } : {}),
+    // a model that takes a mask with its input image inpaints with one (FLUX Fill Pro needs it unless it outpaints)
+    ...(summary.inputs.mask && summary.inputs.images.min > 0 ? { mask: fixture.own.mask } : {}),
   };
 }

@@ -4,7 +4,7 @@ import type { CatalogModel } from './types.js';
 
 const realEsrgan: CatalogModel = {
   slug: 'nightmareai/real-esrgan',
-  route: { kind: 'version', version: '42fed1c4974146d4d2414e2be2c5277c7fcf05fcc3a73abf41610695738c1d7b' },
+  route: { kind: 'version', version: 'b3ef194191d13140337468c916c2c5b96dd0cb06dffc032a022a31807f6a5ea8' },
   description: 'Real-ESRGAN with optional face correction and adjustable upscale',
   strict: true,
   output: 'one',

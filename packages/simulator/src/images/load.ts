@@ -16,7 +16,15 @@ export interface LoadedImage {
   hasAlpha: boolean;
 }
 
+/**
+ * Fetches one image input under a byte cap and a timeout; throws with a message fit to show the prediction's owner
+ * (it becomes the prediction's error), or answers `status` for a non-2xx answer.
+ */
+export type ImageFetch = (url: URL, limits: { maxBytes: number; timeoutMs: number }) => Promise<{ status: number; bytes: Uint8Array }>;
+
 export interface ImageLoaderOptions {
+  /** See `SimulatorOptions.fetchImage`. */
+  fetchImage?: ImageFetch;
   /** Answers the simulator's own URLs (uploaded files, outputs) without HTTP; undefined when not its own. */
   resolveLocal(url: URL): Promise<Buffer | 'missing' | undefined>;
   fetchTimeoutMs: number;
@@ -31,20 +39,43 @@ function fromDataUrl(field: string, url: string): Buffer {
   return header.endsWith(';base64') ? Buffer.from(payload, 'base64') : Buffer.from(decodeURIComponent(payload), 'latin1');
 }
 
-async function download(field: string, url: URL, options: ImageLoaderOptions): Promise<Buffer> {
-  let response: Response;
-  try {
-    response = await fetch(url, { signal: AbortSignal.timeout(options.fetchTimeoutMs), redirect: 'follow' });
-  } catch (error) {
-    throw new ImageInputError(field, `download from ${url.href} failed: ${error instanceof Error ? error.message : String(error)}`);
-  }
-  if (!response.ok) {
+/** The default input fetch: no redirects followed (each would need checking), the body streamed under the cap. */
+const defaultFetchImage: ImageFetch = async (url, limits) => {
+  const response = await fetch(url, { signal: AbortSignal.timeout(limits.timeoutMs), redirect: 'manual' });
+  if (!response.ok || !response.body) {
     await response.body?.cancel();
-    throw new ImageInputError(field, `download from ${url.href} answered HTTP ${response.status}`);
+    return { status: response.status, bytes: new Uint8Array() };
   }
-  const bytes = Buffer.from(await response.arrayBuffer());
-  if (bytes.byteLength > options.maxBytes) throw new ImageInputError(field, `larger than ${options.maxBytes} bytes`);
-  return bytes;
+  if (Number(response.headers.get('content-length') ?? 0) > limits.maxBytes) {
+    await response.body.cancel();
+    throw new Error(`larger than ${limits.maxBytes} bytes`);
+  }
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  const reader = response.body.getReader();
+  for (let next = await reader.read(); !next.done; next = await reader.read()) {
+    total += next.value.byteLength;
+    if (total > limits.maxBytes) {
+      await reader.cancel();
+      throw new Error(`larger than ${limits.maxBytes} bytes`);
+    }
+    chunks.push(next.value);
+  }
+  return { status: response.status, bytes: Buffer.concat(chunks, total) };
+};
+
+async function download(field: string, url: URL, options: ImageLoaderOptions): Promise<Buffer> {
+  let answer: { status: number; bytes: Uint8Array };
+  try {
+    answer = await (options.fetchImage ?? defaultFetchImage)(url, { maxBytes: options.maxBytes, timeoutMs: options.fetchTimeoutMs });
+  } catch (error) {
+    // the cause (refused, reset, timed out, an internal address) would tell a prober what listens where: only a
+    // size verdict, which says nothing about the network, is passed on
+    const tooLarge = error instanceof Error && /larger than \d+ bytes/.exec(error.message);
+    throw new ImageInputError(field, tooLarge ? tooLarge[0] : 'the URL could not be downloaded');
+  }
+  if (answer.status < 200 || answer.status > 299) throw new ImageInputError(field, 'the URL could not be downloaded');
+  return Buffer.from(answer.bytes);
 }
 
 /** Reads an image input: a data URL, one of the simulator's own URLs, or an http(s) URL; checks it decodes. */

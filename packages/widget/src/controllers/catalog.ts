@@ -11,6 +11,8 @@ export class CatalogController {
   health: Health | null = null;
   /** null until known; false when the server answered 401. */
   signedIn: boolean | null = null;
+  /** Whether the signed-in user is an admin (the studio then offers the admin dashboard). */
+  isAdmin = false;
   models = new Map<Action, ModelInfo[]>();
   loading = false;
   problem: ApiError | null = null;
@@ -39,7 +41,10 @@ export class CatalogController {
       const [health, me] = await Promise.all([
         client.health(abort.signal).catch(() => null),
         client.me(abort.signal).then(
-          () => true,
+          (me) => {
+            this.isAdmin = me.is_admin === true;
+            return true;
+          },
           (error: unknown) => (error instanceof ApiError && error.status === 401 ? false : null),
         ),
       ]);

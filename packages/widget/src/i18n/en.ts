@@ -6,6 +6,7 @@ export const en = {
   title: 'Image studio',
   studio: 'Studio',
   history: 'History',
+  admin: 'Admin',
   views: 'Views',
   actions: {
     create: 'Create',

@@ -17,6 +17,7 @@ export const ru: Strings = {
   title: 'Студия изображений',
   studio: 'Студия',
   history: 'История',
+  admin: 'Админ',
   views: 'Разделы',
   actions: { create: 'Создать', edit: 'Редактировать', upscale: 'Увеличить', 'remove-bg': 'Удалить фон' },
   actionsLabel: 'Что сделать',

@@ -15,6 +15,8 @@ export interface ApiServerOptions {
   corsOrigins: string[];
   /** `user:key,...`; when set, anonymous access is off and the widget needs a token. */
   apiKeys?: string;
+  /** `DOTBASE_ADMINS`: which of those users are admins. */
+  admins?: string;
   /** Simulator lifecycle timing; short by default so tests stay quick. */
   timing?: { startingMs?: number; processingMs?: number; steps?: number };
 }
@@ -32,6 +34,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
       DOTBASE_DATA_DIR: dataDir,
       DOTBASE_CORS_ORIGINS: options.corsOrigins.join(','),
       ...(options.apiKeys ? { DOTBASE_API_KEYS: options.apiKeys } : {}),
+      ...(options.admins ? { DOTBASE_ADMINS: options.admins } : {}),
     },
     logger: silentLogger,
     simulator: { timing: { startingMs: 50, processingMs: 300, steps: 3, ...options.timing } },

@@ -16,9 +16,9 @@ export interface E2E {
   close(): Promise<void>;
 }
 
-export async function startE2E(options: { apiKeys?: string } = {}): Promise<E2E> {
+export async function startE2E(options: { apiKeys?: string; admins?: string } = {}): Promise<E2E> {
   const site = await startPageServer(inject('widgetDist'));
-  const api = await startApiServer({ corsOrigins: [site.origin], ...(options.apiKeys ? { apiKeys: options.apiKeys } : {}) });
+  const api = await startApiServer({ corsOrigins: [site.origin], ...(options.apiKeys ? { apiKeys: options.apiKeys } : {}), ...(options.admins ? { admins: options.admins } : {}) });
   const browser = await launchBrowser();
   return {
     api,

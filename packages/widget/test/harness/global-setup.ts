@@ -21,7 +21,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
   const nodeEnv = process.env.NODE_ENV;
   process.env.NODE_ENV = 'production';
   try {
-    for (const mode of ['es', 'iife', 'react']) {
+    for (const mode of ['es', 'iife', 'react', 'admin']) {
       await build({ root, configFile: join(root, 'vite.config.ts'), mode, logLevel: 'warn', build: { outDir, emptyOutDir: false } });
     }
   } finally {

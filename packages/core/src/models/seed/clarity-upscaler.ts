@@ -1,11 +1,12 @@
 import { z } from 'zod';
 import { defineModel } from '../define.js';
 import { oneImage } from '../rules.js';
-import { outputFormat, seed, singleOutput } from '../unified.js';
+import { drawnSeed, outputFormat, singleOutput } from '../unified.js';
 
 /**
  * Clarity Upscaler: diffusion-based upscaling that re-imagines detail (portraits, faces, products). The prompt is
- * optional and steers the added detail; without one the model uses its own quality prompt.
+ * optional and steers the added detail; without one the model uses its own quality prompt. Its own default seed is a
+ * fixed 1337, so a seed left out is drawn by dotbase (`drawnSeed`) to keep "left out = random" true.
  */
 export const clarityUpscaler = defineModel({
   id: 'clarity-upscaler',
@@ -18,7 +19,7 @@ export const clarityUpscaler = defineModel({
   prompt: { upscale: 'optional' },
   settings: z.strictObject({
     num_outputs: singleOutput,
-    seed,
+    seed: drawnSeed,
     output_format: outputFormat(['webp', 'jpg', 'png'], 'png'),
     scale_factor: z.number().min(1).max(4).default(2).describe('Upscale factor (1–4).'),
     creativity: z.number().min(0).max(1).default(0.35).describe('How much new detail to invent.'),

@@ -29,6 +29,9 @@ const STYLE_PRESETS = [
   'Woodblock Print',
 ] as const;
 const DEFAULT_ASPECT_RATIO = '1:1';
+const STYLE_TYPES = ['None', 'Auto', 'General', 'Realistic', 'Design'] as const;
+/** The style types a style preset applies with ("None" sends no style type, so Ideogram's default decides). */
+const PRESET_STYLE_TYPES: ReadonlySet<(typeof STYLE_TYPES)[number]> = new Set(['None', 'Auto', 'General']);
 
 /**
  * Ideogram 3.0 Turbo: fast, strong typography. With one input image and a mask it inpaints; Ideogram repaints the
@@ -49,8 +52,8 @@ export const ideogramV3Turbo = defineModel({
     num_outputs: singleOutput,
     seed,
     magic_prompt_option: z.enum(['Auto', 'On', 'Off']).default('Auto').describe('Let Ideogram rewrite the prompt.'),
-    style_type: z.enum(['None', 'Auto', 'General', 'Realistic', 'Design']).default('None'),
-    style_preset: z.enum(STYLE_PRESETS).default('None'),
+    style_type: z.enum(STYLE_TYPES).default('None'),
+    style_preset: z.enum(STYLE_PRESETS).default('None').describe('A predefined artistic style; only with style_type None, Auto or General.'),
   }),
   check({ settings, images, mask }) {
     const issues: InputIssue[] = [];
@@ -63,6 +66,11 @@ export const ideogramV3Turbo = defineModel({
     }
     if (images.length === 0 && settings.aspect_ratio !== undefined && settings.resolution !== undefined) {
       issues.push({ path: 'settings.resolution', message: 'cannot be combined with aspect_ratio; give one of them' });
+    }
+    // Ideogram applies a style preset only with style type Auto or General (its own app greys presets out for the
+    // others). "None" leaves the style type to Ideogram's default, which is one of those two, so it may pair too.
+    if (settings.style_preset !== 'None' && !PRESET_STYLE_TYPES.has(settings.style_type)) {
+      issues.push({ path: 'settings.style_preset', message: `only applies with style_type Auto or General (or None), not ${settings.style_type}`, allowed: ['None'] });
     }
     return issues;
   },

@@ -19,7 +19,8 @@ import { stableDiffusion } from './stable-diffusion.js';
 
 /**
  * The seed's 19 entries as 17 models (Nano Banana and SeeDream 4 serve both create and edit), in the order the
- * product lists them. Adding a model: one file in this folder and one line here.
+ * product lists them. Adding a model: one file in this folder and one line here. Community models carry a pinned
+ * version id in their file; docs/models.md ("Version pins") says how to move one.
  */
 export const seedModels: readonly ModelDefinition[] = [
   sdxlLightning,

@@ -3,14 +3,17 @@ import { defineModel } from '../define.js';
 import { oneImage } from '../rules.js';
 import { singleOutput } from '../unified.js';
 
-/** Real-ESRGAN: quick general-purpose upscaling, optional GFPGAN face restoration. A community model: pinned version. */
+/**
+ * Real-ESRGAN: quick general-purpose upscaling, optional GFPGAN face restoration. A community model: pinned version
+ * (the model's latest, whose inputs are image, scale, face_enhance). How to move a pin: docs/models.md, "Version pins".
+ */
 export const realEsrgan = defineModel({
   id: 'real-esrgan',
   name: 'Real-ESRGAN',
   description: 'Real-ESRGAN: fast 2x/4x upscaling, optional face enhancement.',
   speed: 3,
   quality: 3,
-  route: { kind: 'version', slug: 'nightmareai/real-esrgan', version: '42fed1c4974146d4d2414e2be2c5277c7fcf05fcc3a73abf41610695738c1d7b' },
+  route: { kind: 'version', slug: 'nightmareai/real-esrgan', version: 'b3ef194191d13140337468c916c2c5b96dd0cb06dffc032a022a31807f6a5ea8' },
   actions: { upscale: oneImage },
   prompt: { upscale: 'none' },
   settings: z.strictObject({

@@ -18,7 +18,9 @@ function baseRequest(summary: ModelSummary): UnifiedRequest & { model_id: string
     action: summary.action,
     settings: {},
     images: Array.from({ length: summary.inputs.images.min }, (_, i) => url(i)),
-    ...(summary.inputs.mask_required ? { mask: 'https://example.com/mask.png' } : {}),
+    // an optional mask, given with the input image it applies to, is the plain inpainting request (FLUX Fill Pro
+    // needs it unless it outpaints)
+    ...(summary.inputs.mask_required || (summary.inputs.mask && summary.inputs.images.min > 0) ? { mask: 'https://example.com/mask.png' } : {}),
     ...(summary.inputs.prompt === 'required' ? { prompt: 'a test prompt' } : {}),
   };
 }

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { defineModel } from '../define.js';
 import { noImages } from '../rules.js';
-import { dimensionsFor, numOutputs, optionalAspectRatio, seed } from '../unified.js';
+import { dimensionsFor, numOutputs, optionalAspectRatio, positiveSeed } from '../unified.js';
 
 const ASPECT_RATIOS = ['1:1', '16:9', '9:16', '4:3', '3:4', '3:2', '2:3', '5:4', '4:5', '21:9', '9:21'] as const;
 const SCHEDULERS = ['DDIM', 'DPMSolverMultistep', 'HeunDiscrete', 'KarrasDPM', 'K_EULER_ANCESTRAL', 'K_EULER', 'PNDM', 'DPM++2MSDE'] as const;
@@ -28,7 +28,8 @@ export const sdxlLightning = defineModel({
     width: side('Width'),
     height: side('Height'),
     num_outputs: numOutputs(4),
-    seed,
+    // Its Cog code takes a seed <= 0 (its default is 0) as "draw one", so 0 would not reproduce anything.
+    seed: positiveSeed,
     negative_prompt: z.string().default('worst quality, low quality'),
     scheduler: z.enum(SCHEDULERS).default('K_EULER'),
     num_inference_steps: z.int().min(1).max(10).default(4).describe('The model is distilled for 4 steps.'),

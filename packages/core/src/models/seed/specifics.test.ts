@@ -48,6 +48,14 @@ describe('sdxl-lightning', () => {
   });
 });
 
+describe('sdxl-lightning seed', () => {
+  it('refuses seed 0, which the model reads as "draw a random seed", and takes 1 and up', () => {
+    expect(issuesOf({ model_id: 'sdxl-lightning', settings: { seed: 0 } })).toEqual([{ path: 'settings.seed', message: 'must be at least 1' }]);
+    expect(prepare({ model_id: 'sdxl-lightning', settings: { seed: 1 } }).input).toMatchObject({ seed: 1 });
+    expect(prepare({ model_id: 'sdxl-lightning' }).input).not.toHaveProperty('seed');
+  });
+});
+
 describe('seedream-4', () => {
   const model_id = 'seedream-4';
 
@@ -113,6 +121,15 @@ describe('stable-diffusion', () => {
   it('refuses prompt_strength without an input image', () => {
     expect(issuesOf({ model_id: 'stable-diffusion', settings: { prompt_strength: 0.5 } })).toEqual([expect.objectContaining({ path: 'settings.prompt_strength' })]);
   });
+
+  it('sends aspect_ratio (default 1:1) only without an input image, and refuses it with one, which the model would ignore', () => {
+    expect(prepare({ model_id: 'stable-diffusion' }).input).toMatchObject({ aspect_ratio: '1:1' });
+    expect(prepare({ model_id: 'stable-diffusion', settings: { aspect_ratio: '16:9' } }).input).toMatchObject({ aspect_ratio: '16:9' });
+    expect(prepare({ model_id: 'stable-diffusion', images: [A] }).input).not.toHaveProperty('aspect_ratio');
+    expect(issuesOf({ model_id: 'stable-diffusion', images: [A], settings: { aspect_ratio: '16:9' } })).toEqual([
+      { path: 'settings.aspect_ratio', message: expect.stringContaining('input image') },
+    ]);
+  });
 });
 
 describe('ideogram-v3-turbo', () => {
@@ -131,6 +148,18 @@ describe('ideogram-v3-turbo', () => {
     expect(issuesOf({ model_id, images: [A], mask: MASK, settings: { aspect_ratio: '1:1' } })).toEqual([expect.objectContaining({ path: 'settings.aspect_ratio' })]);
   });
 
+  it('takes a style preset only with style type None, Auto or General, which are the ones Ideogram applies it with', () => {
+    for (const style_type of ['None', 'Auto', 'General']) {
+      expect(prepare({ model_id, settings: { style_type, style_preset: 'Bauhaus' } }).input, style_type).toMatchObject({ style_type, style_preset: 'Bauhaus' });
+    }
+    for (const style_type of ['Realistic', 'Design']) {
+      expect(issuesOf({ model_id, settings: { style_type, style_preset: 'Bauhaus' } }), style_type).toEqual([
+        { path: 'settings.style_preset', message: expect.stringContaining(style_type), allowed: ['None'] },
+      ]);
+      expect(prepare({ model_id, settings: { style_type } }).input, style_type).toMatchObject({ style_type, style_preset: 'None' });
+    }
+  });
+
   it('sends either a resolution or an aspect ratio, never both', () => {
     expect(prepare({ model_id, settings: { resolution: '1280x800' } }).input).not.toHaveProperty('aspect_ratio');
     expect(prepare({ model_id, settings: { resolution: '1280x800' } }).input).toMatchObject({ resolution: '1280x800' });
@@ -146,11 +175,44 @@ describe('edit models', () => {
 
   it('flux-fill-pro repaints white, as dotbase masks are', () => {
     expect(registry.get('flux-fill-pro')?.maskRepaint).toBe('white');
-    expect(prepare({ model_id: 'flux-fill-pro', action: 'edit', images: [A], mask: MASK, settings: { outpaint: 'Zoom out 2x' } }).input).toMatchObject({ outpaint: 'Zoom out 2x', mask: MASK });
+    expect(prepare({ model_id: 'flux-fill-pro', action: 'edit', images: [A], mask: MASK }).input).toMatchObject({ outpaint: 'None', image: A, mask: MASK });
+  });
+
+  it('flux-fill-pro outpaints without a mask, refuses a mask it would ignore, and needs one to inpaint', () => {
+    const request = { model_id: 'flux-fill-pro', action: 'edit' as const, images: [A] };
+    const outpainted = prepare({ ...request, settings: { outpaint: 'Zoom out 2x' } }).input;
+    expect(outpainted).toMatchObject({ outpaint: 'Zoom out 2x', image: A });
+    expect(outpainted).not.toHaveProperty('mask');
+    expect(issuesOf({ ...request, mask: MASK, settings: { outpaint: 'Zoom out 2x' } })).toEqual([{ path: 'mask', message: expect.stringContaining('ignored') }]);
+    expect(issuesOf(request)).toEqual([{ path: 'mask', message: expect.stringContaining('needs a mask') }]);
+    expect(registry.summaries('edit').find((s) => s.id === 'flux-fill-pro')?.inputs).toMatchObject({ mask: true, mask_required: false });
   });
 });
 
 describe('upscale and remove-bg models', () => {
+  it('real-esrgan is pinned to the model’s latest version (image, scale, face_enhance)', () => {
+    expect(registry.get('real-esrgan')?.route).toEqual({ kind: 'version', slug: 'nightmareai/real-esrgan', version: 'b3ef194191d13140337468c916c2c5b96dd0cb06dffc032a022a31807f6a5ea8' });
+    expect(prepare({ model_id: 'real-esrgan', action: 'upscale', images: [A], prompt: '' }).input).toEqual({ image: A, scale: 4, face_enhance: false });
+  });
+
+  it('clarity-upscaler draws a random seed when none is given (its own default is a fixed 1337) and keeps a given one', () => {
+    const request = { model_id: 'clarity-upscaler', action: 'upscale' as const, images: [A], prompt: '' };
+    const drawn = Array.from({ length: 8 }, () => prepare(request));
+    for (const { input, settings } of drawn) {
+      expect(input.seed).toEqual(expect.any(Number));
+      expect(Number.isInteger(input.seed) && (input.seed as number) >= 0 && (input.seed as number) <= 2_147_483_647).toBe(true);
+      // stored with the generation, so a re-submit sends the same seed
+      expect(settings.seed).toBe(input.seed);
+      expect(prepare({ ...request, settings }).input.seed).toBe(input.seed);
+    }
+    expect(new Set(drawn.map(({ input }) => input.seed)).size).toBeGreaterThan(1);
+    expect(prepare({ ...request, settings: { seed: 1337 } }).input.seed).toBe(1337);
+    const schema = registry.summaries('upscale').find((s) => s.id === 'clarity-upscaler')?.settings_schema.properties as Record<string, Record<string, unknown>>;
+    expect(schema.seed).toMatchObject({ type: 'integer', minimum: 0 });
+    expect(schema.seed).not.toHaveProperty('default');
+    expect(schema.seed?.description).toContain('dotbase draws a random one');
+  });
+
   it('clarity-upscaler passes an optional prompt through', () => {
     expect(prepare({ model_id: 'clarity-upscaler', action: 'upscale', images: [A], prompt: 'a portrait' }).input).toMatchObject({ prompt: 'a portrait', image: A });
   });

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, open, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve, sep } from 'node:path';
 import type { Driver } from 'unstorage';
 import fsDriver from 'unstorage/drivers/fs';
@@ -11,10 +11,41 @@ const TEMP_DIR = '.dotbase-tmp';
  * unstorage's fs driver, except that writes are atomic: each value goes to a temporary file that is then renamed
  * over the key's file. The stock driver truncates and rewrites in place, so a process killed mid-write (SIGKILL,
  * OOM) leaves a torn JSON file that makes every later read of it fail. Rename is atomic within one file system,
- * so a reader sees the old value or the new one, never half of either. (Durability across power loss would also
- * need fsync; a killed process is what this guards against.)
+ * so a reader sees the old value or the new one, never half of either. Durability across power loss also needs
+ * fsync: see `fsync`.
  */
-export function atomicFsDriver(options: { base: string }): Driver {
+export interface AtomicFsDriverOptions {
+  base: string;
+  /**
+   * `true`: each file is flushed to disk (fsync) before it is renamed into place, and its directory after, so a
+   * power cut cannot leave an empty or torn file under a key that was answered as written. `fsStorage` turns it on
+   * with durability `sync`. Default false: safe against a killed process, not against a system crash.
+   */
+  fsync?: boolean;
+}
+
+/** Writes a file and flushes its bytes to disk before returning. */
+async function writeDurably(path: string, data: string | Uint8Array): Promise<void> {
+  const handle = await open(path, 'w');
+  try {
+    await handle.writeFile(data);
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}
+
+/** Flushes a directory's entries (a rename lives in the directory, not in the file). */
+async function syncDir(dir: string): Promise<void> {
+  const handle = await open(dir, 'r');
+  try {
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}
+
+export function atomicFsDriver(options: AtomicFsDriverOptions): Driver {
   const base = resolve(options.base);
   const temp = join(base, TEMP_DIR);
   const inner = fsDriver({ base, ignore: ['**/node_modules/**', '**/.git/**', `**/${TEMP_DIR}/**`] });
@@ -40,8 +71,14 @@ export function atomicFsDriver(options: { base: string }): Driver {
     await Promise.all([ensureDir(dirname(path)), ensureDir(temp)]);
     const scratch = join(temp, `${scratchPrefix}${(scratchCount++).toString(36)}.tmp`);
     try {
-      await writeFile(scratch, data);
-      await rename(scratch, path);
+      if (options.fsync) {
+        await writeDurably(scratch, data);
+        await rename(scratch, path);
+        await syncDir(dirname(path));
+      } else {
+        await writeFile(scratch, data);
+        await rename(scratch, path);
+      }
     } catch (error) {
       await rm(scratch, { force: true });
       throw error;
