@@ -11,6 +11,7 @@ import { jsonLogger, type Logger } from './log.js';
 import { isLoopbackHost } from './net/loopback.js';
 import { openBackends } from './scale/backends.js';
 import { readScaleConfig, scaleWarnings } from './scale/config.js';
+import { withRelayedEvents } from './scale/relayed-events.js';
 import { loadOrCreateSecret } from './secret.js';
 import { startInProcessSimulator } from './simulator/in-process.js';
 import { packageVersion } from './version.js';
@@ -115,7 +116,7 @@ async function startBackend(config: ServerConfig, options: StartOptions, logger:
   const { storage, store, blobs, tokenState } = backends;
   // Replicate's API base, when not Replicate's own (a proxy, a simulator), is trusted with http and its address.
   const trustedHosts = baseUrl ? [hostRuleOf(baseUrl)] : [];
-  const dotbase = createDotbase({
+  const embedded = createDotbase({
     tokens,
     ...(baseUrl ? { baseUrl } : {}),
     downloadFetch: safeFetch,
@@ -135,6 +136,8 @@ async function startBackend(config: ServerConfig, options: StartOptions, logger:
       ...options.service,
     },
   });
+  // with DATABASE_URL, live events reach the clients of every instance
+  const dotbase = backends.events ? withRelayedEvents(embedded, backends.events) : embedded;
   // Resumes every generation a previous run left unfinished.
   await dotbase.service.start();
   cleanups.push(() => dotbase.service.stop());

@@ -18,6 +18,11 @@ export interface S3BlobStoreOptions {
 export interface S3BlobStore extends BlobStore {
   /** A presigned GET URL for `key`, valid `expiresInSeconds`; the response carries the blob's content type. */
   signedUrl(key: string, expiresInSeconds: number): Promise<string>;
+  /**
+   * Stores bytes under a key of another store (`prefix/<name>.ext`, e.g. when importing an embedded folder), so the
+   * records that name it stay right; a second call overwrites.
+   */
+  putAt(key: string, bytes: Uint8Array): Promise<StoredBlob>;
   /** Closes the client's connections (only when the store made the client). */
   close(): void;
 }
@@ -101,6 +106,12 @@ export function createS3BlobStore(options: S3BlobStoreOptions): S3BlobStore {
       parseBlobKey(key);
       // S3 answers a delete of a missing key with success, as the contract wants
       await s3Call(`delete ${key}`, () => client.send(new DeleteObjectCommand({ Bucket: bucket, Key: objectKey(key) })));
+    },
+    async putAt(key, bytes) {
+      const { contentType } = parseBlobKey(key);
+      const body = new Uint8Array(bytes);
+      await s3Call(`put ${key}`, () => client.send(new PutObjectCommand({ Bucket: bucket, Key: objectKey(key), Body: body, ContentType: contentType, ContentLength: body.byteLength })));
+      return { key, contentType, size: body.byteLength };
     },
     async signedUrl(key, expiresInSeconds) {
       const { contentType } = parseBlobKey(key);
