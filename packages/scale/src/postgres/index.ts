@@ -7,5 +7,5 @@ export { createPostgresGenerationStore } from './generation-store.js';
 export { createPostgresTokenPoolState, type PostgresTokenPoolStateOptions } from './token-pool-state.js';
 export type { SharedTokenPoolState } from '../tokens/shared-state.js';
 export { mirrorTokenState, type TokenMirror, type TokenMirrorOptions } from './token-mirror.js';
-export { postgresKvDriver } from './kv-driver.js';
+export { KV_CONFLICT, postgresKvDriver } from './kv-driver.js';
 export { createPostgresEventRelay, type EventRelay } from './event-relay.js';
