@@ -1,4 +1,6 @@
 import { createStorage, prefixStorage, type Storage } from 'unstorage';
+import { createBatchStore } from './batches/batch-store.js';
+import type { BatchStore } from './batches/types.js';
 import { createGenerationService, type GenerationServiceOptions } from './generations/service.js';
 import type { ImageTools } from './images/sniff.js';
 import { createRegistry } from './models/registry.js';
@@ -11,6 +13,8 @@ import { createGenerationStore } from './storage/generation-store.js';
 import type { BlobStore, GenerationStore } from './storage/types.js';
 import { createTokenPool } from './tokens/pool.js';
 import type { TokenBudget, TokenPoolState } from './tokens/types.js';
+import { createOutboxStore } from './webhooks/outbox-store.js';
+import type { OutboxStore } from './webhooks/types.js';
 
 export interface DotbaseOptions {
   /** Replicate API tokens for the pool. */
@@ -30,6 +34,10 @@ export interface DotbaseOptions {
   /** Your own models, next to the 19 seed entries. */
   models?: ModelDefinition[];
   provider?: ImageProvider;
+  /** Outgoing webhooks waiting to be delivered (default: in `storage`, next to the generations). */
+  outbox?: OutboxStore;
+  /** Batches of generations (default: in `storage`). */
+  batches?: BatchStore;
   fetch?: typeof fetch;
   /** Fetches outputs; on Node pass `safeFetch` from `@dotbase/core/node` (see `ReplicateProviderOptions.downloadFetch`). */
   downloadFetch?: DownloadFetch;
@@ -66,6 +74,8 @@ export function createDotbase(options: DotbaseOptions) {
     });
   const blobs = options.blobs ?? createBlobStore(prefixStorage(storage, 'blobs'));
   const store = options.store ?? createGenerationStore(prefixStorage(storage, 'generations'));
+  const outbox = options.outbox ?? createOutboxStore(prefixStorage(storage, 'outbox'));
+  const batches = options.batches ?? createBatchStore(prefixStorage(storage, 'batches'));
   const service = createGenerationService({
     registry,
     pool,
@@ -75,7 +85,7 @@ export function createDotbase(options: DotbaseOptions) {
     ...(options.imageTools ? { imageTools: options.imageTools } : {}),
     ...options.service,
   });
-  return { registry, pool, provider, blobs, store, service, storage };
+  return { registry, pool, provider, blobs, store, outbox, batches, service, storage };
 }
 
 export type Dotbase = ReturnType<typeof createDotbase>;

@@ -32,6 +32,10 @@ export {
   type OutputDownloaderOptions,
 } from './providers/output-download.js';
 export { parseRetryAfter } from './providers/http-errors.js';
+export * from './webhooks/types.js';
+export { createOutboxStore } from './webhooks/outbox-store.js';
+export * from './batches/types.js';
+export { createBatchStore } from './batches/batch-store.js';
 export * from './generations/types.js';
 export { createGenerationService, type GenerationServiceOptions } from './generations/service.js';
 export { progressFromLogs } from './generations/progress.js';

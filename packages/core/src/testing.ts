@@ -9,3 +9,5 @@
 export { describeTokenPoolStateContract } from './tokens/state-contract.js';
 export { describeBlobStoreContract } from './storage/blob-store-contract.js';
 export { describeGenerationStoreContract, makeGenerationRecord } from './storage/generation-store-contract.js';
+export { describeOutboxStoreContract, makeOutboxMessage } from './webhooks/outbox-store-contract.js';
+export { describeBatchStoreContract, makeBatchRecord } from './batches/batch-store-contract.js';

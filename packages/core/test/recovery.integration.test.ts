@@ -49,12 +49,12 @@ async function webhookSink(): Promise<string> {
  * The state a process leaves when it is killed between sending a create and saving its answer: a `pending` record
  * in the data folder, and (optionally) a prediction at Replicate that nothing links to it.
  */
-async function crashedState(options: { submitted: boolean; webhookUrl?: string }) {
+async function crashedState(options: { submitted: boolean; webhookUrl?: string; ageMs?: number }) {
   const simulator = await startSimulator({ tokens: TOKENS, timing: { startingMs: 20, processingMs: 60 } });
   undo.push(() => simulator.close());
   const temp = await tempDir();
   undo.push(() => temp.remove());
-  const record = pendingRecord(crypto.randomUUID(), `recovered ${crypto.randomUUID()}`);
+  const record = { ...pendingRecord(crypto.randomUUID(), `recovered ${crypto.randomUUID()}`), created_at: Date.now() - (options.ageMs ?? 0) };
   const before = createDotbase({ tokens: TOKENS, baseUrl: simulator.url, storage: fsStorage(temp.dir) });
   await before.store.create(record);
   let predictionId: string | undefined;
@@ -107,6 +107,14 @@ describe('crash recovery never pays for a generation twice', () => {
     const done = await after.service.wait(USER, state.record.id, { timeoutMs: 10_000 });
     expect(done?.status).toBe('completed');
     expect(state.simulator.stats().creates).toBe(1);
+  });
+
+  it('fails one interrupted longer ago than a generation may run, without a search or a submission', async () => {
+    const state = await crashedState({ submitted: false, ageMs: 2 * 60 * 60 * 1000 });
+    const after = await state.restart();
+    const done = await after.service.get(USER, state.record.id);
+    expect(done).toMatchObject({ status: 'failed', error: expect.stringMatching(/too long ago/) });
+    expect(state.simulator.stats().creates).toBe(0);
   });
 
   it('fails it rather than resubmit when Replicate cannot be asked', async () => {

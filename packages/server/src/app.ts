@@ -1,3 +1,4 @@
+import { createBatchStore, createOutboxStore } from '@dotbase/core';
 import { prefixStorage } from 'unstorage';
 import { Hono } from 'hono';
 import { createAuth, type AuthOptions } from './auth/setup.js';
@@ -22,9 +23,14 @@ import { openApiRoutes } from './routes/openapi.js';
 import { uploadRoutes } from './routes/uploads.js';
 import { webhookRoutes } from './routes/webhooks.js';
 import { widgetRoutes } from './routes/widget.js';
-import { createGenerationBodySchema } from './schemas.js';
+import { createBatchBodySchema, createGenerationBodySchema } from './schemas.js';
 import { createOwnership } from './uploads/ownership.js';
 import { createDeliveryLog } from './webhooks/dedupe.js';
+import { createOutgoingWebhooks, type OutgoingWebhooks } from './webhooks/outgoing/dispatcher.js';
+import { createWebhookSecrets } from './webhooks/outgoing/secrets.js';
+import { outgoingWebhookRoutes } from './routes/outgoing-webhooks.js';
+import { batchRoutes } from './routes/batches.js';
+import { createBatchScheduler, type BatchScheduler } from './batches/scheduler.js';
 
 export interface ServerOptions {
   /** A `createDotbase()` result (or the same parts): service, registry, pool, blobs, store and storage. */
@@ -57,6 +63,48 @@ export interface ServerOptions {
   shutdown?: AbortSignal;
   /** Answer `GET /files/<key>` with a redirect to this URL (e.g. a presigned S3 link) instead of the bytes. */
   fileRedirect?: (key: string) => Promise<string>;
+  /**
+   * Outgoing webhooks, already started (`startServer` makes them before resuming generations, so no change is
+   * missed). Default: made here over `dotbase.storage`, started now and stopped on `shutdown`.
+   */
+  webhooks?: OutgoingWebhooks;
+  /** For the default `webhooks`: hosts besides public https ones that webhooks may target. */
+  webhookAllowedHosts?: string[];
+  /**
+   * Batch items' scheduler, already started after the service (`startServer` does). Default: made here, started
+   * now (queueing the batch items a previous run left) and stopped on `shutdown`.
+   */
+  scheduler?: BatchScheduler;
+}
+
+/** The batch scheduler, for an app made without `startServer`. */
+function defaultScheduler(options: ServerOptions, limits: Limits, logger: Logger): BatchScheduler {
+  const scheduler = createBatchScheduler({
+    service: options.dotbase.service,
+    store: options.dotbase.store,
+    perUser: limits.batchConcurrencyPerUser,
+    total: limits.batchConcurrency,
+    logger,
+  });
+  scheduler.start().catch((error: unknown) => logger.error('batch items not resumed', { error: String(error) }));
+  options.shutdown?.addEventListener('abort', () => scheduler.stop(), { once: true });
+  return scheduler;
+}
+
+/** Outgoing webhooks over the parts' storage, for an app made without `startServer`. */
+function defaultWebhooks(options: ServerOptions, logger: Logger): OutgoingWebhooks {
+  const { dotbase } = options;
+  const webhooks = createOutgoingWebhooks({
+    service: dotbase.service,
+    outbox: dotbase.outbox ?? createOutboxStore(prefixStorage(dotbase.storage, 'outbox')),
+    secrets: createWebhookSecrets(prefixStorage(dotbase.storage, 'server:webhooks')),
+    allowedHosts: options.webhookAllowedHosts ?? [],
+    baseUrl: () => options.publicUrl ?? 'http://localhost',
+    logger,
+  });
+  webhooks.start();
+  options.shutdown?.addEventListener('abort', () => void webhooks.stop(), { once: true });
+  return webhooks;
 }
 
 /**
@@ -102,6 +150,10 @@ export function createServer(options: ServerOptions): Hono<AppEnv> {
     corsOrigins: options.corsOrigins ?? [],
     ...(options.webhookSecret ? { webhookSecret: options.webhookSecret } : {}),
     deliveries: createDeliveryLog(),
+    webhooks: options.webhooks ?? defaultWebhooks(options, logger),
+    batches: options.dotbase.batches ?? createBatchStore(prefixStorage(options.dotbase.storage, 'batches')),
+    scheduler: options.scheduler ?? defaultScheduler(options, limits, logger),
+    batchBodySchema: createBatchBodySchema(limits.maxPromptLength),
     heartbeatMs: options.heartbeatMs ?? 15_000,
     ...(options.shutdown ? { shutdown: options.shutdown } : {}),
     ...(options.widgetDir ? { widgetDir: options.widgetDir } : {}),
@@ -145,6 +197,8 @@ export function createServer(options: ServerOptions): Hono<AppEnv> {
     uploadRoutes(ctx),
     fileRoutes(ctx),
     webhookRoutes(ctx),
+    outgoingWebhookRoutes(ctx),
+    batchRoutes(ctx),
     adminRoutes(ctx),
     openApiRoutes(ctx),
     widgetRoutes(ctx),

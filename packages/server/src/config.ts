@@ -33,6 +33,10 @@ export interface Limits {
   maxStreamsPerUser: number;
   /** How long a create may wait for Replicate to accept the prediction before it is given up (503/504). */
   createTimeoutMs: number;
+  /** Batch items of one user running at once; the rest of their batches wait their turn. */
+  batchConcurrencyPerUser: number;
+  /** Batch items running at once over all users. */
+  batchConcurrency: number;
   /** Bytes of uploads one user may keep stored at once (deleting uploads makes room again). */
   uploadQuotaBytes: number;
   /** Uploads one user may keep stored at once. */
@@ -49,6 +53,8 @@ export const DEFAULT_LIMITS: Limits = {
   maxActiveGenerationsPerMinter: 20,
   maxStreamsPerUser: 32,
   createTimeoutMs: 30_000,
+  batchConcurrencyPerUser: 4,
+  batchConcurrency: 16,
   uploadQuotaBytes: 512 * 1024 * 1024,
   uploadQuotaCount: 1000,
 };
@@ -71,7 +77,8 @@ export interface ServerConfig {
   durability: 'sync' | 'os';
   /** Without a trailing slash. */
   publicUrl?: string;
-  telegram?: { botToken: string; allowedUsernames: string[]; maxAgeSeconds: number };
+  /** `botUsername` (no `@`) lets the page show the Telegram Login Widget; the bot id comes from the token. */
+  telegram?: { botToken: string; allowedUsernames: string[]; maxAgeSeconds: number; botUsername?: string };
   apiKeys: ApiKey[];
   secret?: string;
   corsOrigins: string[];
@@ -80,6 +87,8 @@ export interface ServerConfig {
   /** Whether anonymous access (everyone is the admin user `local`) may listen beyond loopback. */
   allowUnauthenticated: boolean;
   limits: Limits;
+  /** Hosts outgoing webhooks may target besides public https ones (`host`, `host:port`, `*.host`); http allowed. */
+  webhookAllowedHosts: string[];
 }
 
 /** Every variable that is wrong, each with its own message; the values of secrets are never repeated. */
@@ -159,6 +168,20 @@ const booleanFlag = z.preprocess(
   z.enum(['true', 'false', '1', '0'], { error: 'must be true or false' }).default('false').transform((value) => value === 'true' || value === '1'),
 );
 
+/** Host allow-list entries (see parseHostRule). */
+const hostList = commaList.pipe(
+  z.array(
+    z.string().refine((entry) => {
+      try {
+        parseHostRule(entry);
+        return true;
+      } catch {
+        return false;
+      }
+    }, 'must be a list of hosts: host, host:port or *.host (no scheme or path)'),
+  ),
+);
+
 const envSchema = z.object({
   REPLICATE_API_TOKENS: commaList,
   REPLICATE_API_BASE_URL: z.preprocess(blankToUndefined, httpUrl.optional()),
@@ -166,18 +189,7 @@ const envSchema = z.object({
     blankToUndefined,
     z.string().regex(/^whsec_[A-Za-z0-9+/]+=*$/, "must look like 'whsec_<base64>'").optional(),
   ),
-  DOTBASE_OUTPUT_HOSTS: commaList.pipe(
-    z.array(
-      z.string().refine((entry) => {
-        try {
-          parseHostRule(entry);
-          return true;
-        } catch {
-          return false;
-        }
-      }, 'must be a list of hosts: host, host:port or *.host (no scheme or path)'),
-    ),
-  ),
+  DOTBASE_OUTPUT_HOSTS: hostList,
   PORT: wholeNumber(0, 65535, 8787),
   HOST: z.preprocess(blankToUndefined, z.string().trim().min(1).default('127.0.0.1')),
   DOTBASE_DATA_DIR: z.preprocess(blankToUndefined, z.string().default('./.data')),
@@ -186,6 +198,10 @@ const envSchema = z.object({
   TELEGRAM_BOT_TOKEN: z.preprocess(
     blankToUndefined,
     z.string().trim().regex(/^\d+:[A-Za-z0-9_-]{20,}$/, 'must look like 123456:ABC… (the token BotFather gave you)').optional(),
+  ),
+  TELEGRAM_BOT_USERNAME: z.preprocess(
+    blankToUndefined,
+    z.string().trim().transform(username).pipe(z.string().regex(/^[a-z0-9_]{5,32}$/, 'must be the bot username, e.g. my_image_bot')).optional(),
   ),
   TELEGRAM_ALLOWED_USERNAMES: commaList.transform((names) => names.map(username)),
   DOTBASE_API_KEYS: commaList.pipe(z.array(apiKeyPair)),
@@ -199,6 +215,7 @@ const envSchema = z.object({
   DOTBASE_CORS_ORIGINS: commaList.pipe(z.array(origin)),
   DOTBASE_ADMINS: commaList.transform((names) => names.map(username)),
   DOTBASE_ALLOW_UNAUTHENTICATED: booleanFlag,
+  DOTBASE_WEBHOOK_ALLOWED_HOSTS: hostList,
   DOTBASE_MAX_UPLOAD_BYTES: wholeNumber(1024, 512 * 1024 * 1024, DEFAULT_LIMITS.maxUploadBytes),
   DOTBASE_MAX_UPLOAD_PIXELS: wholeNumber(1, 1_000_000_000, DEFAULT_LIMITS.maxUploadPixels),
   DOTBASE_MAX_PROMPT_LENGTH: wholeNumber(1, 100_000, DEFAULT_LIMITS.maxPromptLength),
@@ -211,6 +228,8 @@ const envSchema = z.object({
   DOTBASE_MAX_STREAMS_PER_USER: wholeNumber(1, 100_000, DEFAULT_LIMITS.maxStreamsPerUser),
   DOTBASE_CREATE_TIMEOUT_SECONDS: wholeNumber(1, 3600, DEFAULT_LIMITS.createTimeoutMs / 1000),
   DOTBASE_TELEGRAM_MAX_AGE_SECONDS: wholeNumber(30, 24 * 60 * 60, DEFAULT_TELEGRAM_MAX_AGE_SECONDS),
+  DOTBASE_BATCH_CONCURRENCY_PER_USER: wholeNumber(1, 10_000, DEFAULT_LIMITS.batchConcurrencyPerUser),
+  DOTBASE_BATCH_CONCURRENCY: wholeNumber(1, 100_000, DEFAULT_LIMITS.batchConcurrency),
   DOTBASE_UPLOAD_QUOTA_BYTES: wholeNumber(0, Number.MAX_SAFE_INTEGER, DEFAULT_LIMITS.uploadQuotaBytes),
   DOTBASE_UPLOAD_QUOTA_COUNT: wholeNumber(0, 10_000_000, DEFAULT_LIMITS.uploadQuotaCount),
 });
@@ -265,6 +284,7 @@ export function loadConfig(env: Record<string, string | undefined>, cwd: string 
             botToken: values.TELEGRAM_BOT_TOKEN,
             allowedUsernames: values.TELEGRAM_ALLOWED_USERNAMES,
             maxAgeSeconds: values.DOTBASE_TELEGRAM_MAX_AGE_SECONDS,
+            ...(values.TELEGRAM_BOT_USERNAME ? { botUsername: values.TELEGRAM_BOT_USERNAME } : {}),
           },
         }
       : {}),
@@ -273,6 +293,7 @@ export function loadConfig(env: Record<string, string | undefined>, cwd: string 
     corsOrigins: values.DOTBASE_CORS_ORIGINS,
     admins: values.DOTBASE_ADMINS,
     allowUnauthenticated: values.DOTBASE_ALLOW_UNAUTHENTICATED,
+    webhookAllowedHosts: values.DOTBASE_WEBHOOK_ALLOWED_HOSTS,
     limits: {
       maxUploadBytes: values.DOTBASE_MAX_UPLOAD_BYTES,
       maxUploadPixels: values.DOTBASE_MAX_UPLOAD_PIXELS,
@@ -284,6 +305,8 @@ export function loadConfig(env: Record<string, string | undefined>, cwd: string 
       maxActiveGenerationsPerMinter: values.DOTBASE_MAX_ACTIVE_GENERATIONS_PER_MINTER ?? values.DOTBASE_MAX_ACTIVE_GENERATIONS,
       maxStreamsPerUser: values.DOTBASE_MAX_STREAMS_PER_USER,
       createTimeoutMs: values.DOTBASE_CREATE_TIMEOUT_SECONDS * 1000,
+      batchConcurrencyPerUser: values.DOTBASE_BATCH_CONCURRENCY_PER_USER,
+      batchConcurrency: values.DOTBASE_BATCH_CONCURRENCY,
       uploadQuotaBytes: values.DOTBASE_UPLOAD_QUOTA_BYTES,
       uploadQuotaCount: values.DOTBASE_UPLOAD_QUOTA_COUNT,
     },

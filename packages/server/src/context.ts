@@ -1,4 +1,4 @@
-import type { Action, BlobStore, GenerationService, GenerationStore, ModelSummary, TokenStats } from '@dotbase/core';
+import type { Action, BatchStore, BlobStore, GenerationService, GenerationStore, ModelSummary, OutboxStore, TokenStats } from '@dotbase/core';
 import type { Storage } from 'unstorage';
 import type { Auth } from './auth/setup.js';
 import type { Principal } from './auth/types.js';
@@ -8,9 +8,11 @@ import type { StreamSlots } from './generations/stream-slots.js';
 import type { Idempotency } from './http/idempotency.js';
 import type { RateLimiter } from './http/rate-limit.js';
 import type { Logger } from './log.js';
-import type { createGenerationBodySchema } from './schemas.js';
+import type { createBatchBodySchema, createGenerationBodySchema } from './schemas.js';
 import type { Ownership } from './uploads/ownership.js';
 import type { DeliveryLog } from './webhooks/dedupe.js';
+import type { OutgoingWebhooks } from './webhooks/outgoing/dispatcher.js';
+import type { BatchScheduler } from './batches/scheduler.js';
 
 /** The parts of a `createDotbase()` result the server uses. */
 export interface DotbaseParts {
@@ -21,6 +23,10 @@ export interface DotbaseParts {
   store: Pick<GenerationStore, 'listUnfinished' | 'get' | 'activity' | 'users'>;
   /** Where the server keeps its own records (upload owners), under a `server` prefix. */
   storage: Storage;
+  /** Outgoing webhooks waiting to be sent (default: in `storage`, under `outbox`, as `createDotbase` does). */
+  outbox?: OutboxStore;
+  /** Batches (default: in `storage`, under `batches`, as `createDotbase` does). */
+  batches?: BatchStore;
 }
 
 /** Hono variables, set by `requireUser`: the authenticated caller, and the user id their data is stored under. */
@@ -48,6 +54,12 @@ export interface ServerContext {
   corsOrigins: string[];
   webhookSecret?: string;
   deliveries: DeliveryLog;
+  /** Outgoing webhooks: target checks, per-user secrets, delivery records. */
+  webhooks: OutgoingWebhooks;
+  batches: BatchStore;
+  /** Submits batch items in fair turns. */
+  scheduler: BatchScheduler;
+  batchBodySchema: ReturnType<typeof createBatchBodySchema>;
   heartbeatMs: number;
   /** Aborted when the server shuts down: live streams end. */
   shutdown?: AbortSignal;

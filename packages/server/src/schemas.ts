@@ -1,4 +1,4 @@
-import { ACTIONS, GENERATION_STATUSES } from '@dotbase/core';
+import { ACTIONS, GENERATION_STATUSES, MAX_BATCH_ITEMS, WEBHOOK_EVENTS } from '@dotbase/core';
 import { z } from 'zod';
 import { MAX_EMBED_TTL_SECONDS } from './auth/embed-tokens.js';
 
@@ -24,6 +24,21 @@ const settingsSchema = z.preprocess((value, context) => {
   return value;
 }, z.record(z.string().regex(SETTING_NAME, SETTING_NAME_MESSAGE), z.unknown()));
 
+/** `webhook` and `webhook_events_filter`, on a create and on a batch. */
+export const webhookFields = {
+  webhook: z
+    .string()
+    .max(2048)
+    .optional()
+    .describe('POST the generation here on each change, signed per Standard Webhooks (https on a public address, or a host in DOTBASE_WEBHOOK_ALLOWED_HOSTS)'),
+  webhook_events_filter: z
+    .array(z.enum(WEBHOOK_EVENTS))
+    .min(1)
+    .max(WEBHOOK_EVENTS.length)
+    .optional()
+    .describe('Which changes to send (default: all)'),
+};
+
 export function createGenerationBodySchema(maxPromptLength: number) {
   return z.strictObject({
     action: z.enum(ACTIONS),
@@ -32,6 +47,16 @@ export function createGenerationBodySchema(maxPromptLength: number) {
     settings: settingsSchema.optional().describe("The model's settings; see settings_schema in GET /api/models/list"),
     input_images: z.array(imageRef).max(16).optional(),
     mask: imageRef.optional().describe('White repaints, black keeps'),
+    ...webhookFields,
+  });
+}
+
+/** `POST /api/batches`: up to 100 create requests, checked item by item (an error names `items.<index>`). */
+export function createBatchBodySchema(maxPromptLength: number) {
+  const item = createGenerationBodySchema(maxPromptLength).omit({ webhook: true, webhook_events_filter: true });
+  return z.strictObject({
+    items: z.array(item).min(1, 'must list at least one item').max(MAX_BATCH_ITEMS, `must list at most ${MAX_BATCH_ITEMS} items`),
+    ...webhookFields,
   });
 }
 
@@ -42,9 +67,15 @@ export const listGenerationsQuerySchema = z.object({
   limit: z.coerce.number().int().min(1, 'must be 1 or more').max(100, 'must be at most 100').default(20),
   action: z.enum(ACTIONS).optional(),
   status: z.enum(GENERATION_STATUSES).optional(),
+  q: z.string().trim().min(1).max(200, 'must be at most 200 characters').optional().describe('Only generations whose prompt contains this (case-insensitive)'),
 });
 
 export const listUploadsQuerySchema = z.object({
+  page,
+  limit: z.coerce.number().int().min(1).max(100, 'must be at most 100').default(20),
+});
+
+export const listBatchesQuerySchema = z.object({
   page,
   limit: z.coerce.number().int().min(1).max(100, 'must be at most 100').default(20),
 });
@@ -146,6 +177,18 @@ export const healthSchema = z.object({
   status: z.literal('ok'),
   mode: z.enum(['simulator', 'replicate']),
   version: z.string(),
+  limits: z.object({
+    max_upload_bytes: z.number().describe('Uploads larger than this are refused with 413; check before sending'),
+    max_prompt_length: z.number(),
+  }),
+  sign_in: z.object({
+    telegram: z
+      .object({ bot_id: z.number(), bot_username: z.string().nullable().describe('For the Telegram Login Widget (TELEGRAM_BOT_USERNAME)') })
+      .nullable()
+      .describe('Set when Telegram sign-in (POST /api/auth/telegram) is configured'),
+    api_keys: z.boolean().describe('API keys are configured: pages can embed the studio with embed tokens'),
+    anonymous: z.boolean().describe('No sign-in: everyone is the local admin (loopback only)'),
+  }),
 });
 
 export const meSchema = z.object({
@@ -220,3 +263,47 @@ export const statsSchema = z.object({
     }),
   ),
 });
+
+export const webhookSecretSchema = z.object({ key: z.string().describe('whsec_…: verify deliveries with it (Standard Webhooks)') });
+
+export const deliverySchema = z.object({
+  id: z.string().describe('The webhook-id header: the same on every try'),
+  event: z.enum(WEBHOOK_EVENTS),
+  url: z.string(),
+  status: z.enum(['pending', 'delivered', 'failed']),
+  created_at: z.number(),
+  next_attempt_at: z.number().nullable(),
+  attempts: z.array(
+    z.object({
+      at: z.number(),
+      status_code: z.number().nullable().describe("The receiver's HTTP status; null when it did not answer"),
+      error: z.string().nullable(),
+      duration_ms: z.number(),
+    }),
+  ),
+});
+
+export const deliveriesSchema = z.object({ items: z.array(deliverySchema) });
+
+export const batchSchema = z.object({
+  id: z.string(),
+  status: z.enum(['pending', 'processing', 'completed', 'canceled']),
+  items: z.array(z.string()).describe('Generation ids, in the order of the request'),
+  counts: z.object(Object.fromEntries(GENERATION_STATUSES.map((status) => [status, z.number()])) as Record<(typeof GENERATION_STATUSES)[number], z.ZodNumber>),
+  generations: z.array(
+    z.object({
+      id: z.string(),
+      index: z.number(),
+      model_id: z.string().nullable(),
+      status: z.enum(GENERATION_STATUSES).nullable(),
+      progress: z.number().nullable(),
+      output_urls: z.array(z.string()),
+      error: z.string().nullable(),
+    }),
+  ),
+  webhook: z.string().nullable(),
+  created_at: z.number(),
+  canceled_at: z.number().nullable(),
+});
+
+export const batchPageSchema = z.object({ items: z.array(batchSchema), page: z.number(), limit: z.number(), total: z.number() });

@@ -3,6 +3,7 @@ import { setMaxListeners } from 'node:events';
 import type { AddressInfo, Socket } from 'node:net';
 import { getRequestListener, RequestError } from '@hono/node-server';
 import { createDotbase, type Dotbase } from '@dotbase/core';
+import { prefixStorage } from 'unstorage';
 import { checkPublicUrl, hostRuleOf, safeFetch, sharpImageTools } from '@dotbase/core/node';
 import type { RunningSimulator, SimulatorOptions } from '@dotbase/simulator';
 import { createServer } from './app.js';
@@ -16,6 +17,9 @@ import { loadOrCreateSecret } from './secret.js';
 import { startInProcessSimulator } from './simulator/in-process.js';
 import { packageVersion } from './version.js';
 import { fetchWebhookSecret } from './webhooks/default-secret.js';
+import { createOutgoingWebhooks, type OutgoingWebhooksOptions } from './webhooks/outgoing/dispatcher.js';
+import { createWebhookSecrets } from './webhooks/outgoing/secrets.js';
+import { createBatchScheduler } from './batches/scheduler.js';
 import { defaultWidgetDir } from './widget-dir.js';
 
 export interface StartOptions {
@@ -31,6 +35,8 @@ export interface StartOptions {
   service?: { pollIntervalMs?: number };
   widgetDir?: string;
   heartbeatMs?: number;
+  /** Outgoing webhook tuning, e.g. a retry schedule of milliseconds in tests (default: 5 s doubling, for 24 h). */
+  webhooks?: Pick<OutgoingWebhooksOptions, 'schedule' | 'pollMs' | 'timeoutMs'>;
 }
 
 export interface RunningServer {
@@ -138,10 +144,36 @@ async function startBackend(config: ServerConfig, options: StartOptions, logger:
   });
   // with DATABASE_URL, live events reach the clients of every instance
   const dotbase = backends.events ? withRelayedEvents(embedded, backends.events) : embedded;
+  // Outgoing webhooks listen before generations resume, so no change of a resumed generation goes unsent; what a
+  // previous run left in the outbox goes out now. They hear this instance's changes only (embedded.service, not the
+  // relayed one): each change is sent by the instance that made it, not once per instance.
+  const listening: { url?: string } = {};
+  const webhooks = createOutgoingWebhooks({
+    service: embedded.service,
+    outbox: dotbase.outbox,
+    secrets: createWebhookSecrets(prefixStorage(storage, 'server:webhooks')),
+    allowedHosts: config.webhookAllowedHosts,
+    baseUrl: () => publicUrl ?? listening.url ?? `http://${config.host}:${config.port}`,
+    logger,
+    ...options.webhooks,
+  });
+  webhooks.start();
+  cleanups.push(() => webhooks.stop());
   // Resumes every generation a previous run left unfinished.
   await dotbase.service.start();
   cleanups.push(() => dotbase.service.stop());
-  return { mode, simulator, dotbase, webhookSecret, webhookUrl, fileRedirect: backends.signedUrl } as const;
+  // then the batch items that were still waiting for their turn
+  const limits = config.limits;
+  const scheduler = createBatchScheduler({
+    service: dotbase.service,
+    store: dotbase.store,
+    perUser: limits.batchConcurrencyPerUser,
+    total: limits.batchConcurrency,
+    logger,
+  });
+  await scheduler.start();
+  cleanups.push(async () => scheduler.stop());
+  return { mode, simulator, dotbase, webhookSecret, webhookUrl, webhooks, listening, scheduler, fileRedirect: backends.signedUrl } as const;
 }
 
 /** Undo steps, run newest first; each runs even when an earlier one failed. */
@@ -166,7 +198,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
   const secret = config.secret ?? (await loadOrCreateSecret(config.dataDir, (message) => logger.warn(message)));
   const cleanups: Cleanups = [];
   try {
-    const { mode, simulator, dotbase, webhookSecret, webhookUrl, fileRedirect } = await startBackend(config, options, logger, secret, cleanups);
+    const { mode, simulator, dotbase, webhookSecret, webhookUrl, webhooks, listening, scheduler, fileRedirect } = await startBackend(config, options, logger, secret, cleanups);
     const anonymous = config.apiKeys.length === 0 && !config.telegram;
     const shutdown = new AbortController();
     // every open event stream listens for shutdown (and stops listening when it ends): many at once is normal
@@ -194,6 +226,8 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
       logger,
       ...(options.heartbeatMs ? { heartbeatMs: options.heartbeatMs } : {}),
       shutdown: shutdown.signal,
+      webhooks,
+      scheduler,
       ...(fileRedirect ? { fileRedirect } : {}),
     });
 
@@ -202,6 +236,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
     const address = await listen(server, config.port, config.host);
     const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
     const url = `http://${host}:${address.port}`;
+    listening.url = url;
     logger.info('dotbase is listening', { url, mode, data_dir: config.dataDir, webhooks: webhookUrl !== undefined });
     if (config.apiKeys.length === 0 && !config.telegram) logger.warn('no authentication configured: every request is the admin user "local"', { host: config.host });
     if (config.telegram && config.telegram.allowedUsernames.length === 0) logger.warn('TELEGRAM_ALLOWED_USERNAMES is empty: nobody can sign in with Telegram');

@@ -26,6 +26,7 @@ beforeAll(async () => {
   server = await startTestServer({
     DOTBASE_API_KEYS: `backend:${BACKEND_KEY},other:${OTHER_KEY}`,
     TELEGRAM_BOT_TOKEN: BOT,
+    TELEGRAM_BOT_USERNAME: '@Dotbase_Test_Bot',
     TELEGRAM_ALLOWED_USERNAMES: 'alice,@Bob',
     DOTBASE_ADMINS: 'alice,backend',
     DOTBASE_CORS_ORIGINS: SHOP,
@@ -48,6 +49,12 @@ describe('without credentials', () => {
       expect(body.error).toMatchObject({ code: 'unauthenticated', message: expect.any(String) });
     }
     expect((await server.json('GET', '/api/health')).body).toMatchObject({ status: 'ok', mode: 'simulator' });
+  });
+
+  it('health says how to sign in, with the bot id and username but never the token', async () => {
+    const { body } = await server.json('GET', '/api/health');
+    expect(body.sign_in).toEqual({ telegram: { bot_id: 123456, bot_username: 'dotbase_test_bot' }, api_keys: true, anonymous: false });
+    expect(JSON.stringify(body)).not.toContain(BOT.slice(BOT.indexOf(':') + 1));
   });
 });
 

@@ -36,7 +36,13 @@ describe('dotbase serve', () => {
     const cli = start({ PORT: '0', DOTBASE_DATA_DIR: temp.dir });
     const url = await cli.listening;
     expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
-    expect(await json(`${url}/api/health`)).toEqual({ status: 'ok', mode: 'simulator', version: expect.any(String) });
+    expect(await json(`${url}/api/health`)).toEqual({
+      status: 'ok',
+      mode: 'simulator',
+      version: expect.any(String),
+      limits: { max_upload_bytes: 10 * 1024 * 1024, max_prompt_length: 4000 },
+      sign_in: { telegram: null, api_keys: false, anonymous: true },
+    });
     expect(cli.lines.some((line) => /simulator/.test(line) && /REPLICATE_API_TOKENS/.test(line))).toBe(true);
 
     // the generated secret is kept private in the data folder and never printed

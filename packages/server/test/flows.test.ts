@@ -104,6 +104,23 @@ describe('the seed flows, end to end against the simulator', () => {
     await runToCompletion({ action: 'upscale', model_id: 'real-esrgan', input_images: [key], settings: { scale: 2 } });
   });
 
+  it('takes the output_urls it hands out back as input_images and mask (chaining without rewriting URLs)', async () => {
+    const created = await runToCompletion({ action: 'create', model_id: 'sdxl-lightning', prompt: 'a lighthouse', settings: { width: 256, height: 256 } });
+    const url: string = created.output_urls[0];
+    const upscaled = await runToCompletion({ action: 'upscale', model_id: 'real-esrgan', input_images: [url], settings: { scale: 2 } });
+    // Stored as the blob key it names, so history and reuse see the same reference either way.
+    expect(upscaled.input_images).toEqual([new URL(url).pathname.replace('/files/', '')]);
+    const mask = await upload(server, await sampleMask());
+    const filled = await runToCompletion({ action: 'edit', model_id: 'flux-fill-pro', prompt: 'a boat', input_images: [url], mask: mask.body.url });
+    expect(filled.mask).toBe(mask.body.id);
+    // A /files/ URL of this server naming no stored image is still refused, as is a plain http URL elsewhere.
+    for (const ref of [`${server.url}/files/outputs/AAAAAAAAAAAAAAAAAAAAAA.png`, 'http://127.0.0.1:9/files/outputs/x.png']) {
+      const refused = await server.json('POST', '/api/generations/create', { body: { action: 'upscale', model_id: 'real-esrgan', input_images: [ref] } });
+      expect(refused.status, ref).toBe(422);
+      expect(refused.body.error.code).toBe('invalid_input');
+    }
+  });
+
   it('lists models per action with JSON Schema settings', async () => {
     const { status, body } = await server.json('GET', '/api/models/list?action=edit');
     expect(status).toBe(200);
@@ -124,9 +141,18 @@ describe('the seed flows, end to end against the simulator', () => {
     const times = all.body.items.map((item: { created_at: number }) => item.created_at);
     expect([...times].sort((a, b) => b - a)).toEqual(times);
     const upscales = await server.json('GET', '/api/generations/list?action=upscale&status=completed&limit=1&page=2');
-    expect(upscales.body).toMatchObject({ page: 2, limit: 1, total: 2 });
+    expect(upscales.body).toMatchObject({ page: 2, limit: 1, total: 3 });
     expect(upscales.body.items).toHaveLength(1);
     expect(upscales.body.items[0].action).toBe('upscale');
+    // Search by prompt, case-insensitive, with the other filters and paging.
+    const lighthouses = all.body.items.filter((item: { prompt: string | null }) => item.prompt?.toLowerCase().includes('lighthouse'));
+    expect(lighthouses.length).toBeGreaterThanOrEqual(2);
+    const found = await server.json('GET', '/api/generations/list?q=LightHouse&limit=1&page=2');
+    expect(found.body).toMatchObject({ page: 2, limit: 1, total: lighthouses.length });
+    expect(found.body.items.map((item: { id: string }) => item.id)).toEqual([lighthouses[1].id]);
+    const none = await server.json('GET', '/api/generations/list?q=lighthouse&action=remove-bg');
+    expect(none.body).toMatchObject({ items: [], total: 0 });
+    expect((await server.json('GET', `/api/generations/list?q=${'x'.repeat(201)}`)).status).toBe(422);
     const bad = await server.json('GET', '/api/generations/list?status=done&limit=1000');
     expect(bad.status).toBe(422);
     expect(bad.body.error.details.issues.map((issue: { path: string }) => issue.path).sort()).toEqual(['limit', 'status']);

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServer } from '../src/start.js';
 import { silentLogger } from '../src/log.js';
@@ -73,7 +74,7 @@ describe('Idempotency-Key on POST /api/generations/create', () => {
 describe('Idempotency-Key across a restart', () => {
   it('is remembered in the data folder: a retry after a restart gets the generation made before it', async () => {
     const temp = await tempDir();
-    const env = { PORT: '0', DOTBASE_DATA_DIR: temp.dir, DOTBASE_SECRET: 'kQ3v9ZxT2mB7pL4wR8nY1cF6hJ0sD5gA2eU7iO3tK9q' };
+    const env = { PORT: '0', DOTBASE_DATA_DIR: temp.dir, DOTBASE_SECRET: randomBytes(32).toString('base64url') };
     const start = () => startServer({ env, logger: silentLogger, simulator: FAST_SIMULATOR, service: { pollIntervalMs: 40 } });
     const post = (url: string, key: string) =>
       fetch(`${url}/api/generations/create`, { method: 'POST', headers: { 'content-type': 'application/json', 'idempotency-key': key }, body: JSON.stringify(BODY) });

@@ -51,6 +51,9 @@ describe("one user cannot see or touch another's generations and uploads", () =>
       expect(answer.status, ref).toBe(422);
       expect(answer.body.error.details.issues[0]).toEqual({ path: 'input_images.0', message: `no upload with id ${ref}` });
     }
+    const asUrl = await server.json('POST', '/api/generations/create', { token: BOB, body: { action: 'upscale', model_id: 'real-esrgan', input_images: [aliceGeneration.output_urls[0]] } });
+    expect(asUrl.status).toBe(422);
+    expect(asUrl.body.error.details.issues[0]).toEqual({ path: 'input_images.0', message: `no upload with id ${outputKey}` });
     const mask = await server.json('POST', '/api/generations/create', {
       token: BOB,
       body: { action: 'edit', model_id: 'flux-fill-pro', prompt: 'x', input_images: ['https://example.com/a.png'], mask: aliceUpload.id },

@@ -73,7 +73,7 @@ describe('createServer mounted in another Hono app', () => {
     expect(generation.status).toBe('completed');
     expect(generation.output_urls[0]).toMatch(new RegExp(`^${url}/dotbase/files/outputs/`));
     expect((await fetch(generation.output_urls[0]!)).status).toBe(200);
-    expect(await (await fetch(`${url}/dotbase`)).text()).toContain('<dotbase-studio endpoint="/dotbase">');
+    expect(await (await fetch(`${url}/dotbase`)).text()).toContain('<dotbase-studio endpoint="/dotbase" language-switch>');
   });
 
   it("refuses ids your own authenticator hands out in a built-in namespace (local, telegram:…, an API-key user's)", async () => {

@@ -28,7 +28,8 @@ describe('the page and the widget bundles', () => {
     expect(response.headers.get('content-type')).toMatch(/^text\/html/);
     const html = await response.text();
     expect(html).toContain('<script src="/widget.js"></script>');
-    expect(html).toContain('<dotbase-studio endpoint=""></dotbase-studio>');
+    expect(html).toContain('<dotbase-studio endpoint="" language-switch></dotbase-studio>');
+    expect(html).toContain('prefers-color-scheme:dark');
   });
 
   it('serves /widget.js (classic script) and /widget.mjs (module) from the build, with ETags', async () => {
@@ -72,6 +73,13 @@ describe('GET /openapi.json', () => {
         '/api/generations/{id}',
         '/api/generations/{id}/cancel',
         '/api/generations/{id}/events',
+        '/api/generations/{id}/deliveries',
+        '/api/webhooks/secret',
+        '/api/webhooks/secret/rotate',
+        '/api/batches',
+        '/api/batches/{id}',
+        '/api/batches/{id}/cancel',
+        '/api/batches/{id}/download',
         '/api/uploads',
         '/api/uploads/{name}',
         '/api/webhooks/replicate',
@@ -94,8 +102,9 @@ describe('GET /openapi.json', () => {
       expect.objectContaining({ name: 'Prefer', in: 'header', required: false }),
       expect.objectContaining({ name: 'Idempotency-Key', in: 'header', required: false }),
     ]);
+    expect(body.paths['/api/batches'].post.parameters).toEqual([expect.objectContaining({ name: 'Idempotency-Key', in: 'header' })]);
     const list = body.paths['/api/generations/list'].get.parameters.map((p: { name: string }) => p.name);
-    expect(list).toEqual(['page', 'limit', 'action', 'status']);
+    expect(list).toEqual(['page', 'limit', 'action', 'status', 'q']);
     expect(body.paths['/api/generations/{id}'].get.parameters[0]).toMatchObject({ name: 'id', in: 'path', required: true });
   });
 });

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { postgresAvailable, startPostgresCluster, type PostgresCluster } from '@dotbase/scale/testing';
 import { FAIL_TRIGGER } from '@dotbase/simulator';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -5,7 +6,8 @@ import { startTestServer, waitForTerminal, type TestServer } from './helpers.js'
 
 const ADMIN_KEY = 'key-admin-0123456789abcdef';
 const ALICE_KEY = 'key-alice-0123456789abcdef';
-const SECRET = 'scale-admin-secret-0123456789abcdef0123456789';
+// random, as a real DOTBASE_SECRET must be (the entropy check refuses a plain-looking one)
+const SECRET = randomBytes(32).toString('base64url');
 
 /**
  * What main added beside generations (the admin dashboard, Idempotency-Key), with two instances on one

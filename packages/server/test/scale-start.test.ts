@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { connectPostgres } from '@dotbase/scale/postgres';
 import { postgresAvailable, redisAvailable, startPostgresCluster, startRedisServer, startS3Server, type PostgresCluster, type RedisServer, type S3Server } from '@dotbase/scale/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -6,7 +7,8 @@ import type { Logger } from '../src/log.js';
 import { startTestServer, upload, waitForTerminal, type TestServer } from './helpers.js';
 import { sampleImage } from './images.js';
 
-const SECRET = 'scale-test-secret-0123456789abcdef0123456789';
+// random, as a real DOTBASE_SECRET must be (the entropy check refuses a plain-looking one)
+const SECRET = randomBytes(32).toString('base64url');
 
 function recordingLogger() {
   const lines: { level: string; msg: string }[] = [];

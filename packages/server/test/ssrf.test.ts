@@ -1,6 +1,7 @@
+import { randomBytes } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { signWebhook } from '@dotbase/simulator';
+import { CATALOG_MODELS, signWebhook, versionIdOf } from '@dotbase/simulator';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { simulatorTokensFor } from '../src/simulator/in-process.js';
 import { sampleImage } from './images.js';
@@ -14,7 +15,8 @@ let target: Server;
 let targetPort: number;
 let hits = 0;
 let png: Uint8Array;
-const SECRET = 'ssrf-test-secret-of-at-least-32-characters';
+/** A fresh random secret: the server refuses ones that look made up. */
+const SECRET = randomBytes(32).toString('base64url');
 
 beforeAll(async () => {
   png = await sampleImage('png');
@@ -73,7 +75,7 @@ describe('URL inputs (default simulator mode)', () => {
       method: 'POST',
       headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
       body: JSON.stringify({
-        version: '42fed1c4974146d4d2414e2be2c5277c7fcf05fcc3a73abf41610695738c1d7b',
+        version: versionIdOf(CATALOG_MODELS.find((model) => model.slug === 'nightmareai/real-esrgan')!),
         input: { image: `http://127.0.0.1:${targetPort}/a.png` },
       }),
     });

@@ -69,6 +69,36 @@ export const studioStyles = css`
     background: var(--db-danger-soft);
     color: var(--db-fg);
   }
+  .sign-in {
+    display: flex;
+    flex-direction: column;
+    align-items: flex-start;
+    gap: 10px;
+    padding: 20px;
+    border: 1px solid var(--db-border);
+    border-radius: var(--db-radius);
+    background: var(--db-surface);
+  }
+  .sign-in h3 {
+    margin: 0;
+    font-size: var(--db-text-md);
+  }
+  .sign-in p {
+    margin: 0;
+    max-width: 60ch;
+    line-height: 1.5;
+  }
+  .sign-in-problem:empty {
+    display: none;
+  }
+  .account {
+    display: inline-flex;
+    align-items: center;
+    gap: 8px;
+    margin-left: auto;
+    font-size: var(--db-text-sm);
+    color: var(--db-muted);
+  }
   .workspace {
     display: grid;
     gap: calc(var(--db-gap) * 1.5);
@@ -101,8 +131,12 @@ export const studioStyles = css`
     color: var(--db-danger);
     font-size: var(--db-text-sm);
   }
-  .form-problem:empty {
+  .form-problem:empty,
+  .field-problem:empty {
     display: none;
+  }
+  .field-problem {
+    margin: 0;
   }
   .submit {
     min-height: 44px;
@@ -129,6 +163,16 @@ export const studioStyles = css`
     }
     .submit {
       flex: 1;
+    }
+    /* The main button stays in reach while the settings scroll by. */
+    .submit-row {
+      position: sticky;
+      bottom: 0;
+      z-index: 1;
+      margin: 0 -12px -12px;
+      padding: 10px 12px 12px;
+      background: var(--db-bg);
+      border-top: 1px solid var(--db-border);
     }
   }
 `;

@@ -6,18 +6,36 @@ import { ApiError } from './api/errors.js';
 import { ACTIONS, isAction, type Action, type Generation, type ModelInfo } from './api/types.js';
 import { loadAdmin } from './admin/load.js';
 import type { DotbaseActionTabs } from './components/action-tabs/action-tabs.js';
+import type { DotbaseHistory } from './components/history/history.js';
 import type { DotbaseMaskPainter } from './components/mask-painter/mask-painter.js';
 import type { DotbaseResultView } from './components/result-view/result-view.js';
 import type { DotbaseSettingsForm } from './components/settings-form/settings-form.js';
 import { schemaFields, settingsToSend } from './components/settings-form/schema-fields.js';
+import { BatchController } from './controllers/batch.js';
 import { CatalogController } from './controllers/catalog.js';
 import { GenerationController } from './controllers/generation.js';
 import { InputImagesController } from './controllers/input-images.js';
-import { emit, type DotbaseEventDetails } from './events.js';
-import { errorText, stringsFor, type Strings } from './i18n/index.js';
+import { SignInController } from './controllers/sign-in.js';
+import { TELEGRAM_WIDGET_SRC } from './api/telegram.js';
+import { renderAccount, renderSignIn } from './sign-in-view.js';
+import { emit, isTouch, type DotbaseEventDetails } from './events.js';
+import { batchStringsFor } from './i18n/batch.js';
+import { errorText, imageProblemText, stringsFor, type Strings } from './i18n/index.js';
 import { studioStyles } from './dotbase-studio.styles.js';
 import { sharedStyles } from './styles/shared.js';
 import { themeTokens } from './styles/theme.js';
+
+const LOCALE_KEY = 'dotbase-locale';
+/** Each language named in itself, as language menus do. */
+const LANGUAGE_NAMES = { en: 'English', ru: 'Русский' } as const;
+
+function readStoredLocale(): string | null {
+  try {
+    return localStorage.getItem(LOCALE_KEY);
+  } catch {
+    return null;
+  }
+}
 
 /**
  * `<dotbase-studio>`: create, edit, upscale and remove the background of images with AI models, through a dotbase
@@ -31,8 +49,14 @@ import { themeTokens } from './styles/theme.js';
  * @attr actions - Which actions to offer, in order: comma-separated subset of `create,edit,upscale,remove-bg`.
  * @attr models - Allowlist of model ids (comma-separated); actions left without models are hidden.
  * @attr default-action - The action selected first.
- * @attr locale - `en` or `ru` (BCP 47 tags such as `ru-RU` work); anything else falls back to English.
+ * @attr locale - `en` or `ru` (BCP 47 tags such as `ru-RU` work); anything else falls back to English. Without it:
+ *   the nearest `lang` on the page (e.g. `<html lang="ru">`), else the browser's language.
+ * @attr language-switch - Shows an English / Russian switch in the header; the choice is remembered in this browser,
+ *   and until one is made the browser's language is used (the page's `lang` is then not consulted).
  * @attr theme - `light`, `dark` or `auto` (follows the system; the default).
+ * @attr telegram-widget-src - Where the Telegram Login Widget script is loaded from (default: telegram.org's).
+ *
+ * @slot telegram-login - Filled by the studio itself with the Telegram Login Widget while nobody is signed in.
  *
  * @prop {() => Promise<string | null>} getToken - Called before each request for a fresh bearer token (wins over `token`).
  *
@@ -49,7 +73,9 @@ import { themeTokens } from './styles/theme.js';
  * @csspart base - The studio's outer box.
  * @csspart header - The title row with the Studio / History switch.
  * @csspart title - The title.
- * @csspart notice - Notices (simulator mode, sign-in needed).
+ * @csspart notice - Notices (simulator mode, load failures).
+ * @csspart sign-in - The sign-in panel shown while nobody is signed in.
+ * @csspart account - Who is signed in, with Sign out.
  * @csspart tablist - The action tabs row.
  * @csspart tab - Each action tab.
  * @csspart tab-selected - The selected tab.
@@ -64,8 +90,12 @@ import { themeTokens } from './styles/theme.js';
  * @csspart result - The result column.
  * @csspart progress - The progress bar.
  * @csspart output - Each output image.
+ * @csspart output-menu - The actions menu of each output image.
  * @csspart viewer - The full-size dialog.
  * @csspart mask-canvas - The mask painting canvas (inpainting models).
+ * @csspart batch - The batch panel (several images dropped on Upscale or Remove background).
+ * @csspart batch-item - Each image's card in a batch.
+ * @csspart batch-download - The batch's "Download all" button.
  * @csspart history-item - Each history card.
  * @csspart pagination - History page controls.
  *
@@ -87,6 +117,9 @@ import { themeTokens } from './styles/theme.js';
  * @cssprop --dotbase-radius - Corner radius (default 12px).
  * @cssprop --dotbase-spacing - Base gap (default 16px).
  */
+/** The server's limit on items in one batch. */
+const BATCH_MAX_ITEMS = 100;
+
 export class DotbaseStudio extends LitElement {
   static override styles = [themeTokens, sharedStyles, studioStyles];
   static override properties = {
@@ -97,11 +130,13 @@ export class DotbaseStudio extends LitElement {
     models: { converter: { fromAttribute: parseList, toAttribute: (value: string[] | undefined) => value?.join(',') ?? null } },
     defaultAction: { attribute: 'default-action' },
     locale: { reflect: true },
+    languageSwitch: { type: Boolean, attribute: 'language-switch' },
     theme: { reflect: true },
+    telegramWidgetSrc: { attribute: 'telegram-widget-src' },
     action: { state: true },
     view: { state: true },
     prompt: { state: true },
-    formProblem: { state: true },
+    problems: { state: true },
     announcement: { state: true },
   };
 
@@ -111,15 +146,25 @@ export class DotbaseStudio extends LitElement {
   declare actions: Action[] | undefined;
   declare models: string[] | undefined;
   declare defaultAction: string | undefined;
-  declare locale: string;
+  declare locale: string | undefined;
+  declare languageSwitch: boolean;
   declare theme: 'light' | 'dark' | 'auto';
+  declare telegramWidgetSrc: string;
   declare private action: Action | null;
   declare private view: 'studio' | 'history' | 'admin';
   declare private prompt: string;
-  declare private formProblem: string;
+  /**
+   * What stops the form, each beside its field: `prompt`, `images`, `mask`, `settings.<name>`, or `form` (beside the
+   * button) for the rest. A field's own problem goes when the field changes; all go with another model or action.
+   */
+  declare private problems: Record<string, string>;
   declare private announcement: string;
 
   private client = new ApiClient();
+  private langObserver: MutationObserver | null = null;
+  private historyOpened = false;
+  /** Touch screens have no Ctrl+Enter to hint at. */
+  private readonly touch = isTouch();
   private strings: Strings = stringsFor('en');
   private readonly selectedModel = new Map<Action, string>();
   private readonly settingsValues = new Map<string, Record<string, unknown>>();
@@ -128,6 +173,7 @@ export class DotbaseStudio extends LitElement {
     client: () => this.client,
     onUpload: (upload) => this.fire('dotbase-upload', { upload }),
     onError: (error) => this.fire('dotbase-error', { code: error.code, message: error.message, context: 'upload' }),
+    maxBytes: () => this.catalog.health?.limits?.max_upload_bytes,
   });
   private readonly generation = new GenerationController(this, {
     client: () => this.client,
@@ -136,28 +182,48 @@ export class DotbaseStudio extends LitElement {
     onSettled: (generation) => this.afterSettled(generation),
   });
 
+  private readonly batch = new BatchController(this, {
+    client: () => this.client,
+    onError: (error, context) => this.fire('dotbase-error', { code: error.code, message: error.message, context }),
+  });
+
+  private readonly signIn = new SignInController(this, {
+    client: () => this.client,
+    usesToken: () => this.usesToken(),
+    widgetSlot: () => this.loginSlot(),
+    widgetSrc: () => this.telegramWidgetSrc,
+    lang: () => this.strings.lang,
+    onChange: () => this.reload(),
+    onError: (error) => this.fire('dotbase-error', { code: error.code, message: error.message, context: 'sign-in' }),
+  });
+
   constructor() {
     super();
     this.endpoint = '';
     this.token = null;
     this.getToken = null;
-    this.locale = 'en';
+    this.languageSwitch = false;
     this.theme = 'auto';
+    this.telegramWidgetSrc = TELEGRAM_WIDGET_SRC;
     this.action = null;
     this.view = 'studio';
     this.prompt = '';
-    this.formProblem = '';
+    this.problems = {};
     this.announcement = '';
     this.addEventListener('paste', (event) => this.onPaste(event));
   }
 
   override connectedCallback(): void {
     super.connectedCallback();
+    // The page may switch its language after the studio rendered (a site's own language menu).
+    this.langObserver = new MutationObserver(() => this.requestUpdate());
+    this.langObserver.observe(document.documentElement, { attributes: true, attributeFilter: ['lang'] });
     if (this.hasUpdated) this.reload();
   }
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
+    this.langObserver?.disconnect();
     this.catalog.stop();
   }
 
@@ -166,12 +232,14 @@ export class DotbaseStudio extends LitElement {
     // Every action's models, not only the shown ones: changing `actions` later needs no reload.
     void this.catalog.load(this.client, ACTIONS).then(() => {
       const health = this.catalog.health;
+      if (this.catalog.signedIn === false) this.signIn.signedOut(health?.sign_in);
+      else if (this.catalog.signedIn) this.signIn.signedIn();
       if (health) this.fire('dotbase-ready', { mode: health.mode, version: health.version });
     });
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
-    if (changed.has('locale')) this.strings = stringsFor(this.locale);
+    this.strings = stringsFor(this.effectiveLocale());
     if (changed.has('endpoint') || changed.has('token') || changed.has('getToken')) {
       this.client = new ApiClient({ endpoint: this.endpoint, token: this.token, getToken: this.getToken });
       if (this.isConnected) this.reload();
@@ -181,6 +249,54 @@ export class DotbaseStudio extends LitElement {
       const preferred = isAction(this.defaultAction) && visible.includes(this.defaultAction) ? this.defaultAction : visible[0];
       this.action = preferred ?? null;
     }
+  }
+
+  /** The `locale` attribute, else the language switch's remembered choice, else the page's `lang`, else the browser's. */
+  private effectiveLocale(): string {
+    if (this.locale) return this.locale;
+    const browser = typeof navigator === 'undefined' ? undefined : navigator.language;
+    // With its own switch the studio is the page (as at the server's /): the visitor's choice, then their browser's.
+    if (this.languageSwitch) return readStoredLocale() ?? browser ?? 'en';
+    return this.closest('[lang]')?.getAttribute('lang') ?? browser ?? 'en';
+  }
+
+  private switchLanguage(locale: string): void {
+    this.locale = locale;
+    try {
+      localStorage.setItem(LOCALE_KEY, locale);
+    } catch {
+      // Storage may be off (private mode, sandboxed frame): the switch still works for this page.
+    }
+  }
+
+  private renderLanguageSwitch() {
+    if (!this.languageSwitch) return nothing;
+    const current = this.strings.lang;
+    return html`<div class="views languages" role="group" aria-label=${this.strings.language}>
+      ${(['en', 'ru'] as const).map(
+        (lang) => html`<button type="button" class="small" lang=${lang} aria-pressed=${current === lang ? 'true' : 'false'} @click=${() => this.switchLanguage(lang)}>
+          ${LANGUAGE_NAMES[lang]}
+        </button>`,
+      )}
+    </div>`;
+  }
+
+  private usesToken(): boolean {
+    return Boolean(this.token || this.getToken);
+  }
+
+  /**
+   * The Telegram Login Widget must sit in the document, not in a shadow root (it finds itself through
+   * document.currentScript), so it lives in a light-DOM child of the studio, shown through a slot.
+   */
+  private loginSlot(): HTMLElement {
+    let slot = this.querySelector<HTMLElement>(':scope > [slot="telegram-login"]');
+    if (!slot) {
+      slot = document.createElement('div');
+      slot.slot = 'telegram-login';
+      this.append(slot);
+    }
+    return slot;
   }
 
   private fire<K extends keyof DotbaseEventDetails>(name: K, detail: DotbaseEventDetails[K]): void {
@@ -205,10 +321,16 @@ export class DotbaseStudio extends LitElement {
     return models.find((model) => model.id === chosen) ?? models[0];
   }
 
+  /** Upscale and remove-bg models take one image; several dropped at once run as one batch, up to 100. */
+  private imageLimit(action: Action, model: ModelInfo): number {
+    const batchable = (action === 'upscale' || action === 'remove-bg') && model.inputs.images.max === 1;
+    return batchable ? BATCH_MAX_ITEMS : model.inputs.images.max;
+  }
+
   private setAction(action: Action): void {
     if (action === this.action) return;
     this.action = action;
-    this.formProblem = '';
+    this.problems = {};
     this.fire('dotbase-action-change', { action });
   }
 
@@ -223,6 +345,10 @@ export class DotbaseStudio extends LitElement {
   }
 
   private setView(view: 'studio' | 'history'): void {
+    // The history stays in the page once opened, so its filters and page survive opening an item; it reloads
+    // when shown again, to include what was made meanwhile.
+    if (view === 'history' && this.historyOpened) void this.shadowRoot?.querySelector<DotbaseHistory>('dotbase-history')?.load();
+    if (view === 'history') this.historyOpened = true;
     this.view = view;
     void this.updateComplete.then(() => {
       const target = view === 'history' ? this.shadowRoot?.querySelector('dotbase-history') : this.shadowRoot?.querySelector<DotbaseActionTabs>('dotbase-action-tabs');
@@ -263,7 +389,8 @@ export class DotbaseStudio extends LitElement {
     const files = [...(event.clipboardData?.files ?? [])].filter((file) => file.type.startsWith('image/'));
     if (files.length === 0) return;
     event.preventDefault();
-    this.images.addFiles(files, model.inputs.images.max);
+    this.clearProblems('images');
+    void this.images.addFiles(files, model.inputs.images.max);
   }
 
   private useAsInput(url: string, action: Action): void {
@@ -295,9 +422,33 @@ export class DotbaseStudio extends LitElement {
     void this.updateComplete.then(() => this.shadowRoot?.querySelector<DotbaseResultView>('dotbase-result-view')?.focus());
   }
 
-  private problem(message: string, focusSelector?: string): void {
-    this.formProblem = message;
+  private problem(field: string, message: string, focusSelector?: string): void {
+    this.problems = { [field]: message };
     if (focusSelector) this.shadowRoot?.querySelector<HTMLElement>(focusSelector)?.focus();
+  }
+
+  /** Drops the problems of one field (`settings` drops every setting's) and the form-wide one. */
+  private clearProblems(field: string): void {
+    const kept = Object.entries(this.problems).filter(([key]) => key !== 'form' && key !== field && !key.startsWith(`${field}.`));
+    if (kept.length !== Object.keys(this.problems).length) this.problems = Object.fromEntries(kept);
+  }
+
+  /** A refused create, beside the fields the server named; what names no field goes beside the button. */
+  private showRefusal(error: ApiError): void {
+    const issues = (error.details as { issues?: { path?: unknown; message?: unknown }[] } | undefined)?.issues;
+    const problems: Record<string, string> = {};
+    if (error.code === 'invalid_input' && Array.isArray(issues)) {
+      for (const issue of issues) {
+        const path = typeof issue.path === 'string' ? issue.path : '';
+        const message = typeof issue.message === 'string' ? issue.message : '';
+        const field = path === 'prompt' || path === 'mask' ? path : path.startsWith('input_images') ? 'images' : path.startsWith('settings.') ? path.split('.', 2).join('.') : 'form';
+        problems[field] = problems[field] ? `${problems[field]} ${message}` : message;
+      }
+      if (problems.form) problems.form = errorText(this.strings, error.code, problems.form);
+    } else {
+      problems.form = errorText(this.strings, error.code, error.message);
+    }
+    this.problems = problems;
   }
 
   private async submit(event: SubmitEvent): Promise<void> {
@@ -306,14 +457,17 @@ export class DotbaseStudio extends LitElement {
     if (!model || !this.action || this.generation.submitting) return;
     const s = this.strings;
     const { images, prompt: promptRule, mask: takesMask, mask_required: maskRequired } = model.inputs;
-    this.formProblem = '';
+    this.problems = {};
     const prompt = this.prompt.trim();
-    if (promptRule === 'required' && !prompt) return this.problem(s.promptRequired, '#prompt');
+    const imageLimit = this.imageLimit(this.action, model);
+    const maxPrompt = this.catalog.health?.limits?.max_prompt_length;
+    if (promptRule === 'required' && !prompt) return this.problem('prompt', s.promptRequired, '#prompt');
+    if (promptRule !== 'none' && maxPrompt !== undefined && prompt.length > maxPrompt) return this.problem('prompt', s.promptTooLong(maxPrompt), '#prompt');
     if (images.max > 0) {
-      if (this.images.uploading) return this.problem(s.images.stillUploading);
+      if (this.images.uploading) return this.problem('images', s.images.stillUploading);
       const count = this.images.refs().length;
-      if (count < images.min) return this.problem(s.images.needMore(images.min), 'dotbase-image-input');
-      if (count > images.max) return this.problem(s.images.tooMany(images.max), 'dotbase-image-input');
+      if (count < images.min) return this.problem('images', s.images.needMore(images.min), 'dotbase-image-input');
+      if (count > imageLimit) return this.problem('images', s.images.tooMany(imageLimit), 'dotbase-image-input');
     }
     const settingsForm = this.shadowRoot?.querySelector<DotbaseSettingsForm>('dotbase-settings-form');
     if (settingsForm && !settingsForm.reportValidity()) return;
@@ -321,18 +475,31 @@ export class DotbaseStudio extends LitElement {
     if (takesMask) {
       const painter = this.shadowRoot?.querySelector<DotbaseMaskPainter>('dotbase-mask-painter');
       const painted = painter?.hasMask() ?? false;
-      if (maskRequired && !painted) return this.problem(s.mask.required, 'dotbase-mask-painter');
+      if (maskRequired && !painted) return this.problem('mask', s.mask.required, 'dotbase-mask-painter');
       if (painter && painted) {
         try {
           mask = (await this.client.upload(await painter.toBlob(), 'mask.png')).id;
         } catch (error) {
           const apiError = error instanceof ApiError ? error : new ApiError('internal', String(error));
           this.fire('dotbase-error', { code: apiError.code, message: apiError.message, context: 'upload' });
-          return this.problem(errorText(s, apiError.code, apiError.message));
+          return this.problem('mask', errorText(s, apiError.code, apiError.message));
         }
       }
     }
-    await this.generation.start({
+    const refs = this.images.refs();
+    if (imageLimit > images.max && refs.length > 1) {
+      // several images for a one-image model: the same settings for each, as one batch
+      const settings = settingsToSend(schemaFields(model.settings_schema), this.settingsValues.get(model.id) ?? {});
+      const previews = this.images.items.filter((item) => item.ref).map((item) => item.previewUrl);
+      await this.batch.start(
+        refs.map((ref) => ({ action: this.action!, model_id: model.id, settings, ...(promptRule !== 'none' && prompt ? { prompt } : {}), input_images: [ref] })),
+        previews,
+      );
+      if (this.batch.problem) this.problem('form', errorText(s, this.batch.problem.code, this.batch.problem.message));
+      return;
+    }
+    this.batch.clear();
+    const refused = await this.generation.start({
       action: this.action,
       model_id: model.id,
       settings: settingsToSend(schemaFields(model.settings_schema), this.settingsValues.get(model.id) ?? {}),
@@ -340,6 +507,12 @@ export class DotbaseStudio extends LitElement {
       ...(images.max > 0 ? { input_images: this.images.refs() } : {}),
       ...(mask ? { mask } : {}),
     });
+    if (refused) this.showRefusal(refused);
+  }
+
+  private async retry(): Promise<void> {
+    const refused = await this.generation.retry();
+    if (refused) this.showRefusal(refused);
   }
 
   private renderNotices() {
@@ -347,7 +520,9 @@ export class DotbaseStudio extends LitElement {
     const { health, signedIn, problem, loading } = this.catalog;
     return html`
       ${health?.mode === 'simulator' ? html`<p class="notice" part="notice" role="note" data-notice="simulator">${s.simulatorNotice}</p>` : nothing}
-      ${signedIn === false ? html`<p class="notice" part="notice" role="note" data-notice="sign-in">${s.signInNeeded}</p>` : nothing}
+      ${signedIn === false
+        ? renderSignIn(s, health?.sign_in, { busy: this.signIn.busy, problem: this.signIn.problem, usesToken: this.usesToken() })
+        : nothing}
       ${problem && !(signedIn === false && problem.status === 401)
         ? html`<div class="notice error" part="notice" role="alert">
             <span>${s.loadFailed} ${errorText(s, problem.code, problem.message)}</span>
@@ -362,6 +537,10 @@ export class DotbaseStudio extends LitElement {
     if (!model) return html`<div class="compose"><p class="hint">${this.catalog.loading ? s.loading : s.noModels}</p></div>`;
     const { images, mask, prompt } = model.inputs;
     const firstImage = this.images.items[0];
+    const problems = this.problems;
+    const settingsProblems = Object.fromEntries(
+      Object.entries(problems).flatMap(([key, message]) => (key.startsWith('settings.') ? [[key.slice('settings.'.length), message]] : [])),
+    );
     return html`<form class="compose" part="form" novalidate @submit=${this.submit}>
       <dotbase-model-picker
         exportparts="model, model-selected"
@@ -370,7 +549,7 @@ export class DotbaseStudio extends LitElement {
         .strings=${s}
         @model-select=${(e: CustomEvent<{ modelId: string }>) => {
           this.selectedModel.set(action, e.detail.modelId);
-          this.formProblem = '';
+          this.problems = {};
           this.requestUpdate();
         }}
       ></dotbase-model-picker>
@@ -380,15 +559,26 @@ export class DotbaseStudio extends LitElement {
             tabindex="-1"
             .items=${this.images.items}
             .min=${images.min}
-            .max=${images.max}
+            .max=${this.imageLimit(action, model)}
             .strings=${s}
-            @images-add=${(e: CustomEvent<{ files: File[] }>) => this.images.addFiles(e.detail.files, images.max)}
-            @image-url-add=${(e: CustomEvent<{ url: string }>) => this.images.addRef(e.detail.url, e.detail.url, images.max)}
-            @image-remove=${(e: CustomEvent<{ key: string }>) => this.images.remove(e.detail.key)}
+            .problem=${problems.images ?? (this.images.problem ? imageProblemText(s, this.images.problem, this.catalog.health?.limits?.max_upload_bytes) : '')}
+            @images-add=${(e: CustomEvent<{ files: File[] }>) => {
+              this.clearProblems('images');
+              void this.images.addFiles(e.detail.files, this.imageLimit(action, model));
+            }}
+            @image-url-add=${(e: CustomEvent<{ url: string }>) => {
+              this.clearProblems('images');
+              this.images.addRef(e.detail.url, e.detail.url, this.imageLimit(action, model));
+            }}
+            @image-remove=${(e: CustomEvent<{ key: string }>) => {
+              this.clearProblems('images');
+              this.images.remove(e.detail.key);
+            }}
           ></dotbase-image-input>`
         : nothing}
       ${mask && firstImage
-        ? html`<dotbase-mask-painter exportparts="mask-canvas" .src=${firstImage.previewUrl} .strings=${s}></dotbase-mask-painter>`
+        ? html`<dotbase-mask-painter exportparts="mask-canvas" .src=${firstImage.previewUrl} .strings=${s} @mask-change=${() => this.clearProblems('mask')}></dotbase-mask-painter>
+            ${problems.mask ? html`<p class="error-text field-problem" role="alert">${problems.mask}</p>` : nothing}`
         : nothing}
       ${prompt !== 'none'
         ? html`<div class="prompt">
@@ -397,10 +587,14 @@ export class DotbaseStudio extends LitElement {
               id="prompt"
               rows="3"
               placeholder=${s.promptPlaceholder[action]}
-              aria-describedby="prompt-hint"
+              aria-describedby="prompt-hint prompt-problem"
+              aria-invalid=${problems.prompt ? 'true' : 'false'}
               ?required=${prompt === 'required'}
               .value=${this.prompt}
-              @input=${(e: Event) => (this.prompt = (e.target as HTMLTextAreaElement).value)}
+              @input=${(e: Event) => {
+                this.prompt = (e.target as HTMLTextAreaElement).value;
+                this.clearProblems('prompt');
+              }}
               @keydown=${(e: KeyboardEvent) => {
                 if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) {
                   e.preventDefault();
@@ -408,7 +602,8 @@ export class DotbaseStudio extends LitElement {
                 }
               }}
             ></textarea>
-            <span class="hint" id="prompt-hint">${s.promptHint}</span>
+            <span class="error-text field-problem" id="prompt-problem" role="alert">${problems.prompt ?? ''}</span>
+            ${this.touch ? nothing : html`<span class="hint" id="prompt-hint">${s.promptHint}</span>`}
           </div>`
         : nothing}
       <dotbase-settings-form
@@ -416,13 +611,15 @@ export class DotbaseStudio extends LitElement {
         .schema=${model.settings_schema}
         .values=${this.settingsValues.get(model.id) ?? {}}
         .strings=${s}
+        .problems=${settingsProblems}
         @settings-change=${(e: CustomEvent<{ values: Record<string, unknown> }>) => {
           this.settingsValues.set(model.id, e.detail.values);
+          this.clearProblems('settings');
           this.requestUpdate();
         }}
       ></dotbase-settings-form>
       <div class="submit-row">
-        <p class="form-problem" role="alert">${this.formProblem}</p>
+        <p class="form-problem" role="alert">${problems.form ?? ''}</p>
         <button type="submit" class="primary submit" part="submit" ?disabled=${this.generation.submitting} aria-busy=${this.generation.submitting ? 'true' : 'false'}>
           ${s.submit[action]}
         </button>
@@ -445,7 +642,17 @@ export class DotbaseStudio extends LitElement {
     >
       <div class="workspace">
         ${this.renderForm(action, this.currentModel())}
-        <dotbase-result-view
+        ${this.batch.batch
+          ? html`<dotbase-batch-view
+              class="result"
+              exportparts="batch, batch-item, batch-download"
+              .batch=${this.batch.batch}
+              .previews=${this.batch.previews}
+              .strings=${batchStringsFor(this.strings.lang)}
+              @batch-cancel=${() => this.batch.cancel()}
+              @batch-download=${() => this.batch.download()}
+            ></dotbase-batch-view>`
+          : html`<dotbase-result-view
           class="result"
           exportparts="result, progress, output, viewer"
           .generation=${current}
@@ -455,11 +662,14 @@ export class DotbaseStudio extends LitElement {
           .elapsedMs=${this.generation.elapsedMs()}
           .canceling=${this.generation.canceling}
           .chainActions=${chain}
+          .session=${this.generation.session}
+          .endpoint=${this.client.endpoint}
+          @result-show=${(e: CustomEvent<{ generation: Generation }>) => this.generation.show(e.detail.generation)}
           @result-cancel=${() => this.generation.cancel()}
-          @result-retry=${() => this.generation.retry()}
+          @result-retry=${() => void this.retry()}
           @result-reuse=${(e: CustomEvent<{ generation: Generation }>) => this.reuse(e.detail.generation)}
           @result-use=${(e: CustomEvent<{ url: string; action: Action }>) => this.useAsInput(e.detail.url, e.detail.action)}
-        ></dotbase-result-view>
+        ></dotbase-result-view>`}
       </div>
     </dotbase-action-tabs>`;
   }
@@ -488,6 +698,8 @@ export class DotbaseStudio extends LitElement {
           <svg aria-hidden="true" viewBox="0 0 24 24" width="22" height="22"><circle cx="6" cy="12" r="3" /><circle cx="18" cy="6" r="3" /><circle cx="18" cy="18" r="3" /></svg>
           ${s.title}
         </h2>
+        ${renderAccount(s, this.catalog.me, { busy: this.signIn.busy, usesToken: this.usesToken(), onSignOut: () => void this.signIn.signOut() })}
+        ${this.renderLanguageSwitch()}
         <div class="views" role="group" aria-label=${s.views}>
           <button type="button" class="small" aria-pressed=${this.view === 'studio' ? 'true' : 'false'} @click=${() => this.setView('studio')}>${s.studio}</button>
           <button type="button" class="small" aria-pressed=${this.view === 'history' ? 'true' : 'false'} @click=${() => this.setView('history')}>${s.history}</button>
@@ -496,7 +708,8 @@ export class DotbaseStudio extends LitElement {
             : nothing}
         </div>
       </header>
-      ${this.renderNotices()} ${this.view === 'studio' ? this.renderStudio() : this.view === 'history' ? this.renderHistory() : this.renderAdmin()}
+      ${this.renderNotices()} ${this.view === 'studio' ? this.renderStudio() : this.view === 'admin' ? this.renderAdmin() : nothing}
+      ${this.historyOpened ? html`<div ?hidden=${this.view !== 'history'}>${this.renderHistory()}</div>` : nothing}
       <div class="sr-only" role="status" aria-live="polite" aria-atomic="true">${this.announcement}</div>
     </div>`;
   }

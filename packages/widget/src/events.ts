@@ -1,7 +1,7 @@
 import type { Action, CreateGenerationBody, Generation, Health, Upload } from './api/types.js';
 
 /** Where a failure happened, so embedders can tell a failed upload from a failed generation. */
-export type ErrorContext = 'load' | 'upload' | 'create' | 'generation' | 'cancel' | 'history';
+export type ErrorContext = 'load' | 'upload' | 'create' | 'generation' | 'cancel' | 'history' | 'sign-in';
 
 export interface DotbaseReadyDetail {
   mode: Health['mode'];
@@ -70,4 +70,9 @@ declare global {
     'dotbase-upload': DotbaseEvent<'dotbase-upload'>;
     'dotbase-error': DotbaseEvent<'dotbase-error'>;
   }
+}
+
+/** A touch screen without a fine pointer: no keyboard shortcuts to hint at. */
+export function isTouch(): boolean {
+  return typeof matchMedia === 'function' && matchMedia('(pointer: coarse)').matches;
 }

@@ -1,4 +1,5 @@
 import { DotbaseActionTabs } from './components/action-tabs/action-tabs.js';
+import { DotbaseBatchView } from './components/batch-view/batch-view.js';
 import { DotbaseHistory } from './components/history/history.js';
 import { DotbaseImageInput } from './components/image-input/image-input.js';
 import { DotbaseMaskPainter } from './components/mask-painter/mask-painter.js';
@@ -19,5 +20,6 @@ export function defineDotbaseStudio(): void {
   defineElement('dotbase-mask-painter', DotbaseMaskPainter);
   defineElement('dotbase-result-view', DotbaseResultView);
   defineElement('dotbase-history', DotbaseHistory);
+  defineElement('dotbase-batch-view', DotbaseBatchView);
   defineElement('dotbase-studio', DotbaseStudio);
 }

@@ -76,6 +76,8 @@ describeBrowser('<dotbase-studio> end to end (page and API on different origins)
     await root.locator('[part~="output"] img').first().evaluate((img: HTMLImageElement) => img.decode());
     await screenshot(page, 'flow-03-create-done');
 
+    await root.locator('[part~="output-menu"] summary').first().click();
+
     await root.locator('[data-use="upscale"]').first().click();
     expect(await root.getByRole('tab', { name: 'Upscale' }).getAttribute('aria-selected')).toBe('true');
     await root.locator('[part~="preview"]').first().waitFor();
@@ -93,6 +95,8 @@ describeBrowser('<dotbase-studio> end to end (page and API on different origins)
     expect(after.width).toBe(before.width * 2);
     await waitForResult(page);
     await screenshot(page, 'flow-05-upscale-done');
+
+    await root.locator('[part~="output-menu"] summary').first().click();
 
     await root.locator('[data-use="remove-bg"]').first().click();
     await chooseModel(page, 'birefnet');

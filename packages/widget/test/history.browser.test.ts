@@ -67,7 +67,7 @@ describeBrowser('history', () => {
     expect(await items(page).count()).toBe(2);
     expect(await root.getByRole('navigation', { name: 'Pages' }).count()).toBe(0);
     await root.getByLabel('Status').selectOption('failed');
-    await root.getByText('Nothing here yet.').waitFor();
+    await root.getByText('No generations match these filters.').waitFor();
     await root.getByLabel('Status').selectOption('completed');
     await root.getByText('2 in total').waitFor();
     await screenshot(page, 'history-03-filtered');
@@ -131,6 +131,51 @@ describeBrowser('history', () => {
     await screenshot(page, 'ru-02-history');
     expect(await accessibilityViolations(page)).toEqual([]);
     expect(problems).toEqual([]);
+    await page.close();
+  });
+
+  it('keeps its filters while an item is opened, tells "no matches" from empty, shows why an item failed, and keeps cards still', async () => {
+    const failing = await e2e.client.createGeneration({ action: 'create', model_id: 'flux-schnell', prompt: 'simulate:fail on purpose', settings: {} });
+    await settle(e2e.client, [failing.id]);
+    const { total } = await e2e.client.listGenerations({ page: 1, limit: 1 });
+    const upscaled = (await e2e.client.listGenerations({ page: 1, limit: 1, action: 'upscale' })).total;
+    expect(upscaled).toBeGreaterThan(0);
+    const page = await openPage(e2e.browser, `${e2e.site.origin}/history.html`);
+    const root = studio(page);
+    await openHistory(page);
+
+    const reason = items(page).filter({ hasText: 'simulate:fail on purpose' }).locator('.reason');
+    expect(await reason.textContent()).toContain('simulate:fail');
+
+    await root.locator('#filter-action').selectOption('upscale');
+    await root.locator('#filter-status').selectOption('canceled');
+    await root.getByText('No generations match these filters.').waitFor();
+    await root.getByRole('button', { name: 'Clear filters' }).click();
+    await root.getByText(`${total} in total`).waitFor();
+
+    // Search by prompt: the server filters, the count says how many match.
+    await root.getByLabel('Search prompts').fill('item 1');
+    await root.getByText('6 in total').waitFor();
+    expect(await items(page).locator('.prompt').allTextContents()).toEqual(['History item 14', 'History item 13', 'History item 12', 'History item 11', 'History item 10', 'History item 1']);
+    await root.getByLabel('Search prompts').fill('');
+    await root.getByText(`${total} in total`).waitFor();
+
+    await root.locator('#filter-action').selectOption('upscale');
+    await root.getByText(`${upscaled} in total`).waitFor();
+    await items(page).nth(0).getByRole('button', { name: 'Open' }).click();
+    await waitForResult(page);
+    await root.getByRole('button', { name: 'History', exact: true }).click();
+    expect(await root.locator('#filter-action').inputValue()).toBe('upscale');
+    await root.getByText(`${upscaled} in total`).waitFor();
+
+    const card = items(page).nth(0);
+    const before = await card.getByRole('button', { name: 'Open' }).boundingBox();
+    const cardBefore = await card.boundingBox();
+    await card.getByRole('button', { name: 'Delete' }).click();
+    await card.getByRole('button', { name: 'Confirm delete' }).waitFor();
+    expect(await card.getByRole('button', { name: 'Open' }).boundingBox()).toEqual(before);
+    expect(await card.boundingBox()).toEqual(cardBefore);
+    await screenshot(page, 'history-20-grid');
     await page.close();
   });
 });

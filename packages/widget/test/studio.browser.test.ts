@@ -158,6 +158,9 @@ describeBrowser('<dotbase-studio> attributes, theming and accessibility', () => 
     expect(created.prompt).toBe('A paper boat on a pond');
     expect(await root.locator('[part~="model-selected"] .name').textContent()).toBe(model);
 
+    // Each result has one actions menu: open it from the keyboard, then pick "Use as input for: Edit".
+    await tabTo(page, (focus) => focus.cls.includes('menu-button'));
+    await page.keyboard.press('Enter');
     await tabTo(page, (focus) => focus.use === 'edit');
     await page.keyboard.press('Enter');
     expect(await deepFocus(page)).toMatchObject({ role: 'tab', text: 'Edit' });

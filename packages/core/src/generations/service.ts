@@ -3,7 +3,7 @@ import type { ImageTools } from '../images/sniff.js';
 import { ACTIONS } from '../models/types.js';
 import type { Registry } from '../models/registry.js';
 import type { ImageProvider, Prediction } from '../providers/types.js';
-import { TERMINAL_STATUSES, type BlobStore, type GenerationRecord, type GenerationStore } from '../storage/types.js';
+import { TERMINAL_STATUSES, WEBHOOK_EVENTS, type BlobStore, type GenerationRecord, type GenerationStore, type WebhookTarget } from '../storage/types.js';
 import type { TokenPool } from '../tokens/pool.js';
 import { createGenerationEvents } from './events.js';
 import { checkImageRefs } from './inputs.js';
@@ -45,6 +45,48 @@ function message(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
+/** The webhook a request asks for, checked for shape only (which hosts may be called is the server's rule). */
+function webhookTarget(request: CreateGenerationRequest): WebhookTarget | null {
+  if (request.webhook === undefined) {
+    if (request.webhook_events_filter !== undefined) {
+      throw new DotbaseError('invalid_input', 'webhook_events_filter needs a webhook', { details: { issues: [{ path: 'webhook_events_filter', message: 'needs a webhook' }] } });
+    }
+    return null;
+  }
+  let url: URL | undefined;
+  try {
+    url = new URL(request.webhook);
+  } catch {
+    url = undefined;
+  }
+  if (!url || (url.protocol !== 'https:' && url.protocol !== 'http:')) {
+    throw new DotbaseError('invalid_input', 'webhook must be an absolute http(s) URL', { details: { issues: [{ path: 'webhook', message: 'must be an absolute http(s) URL' }] } });
+  }
+  const filter = request.webhook_events_filter ?? [...WEBHOOK_EVENTS];
+  const unknown = filter.filter((event) => !WEBHOOK_EVENTS.includes(event));
+  if (unknown.length > 0 || filter.length === 0) {
+    const message = `must list some of ${WEBHOOK_EVENTS.join(', ')}`;
+    throw new DotbaseError('invalid_input', `webhook_events_filter ${message}`, { details: { issues: [{ path: 'webhook_events_filter', message }] } });
+  }
+  return { url: url.href, events_filter: [...new Set(filter)] };
+}
+
+/** A batch item's validation error, its paths and message prefixed with `items.<index>`. */
+function itemError(index: number, error: unknown): unknown {
+  // an unknown model is a bad item too: the batch request is what is wrong, not a missing resource
+  if (isDotbaseError(error, 'not_found')) {
+    const issues = [{ path: `items.${index}.model_id`, message: error.message }];
+    return new DotbaseError('invalid_input', `items.${index}.model_id: ${error.message}`, { details: { index, issues }, cause: error });
+  }
+  if (!isDotbaseError(error, 'invalid_input')) return error;
+  const details = error.details as { issues?: { path: string; message: string }[] } | undefined;
+  const issues = (details?.issues ?? [{ path: '', message: error.message }]).map((issue) => ({
+    ...issue,
+    path: issue.path ? `items.${index}.${issue.path}` : `items.${index}`,
+  }));
+  return new DotbaseError('invalid_input', `items.${index}: ${error.message}`, { details: { ...details, index, issues }, cause: error });
+}
+
 function checkRequestShape(request: CreateGenerationRequest): void {
   const issues: { path: string; message: string }[] = [];
   if (!ACTIONS.includes(request.action)) issues.push({ path: 'action', message: `must be one of ${ACTIONS.join(', ')}` });
@@ -71,6 +113,7 @@ export function createGenerationService(options: GenerationServiceOptions): Gene
   const newId = options.newId ?? (() => crypto.randomUUID());
   const events = createGenerationEvents();
   const pollIntervalMs = options.pollIntervalMs ?? (options.webhookUrl ? 5_000 : 1_000);
+  const maxTrackingMs = options.maxTrackingMs ?? 60 * 60 * 1000;
   const tracker = createTracker({
     registry,
     pool,
@@ -80,7 +123,7 @@ export function createGenerationService(options: GenerationServiceOptions): Gene
     events,
     now,
     pollIntervalMs,
-    maxTrackingMs: options.maxTrackingMs ?? 60 * 60 * 1000,
+    maxTrackingMs,
     pollConcurrency: options.pollConcurrency ?? 32,
   });
   const submitDeps: SubmitDeps = {
@@ -162,45 +205,75 @@ export function createGenerationService(options: GenerationServiceOptions): Gene
     });
   }
 
+  /** Validates a request and makes its `pending` record (not yet stored). */
+  async function buildRecord(userId: string, request: CreateGenerationRequest, batchId: string | null): Promise<GenerationRecord> {
+    checkRequestShape(request);
+    const images = request.input_images ?? [];
+    const prompt = typeof request.prompt === 'string' && request.prompt.trim() !== '' ? request.prompt : undefined;
+    const prepared = registry.prepare({
+      model_id: request.model_id,
+      action: request.action,
+      ...(prompt !== undefined ? { prompt } : {}),
+      settings: request.settings ?? {},
+      images,
+      ...(request.mask !== undefined ? { mask: request.mask } : {}),
+    });
+    await checkImageRefs(blobs, options.checkInputUrl, [
+      ...images.map((ref, i) => ({ path: `input_images.${i}`, ref })),
+      ...(request.mask !== undefined ? [{ path: 'mask', ref: request.mask }] : []),
+    ]);
+    return {
+      id: newId(),
+      user_id: userId,
+      action: request.action,
+      model_id: prepared.model.id,
+      prompt: prompt ?? null,
+      settings: prepared.settings,
+      input_images: images,
+      mask: request.mask ?? null,
+      status: 'pending',
+      prediction_id: null,
+      token_id: null,
+      output_keys: [],
+      error: null,
+      progress: null,
+      created_at: now(),
+      started_at: null,
+      completed_at: null,
+      processing_time_ms: null,
+      webhook: webhookTarget(request),
+      batch_id: batchId,
+    };
+  }
+
   return {
     async create(userId, request) {
-      checkRequestShape(request);
-      const images = request.input_images ?? [];
-      const prompt = typeof request.prompt === 'string' && request.prompt.trim() !== '' ? request.prompt : undefined;
-      const prepared = registry.prepare({
-        model_id: request.model_id,
-        action: request.action,
-        ...(prompt !== undefined ? { prompt } : {}),
-        settings: request.settings ?? {},
-        images,
-        ...(request.mask !== undefined ? { mask: request.mask } : {}),
-      });
-      await checkImageRefs(blobs, options.checkInputUrl, [
-        ...images.map((ref, i) => ({ path: `input_images.${i}`, ref })),
-        ...(request.mask !== undefined ? [{ path: 'mask', ref: request.mask }] : []),
-      ]);
-      const record: GenerationRecord = {
-        id: newId(),
-        user_id: userId,
-        action: request.action,
-        model_id: prepared.model.id,
-        prompt: prompt ?? null,
-        settings: prepared.settings,
-        input_images: images,
-        mask: request.mask ?? null,
-        status: 'pending',
-        prediction_id: null,
-        token_id: null,
-        output_keys: [],
-        error: null,
-        progress: null,
-        created_at: now(),
-        started_at: null,
-        completed_at: null,
-        processing_time_ms: null,
-      };
+      const record = await buildRecord(userId, request, null);
       await store.create(record);
       events.emit(record);
+      return submit(record);
+    },
+
+    async createHeld(userId, requests, batchId) {
+      // every item is checked before any is stored: one bad item refuses them all, naming its index
+      const records: GenerationRecord[] = [];
+      for (const [index, request] of requests.entries()) {
+        try {
+          records.push(await buildRecord(userId, request, batchId));
+        } catch (error) {
+          throw itemError(index, error);
+        }
+      }
+      for (const record of records) {
+        await store.create(record);
+        events.emit(record);
+      }
+      return records;
+    },
+
+    async submitHeld(id) {
+      const record = await store.get(id);
+      if (!record || record.status !== 'pending' || record.prediction_id) return record;
       return submit(record);
     },
 
@@ -275,11 +348,20 @@ export function createGenerationService(options: GenerationServiceOptions): Gene
         if (record.prediction_id && record.token_id) {
           claimed.add(record.prediction_id);
           tracker.track(record, now());
+        } else if (record.status === 'pending' && record.batch_id) {
+          // a held batch item: its batch's scheduler submits it when its turn comes
         } else {
           orphans.push(record);
         }
       }
       tracker.start();
+      // One interrupted longer ago than a generation may run is failed, not looked for: the search would page
+      // through hours of predictions, and a result would come too late anyway.
+      const stale = orphans.filter((record) => now() - record.created_at > maxTrackingMs);
+      for (const record of stale) {
+        await tracker.withLock(record.id, () => tracker.finish(record, { status: 'failed', error: 'interrupted by a restart too long ago to resume' }));
+      }
+      orphans.splice(0, orphans.length, ...orphans.filter((record) => !stale.includes(record)));
       if (orphans.length === 0) return;
       // Recorded but not confirmed as submitted: the process died before or after sending the create. Look for
       // the prediction first; submitting blindly could pay for it twice.

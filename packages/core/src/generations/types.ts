@@ -1,5 +1,5 @@
 import type { Action } from '../models/types.js';
-import type { GenerationRecord, GenerationStatus, ListQuery, ListResult, StatsRow } from '../storage/types.js';
+import type { GenerationRecord, GenerationStatus, ListQuery, ListResult, StatsRow, WebhookEvent } from '../storage/types.js';
 import type { Prediction } from '../providers/types.js';
 
 /** What a caller asks for: the body of `POST /api/generations/create`. */
@@ -11,6 +11,10 @@ export interface CreateGenerationRequest {
   /** Upload ids (blob keys under `uploads/`) or https URLs. */
   input_images?: string[];
   mask?: string;
+  /** Where to POST the generation as it changes (signed per Standard Webhooks by the server). */
+  webhook?: string;
+  /** Which changes to POST (default: all). */
+  webhook_events_filter?: WebhookEvent[];
 }
 
 /** Emitted on every change of a generation, for live status (SSE) and tests. */
@@ -25,6 +29,13 @@ export interface GenerationEvent {
 export interface GenerationService {
   /** Validates, records as `pending`, submits, and returns the record as `processing`. */
   create(userId: string, request: CreateGenerationRequest): Promise<GenerationRecord>;
+  /**
+   * Validates every request first (an invalid one refuses all, its error naming `items.<index>`), then records
+   * each as `pending` in the batch `batchId` without submitting it: `submitHeld` does, when the batch's turn comes.
+   */
+  createHeld(userId: string, requests: CreateGenerationRequest[], batchId: string): Promise<GenerationRecord[]>;
+  /** Submits a held `pending` generation; anything else (unknown, cancelled, already submitted) is left as it is. */
+  submitHeld(id: string): Promise<GenerationRecord | null>;
   /** The user's own generation, or null (another user's generation is null too). */
   get(userId: string, id: string): Promise<GenerationRecord | null>;
   list(userId: string, query: ListQuery): Promise<ListResult>;
@@ -42,7 +53,7 @@ export interface GenerationService {
   wait(userId: string, id: string, options?: { timeoutMs?: number; signal?: AbortSignal }): Promise<GenerationRecord | null>;
   /** Listens to every generation change; returns an unsubscribe function. */
   subscribe(listener: (event: GenerationEvent) => void): () => void;
-  /** Resumes every unfinished generation (crash recovery) and starts polling. */
+  /** Resumes every unfinished generation (crash recovery; held batch items are left to their batch) and starts polling. */
   start(): Promise<void>;
   /** Stops polling; in-flight work is left for the next start. */
   stop(): Promise<void>;

@@ -66,6 +66,15 @@ const newestFirst = (records: GenerationRecord[]) => [...records].reverse().map(
  */
 export function describeGenerationStoreContract(name: string, factory: () => Promise<GenerationStore> | GenerationStore): void {
   describe(`GenerationStore contract: ${name}`, () => {
+    it('keeps a record’s webhook target and batch id', async () => {
+      const store = await factory();
+      const record = makeGenerationRecord({ webhook: { url: 'http://127.0.0.1:1/hook', events_filter: ['start', 'completed'] }, batch_id: 'batch-1' });
+      await store.create(record);
+      expect(await store.get(record.id)).toEqual(record);
+      const updated = await store.update(record.id, { status: 'processing' });
+      expect(updated).toMatchObject({ webhook: record.webhook, batch_id: 'batch-1' });
+    });
+
     it('creates, reads, updates and deletes a record', async () => {
       const store = await factory();
       const record = makeGenerationRecord({ settings: { seed: 7, nested: { a: [1, 2] } }, input_images: ['uploads/x.png'] });

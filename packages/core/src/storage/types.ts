@@ -19,6 +19,16 @@ export const GENERATION_STATUSES = ['pending', 'processing', 'completed', 'faile
 export type GenerationStatus = (typeof GENERATION_STATUSES)[number];
 export const TERMINAL_STATUSES: readonly GenerationStatus[] = ['completed', 'failed', 'canceled'];
 
+/** Replicate's webhook event kinds: the filter a caller may narrow deliveries to. */
+export const WEBHOOK_EVENTS = ['start', 'output', 'logs', 'completed'] as const;
+export type WebhookEvent = (typeof WEBHOOK_EVENTS)[number];
+
+/** Where a generation's changes are POSTed, and which of them. */
+export interface WebhookTarget {
+  url: string;
+  events_filter: WebhookEvent[];
+}
+
 export interface GenerationRecord {
   id: string;
   user_id: string;
@@ -41,6 +51,13 @@ export interface GenerationRecord {
   started_at: number | null;
   completed_at: number | null;
   processing_time_ms: number | null;
+  /** Optional for records written before webhooks existed: absent means none. */
+  webhook?: WebhookTarget | null;
+  /**
+   * The batch this generation belongs to. A batch item stays `pending` until the batch scheduler submits it, so
+   * crash recovery leaves pending batch items to the scheduler instead of submitting them all at once.
+   */
+  batch_id?: string | null;
 }
 
 export interface ListQuery {

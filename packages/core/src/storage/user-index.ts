@@ -178,6 +178,7 @@ export function createUserIndex(storage: CachedStorage, withLock: KeyedMutex, de
       });
       const rows = await Promise.all(
         segments.map(async (segment): Promise<UserActivity | null> => {
+          // the index's keys hold the escaped segment; the row names the user id it stands for
           const userId = fromKeySegment(segment);
           const meta = await readMeta(segment);
           const counts: UserActivity['counts'] = {};

@@ -11,6 +11,7 @@ const same = (value: unknown) => value;
 // postgres.js serialises the value itself once the server says the parameter is jsonb (stringifying here would
 // store a JSON string)
 const json = same;
+const orNull = (value: unknown) => value ?? null;
 // timestamptz keeps microseconds, so epoch milliseconds round-trip exactly through a Date
 const time = (value: unknown) => (value === null ? null : new Date(value as number));
 const epoch = (value: unknown) => (value === null ? null : (value as Date).getTime());
@@ -34,14 +35,21 @@ export const COLUMNS: Readonly<Record<keyof GenerationRecord, Column>> = {
   started_at: { cast: 'timestamptz', toDb: time, fromDb: epoch },
   completed_at: { cast: 'timestamptz', toDb: time, fromDb: epoch },
   processing_time_ms: { cast: 'bigint', toDb: same, fromDb: same },
+  // optional fields (records from before webhooks and batches): absent is stored as NULL and read back as absent
+  webhook: { cast: 'jsonb', toDb: orNull, fromDb: same },
+  batch_id: { cast: 'text', toDb: orNull, fromDb: same },
 };
+
+/** Fields a record may lack: NULL in their column means the record had none. */
+const OPTIONAL = new Set<keyof GenerationRecord>(['webhook', 'batch_id']);
 
 export const COLUMN_NAMES = Object.keys(COLUMNS) as (keyof GenerationRecord)[];
 /** The select list, in record order. */
 export const SELECT_LIST = COLUMN_NAMES.join(', ');
 
 export function recordFromRow(row: Record<string, unknown>): GenerationRecord {
-  return Object.fromEntries(COLUMN_NAMES.map((name) => [name, COLUMNS[name].fromDb(row[name])])) as unknown as GenerationRecord;
+  const entries = COLUMN_NAMES.map((name) => [name, COLUMNS[name].fromDb(row[name])] as const);
+  return Object.fromEntries(entries.filter(([name, value]) => !(OPTIONAL.has(name) && value === null))) as unknown as GenerationRecord;
 }
 
 /** The checks the embedded store makes, so both refuse the same records with the same error. */

@@ -128,6 +128,14 @@ CREATE TABLE dotbase_kv (
 );
 `,
   },
+  {
+    version: 4,
+    name: 'generations: webhook target and batch id',
+    sql: `
+-- a caller's webhook target ({ url, events_filter }) and the batch a generation belongs to; NULL: none
+ALTER TABLE generations ADD COLUMN webhook jsonb, ADD COLUMN batch_id text;
+`,
+  },
 ];
 
 /** Any fixed number: the key of the advisory lock that lets one instance migrate while the others wait. */

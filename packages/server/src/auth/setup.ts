@@ -16,8 +16,11 @@ export interface AuthOptions {
   /** Signs sessions and embed tokens. */
   secret: string;
   apiKeys?: ApiKey[];
-  /** `maxAgeSeconds`: how long Telegram's signed sign-in data is accepted (default 600); each is accepted once. */
-  telegram?: { botToken: string; allowedUsernames: string[]; maxAgeSeconds?: number };
+  /**
+   * `maxAgeSeconds`: how long Telegram's signed sign-in data is accepted (default 600); each is accepted once.
+   * `botUsername` (no `@`) lets the page show the Telegram Login Widget.
+   */
+  telegram?: { botToken: string; allowedUsernames: string[]; maxAgeSeconds?: number; botUsername?: string };
   /** See `createAdminPolicy`. */
   admins?: string[];
   /** Your own ways of signing in (an OAuth session, a header set by your proxy), tried after the built-in ones. */
@@ -80,6 +83,8 @@ export function createAuth(options: AuthOptions, storage: Storage) {
     embed,
     sessions,
     telegram: options.telegram,
+    /** Whether API keys are configured (the sign-in hints on the page say how access works). */
+    hasApiKeys: (options.apiKeys ?? []).length > 0,
     anonymous: options.anonymous ?? false,
   };
 }

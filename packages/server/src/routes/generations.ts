@@ -2,7 +2,9 @@ import { isBlobRef, isDotbaseError, TERMINAL_STATUSES, type GenerationRecord } f
 import { Hono, type Context } from 'hono';
 import { fitsStorageKey, ownerIdFor } from '../auth/owner-id.js';
 import type { AppEnv, ServerContext } from '../context.js';
+import { ownFileRef } from '../generations/own-file-refs.js';
 import { presentedJson } from '../generations/present.js';
+import { searchByPrompt } from '../generations/search.js';
 import { baseUrlFor } from '../http/base-url.js';
 import { HttpError } from '../http/errors.js';
 import { idempotencyKeyOf, requestFingerprint } from '../http/idempotency.js';
@@ -25,7 +27,7 @@ function generationId(c: Context<AppEnv>): string {
  * Image references that name stored blobs must be the caller's own uploads or outputs. Another user's key
  * gets the same answer as a key that does not exist, so keys cannot be probed.
  */
-async function checkOwnRefs(ctx: ServerContext, userId: string, refs: { path: string; ref: string }[]): Promise<void> {
+export async function checkOwnRefs(ctx: ServerContext, userId: string, refs: { path: string; ref: string }[]): Promise<void> {
   const issues: FieldIssue[] = [];
   for (const { path, ref } of refs) {
     if (isBlobRef(ref) && !(await ctx.owners.owns(userId, ref))) issues.push({ path, message: `no upload with id ${ref}` });
@@ -118,9 +120,17 @@ export function generationRoutes(ctx: ServerContext) {
       const userId = c.get('owner');
       const waitSeconds = preferredWaitSeconds(c.req.header('prefer'));
       const key = idempotencyKeyOf(c);
+      const base = baseUrlFor(ctx, c);
       const json = await readJson(c);
       const createOne = async (): Promise<GenerationRecord> => {
-        const body = parseWith(ctx.createBodySchema, json);
+        const parsed = parseWith(ctx.createBodySchema, json);
+        // file URLs this server handed out (output_urls, upload urls) name a stored file: use its key
+        const body = {
+          ...parsed,
+          ...(parsed.input_images ? { input_images: parsed.input_images.map((ref) => ownFileRef(ref, base)) } : {}),
+          ...(parsed.mask !== undefined ? { mask: ownFileRef(parsed.mask, base) } : {}),
+        };
+        if (body.webhook !== undefined) await ctx.webhooks.checkTarget(body.webhook);
         await checkOwnRefs(ctx, userId, [
           ...(body.input_images ?? []).map((ref, i) => ({ path: `input_images.${i}`, ref })),
           ...(body.mask !== undefined ? [{ path: 'mask', ref: body.mask }] : []),
@@ -169,8 +179,8 @@ export function generationRoutes(ctx: ServerContext) {
       return jsonText(c, presentedJson(record, baseUrlFor(ctx, c)), 201);
     })
     .get('/api/generations/list', async (c) => {
-      const query = parseWith(listGenerationsQuerySchema, c.req.query());
-      const result = await service.list(c.get('owner'), query);
+      const { q, ...query } = parseWith(listGenerationsQuerySchema, c.req.query());
+      const result = q ? await searchByPrompt(service, c.get('owner'), { ...query, q }) : await service.list(c.get('owner'), query);
       const base = baseUrlFor(ctx, c);
       const items = result.items.map((record) => presentedJson(record, base)).join(',');
       return jsonText(c, `{"items":[${items}],"page":${query.page},"limit":${query.limit},"total":${result.total}}`);
@@ -182,6 +192,11 @@ export function generationRoutes(ctx: ServerContext) {
       return jsonText(c, presentedJson(record, baseUrlFor(ctx, c)));
     })
     .get('/api/generations/:id/events', (c) => generationEvents(ctx, c, generationId(c)))
+    .get('/api/generations/:id/deliveries', async (c) => {
+      const id = generationId(c);
+      if (!(await service.get(c.get('owner'), id))) throw notFound(id);
+      return c.json({ items: await ctx.webhooks.deliveries(id) });
+    })
     .post('/api/generations/:id/cancel', async (c) => {
       const id = generationId(c);
       const record = await service.cancel(c.get('owner'), id);
@@ -196,7 +211,7 @@ export function generationRoutes(ctx: ServerContext) {
       ctx.active.forget(userId, id);
       // The service removed the output files; their ownership entries go too. One left behind by an output that
       // landed during the delete is harmless: it points at a file that no longer exists.
-      await Promise.all(record.output_keys.map((key) => ctx.owners.release(userId, key)));
+      await Promise.all([...record.output_keys.map((key) => ctx.owners.release(userId, key)), ctx.webhooks.forget(id)]);
       return c.body(null, 204);
     });
 }

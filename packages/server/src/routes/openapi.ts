@@ -3,11 +3,15 @@ import { z } from 'zod';
 import type { AppEnv, ServerContext } from '../context.js';
 import { MAX_WAIT_SECONDS } from '../http/prefer-wait.js';
 import {
+  batchPageSchema,
+  batchSchema,
+  deliveriesSchema,
   embedTokenBodySchema,
   errorSchema,
   generationPageSchema,
   generationSchema,
   healthSchema,
+  listBatchesQuerySchema,
   listGenerationsQuerySchema,
   listUploadsQuerySchema,
   meSchema,
@@ -22,6 +26,7 @@ import {
   adminUsersSchema,
   adminUsersQuerySchema,
   uploadSchema,
+  webhookSecretSchema,
 } from '../schemas.js';
 
 type Schema = z.ZodType;
@@ -82,7 +87,12 @@ function operation(op: Operation, pathParams: string[]) {
 }
 
 /** The document, built from the same zod schemas the routes validate with. */
-export function buildOpenApi(ctx: Pick<ServerContext, 'version' | 'createBodySchema'>): Record<string, unknown> {
+export function buildOpenApi(ctx: Pick<ServerContext, 'version' | 'createBodySchema' | 'batchBodySchema'>): Record<string, unknown> {
+  const idempotencyKey = (what: string) => ({
+    name: 'Idempotency-Key',
+    description: `Any unique string (1–255 visible ASCII, e.g. a UUID). A retry with the same key and body answers the ${what} the first request created (with \`Idempotent-Replayed: true\`) instead of starting another; the same key with a different body is a 422 \`idempotency_key_reused\`. Keys are per user and kept 24 h.`,
+    schema: { type: 'string', example: '5b1c6a1e-3c2f-4f0e-9d0c-1a2b3c4d5e6f' },
+  });
   const routes: Record<string, Record<string, Operation>> = {
     '/api/health': { get: { summary: 'Health and mode (simulator or replicate)', auth: 'none', response: healthSchema } },
     '/api/models/list': { get: { summary: 'Models per action, with settings as JSON Schema', query: modelsQuerySchema, response: z.object({ items: z.array(modelSummarySchema) }) } },
@@ -114,6 +124,16 @@ export function buildOpenApi(ctx: Pick<ServerContext, 'version' | 'createBodySch
     },
     '/api/generations/{id}/cancel': { post: { summary: 'Cancel a running generation', response: generationSchema } },
     '/api/generations/{id}/events': { get: { summary: 'Live status as Server-Sent Events until a terminal status', response: null, sse: true } },
+    '/api/generations/{id}/deliveries': { get: { summary: "The generation's outgoing webhooks: each try and the receiver's answer", response: deliveriesSchema } },
+    '/api/webhooks/secret': { get: { summary: 'Your webhook signing secret (Standard Webhooks), made on first use', response: webhookSecretSchema } },
+    '/api/webhooks/secret/rotate': { post: { summary: 'Replace your webhook signing secret; later deliveries use the new one', response: webhookSecretSchema } },
+    '/api/batches': {
+      post: { summary: 'Run up to 100 creates as one batch (every item checked first)', body: ctx.batchBodySchema, response: batchSchema, status: 201, headers: [idempotencyKey('batch')] },
+      get: { summary: "The caller's batches, newest first", query: listBatchesQuerySchema, response: batchPageSchema },
+    },
+    '/api/batches/{id}': { get: { summary: 'One batch, with progress as counts', response: batchSchema } },
+    '/api/batches/{id}/cancel': { post: { summary: 'Cancel a batch: waiting items end at once, running ones are cancelled', response: batchSchema } },
+    '/api/batches/{id}/download': { get: { summary: "A ZIP of the batch's outputs (001-<model>.png …), streamed; 409 while it runs", response: null } },
     '/api/uploads': {
       post: { summary: 'Upload an image (PNG, JPEG, WebP, GIF) for input_images or mask', multipart: true, response: uploadSchema, status: 201 },
       get: { summary: "The caller's uploads, newest first", query: listUploadsQuerySchema, response: z.object({

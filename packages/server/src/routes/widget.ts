@@ -18,7 +18,8 @@ function escapeAttribute(value: string): string {
 
 /**
  * The page at `/`: the product itself, the widget talking to this same server. The widget tells users itself when
- * the server runs the simulator (it reads `/api/health`).
+ * the server runs the simulator (it reads `/api/health`), offers sign-in, and switches language (`language-switch`).
+ * The page follows the widget's theme (`auto`: the system's), so a dark studio never sits on a light page.
  */
 export function homePage(basePath: string): string {
   return `<!doctype html>
@@ -28,12 +29,13 @@ export function homePage(basePath: string): string {
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>dotbase</title>
 <link rel="icon" href="data:,">
-<style>body{margin:0;padding:24px;font-family:system-ui,sans-serif;background:#f4f5f8}main{max-width:1100px;margin:0 auto}</style>
+<meta name="color-scheme" content="light dark">
+<style>body{margin:0;padding:24px;font-family:system-ui,sans-serif;background:#f4f5f8}main{max-width:1100px;margin:0 auto}@media (prefers-color-scheme:dark){body{background:#0b0d12}}@media (max-width:480px){body{padding:0}}</style>
 <script src="${escapeAttribute(basePath)}/widget.js"></script>
 </head>
 <body>
 <main>
-<dotbase-studio endpoint="${escapeAttribute(basePath)}"></dotbase-studio>
+<dotbase-studio endpoint="${escapeAttribute(basePath)}" language-switch></dotbase-studio>
 </main>
 </body>
 </html>`;

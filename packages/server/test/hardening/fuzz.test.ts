@@ -2,6 +2,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, waitForTerminal, type TestServer } from '../helpers.js';
 import { adminFamily, embedTokenFamily, unauthenticatedFamily } from './access-cases.js';
+import { batchFamily } from './batch-cases.js';
 import { answerProblems, type Leaks } from './check.js';
 import { createFamily } from './create-cases.js';
 import type { Family } from './family.js';
@@ -32,6 +33,7 @@ const FAMILIES: readonly Family[] = [
   uploadFamily,
   fileFamily,
   webhookFamily,
+  batchFamily,
   telegramFamily,
   embedTokenFamily,
   adminFamily,

@@ -1,4 +1,4 @@
-import { ApiError, errorFromBody } from './errors.js';
+import { ApiError, errorFromBody, networkFailure } from './errors.js';
 import type {
   Action,
   CreateGenerationBody,
@@ -72,7 +72,7 @@ export class ApiClient {
       });
     } catch (error) {
       if (signal?.aborted) throw new ApiError('aborted', 'The request was canceled.');
-      throw new ApiError('network_error', error instanceof Error ? error.message : String(error));
+      throw await networkFailure(this.url(path), error);
     }
     const parsed: unknown = response.status === 204 ? null : await response.json().catch(() => null);
     if (!response.ok) throw errorFromBody(response.status, parsed, response.statusText);
@@ -85,6 +85,15 @@ export class ApiClient {
 
   me(signal?: AbortSignal): Promise<Me> {
     return this.request('GET', '/api/auth/me', undefined, signal);
+  }
+
+  /** Signs in with a Login Widget payload or Mini App `initData`; the server sets its session cookie. */
+  signInWithTelegram(body: Record<string, string | number>): Promise<Me> {
+    return this.request('POST', '/api/auth/telegram', body);
+  }
+
+  signOut(): Promise<unknown> {
+    return this.request('POST', '/api/auth/logout');
   }
 
   async models(action: Action, signal?: AbortSignal): Promise<ModelInfo[]> {
@@ -112,6 +121,7 @@ export class ApiClient {
     const params = new URLSearchParams({ page: String(query.page), limit: String(query.limit) });
     if (query.action) params.set('action', query.action);
     if (query.status) params.set('status', query.status);
+    if (query.q) params.set('q', query.q);
     return this.request('GET', `/api/generations/list?${params}`, undefined, signal);
   }
 

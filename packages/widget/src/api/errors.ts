@@ -32,3 +32,30 @@ export function errorFromBody(status: number, body: unknown, statusText = ''): A
 export function isAbort(error: unknown): boolean {
   return (error instanceof DOMException && error.name === 'AbortError') || (error instanceof ApiError && error.code === 'aborted');
 }
+
+/**
+ * `fetch` fails the same way for a server that refused this page by CORS and for one that is down. A no-cors
+ * request tells them apart: it resolves (opaquely) whenever the server answered at all. Only worth asking when the
+ * endpoint is on another origin; same-origin requests are never refused by CORS.
+ */
+export async function networkFailure(url: string, cause: unknown): Promise<ApiError> {
+  const message = cause instanceof Error ? cause.message : String(cause);
+  // Outside a browser page (Node, a worker without location) there is no CORS to blame.
+  if (typeof location === 'undefined') return new ApiError('network_error', message);
+  const target = new URL(url, location.href);
+  if (target.origin !== location.origin) {
+    const answered = await fetch(target.origin + target.pathname, { mode: 'no-cors', credentials: 'omit' }).then(
+      () => true,
+      () => false,
+    );
+    if (answered) return new ApiError('cors_refused', `${target.origin} did not allow requests from ${location.origin}`, 0, { origin: location.origin });
+  }
+  return new ApiError('network_error', message);
+}
+
+/** Codes worth a Retry button: the same request may succeed later. Refusals of the request itself never will. */
+const TRANSIENT = new Set(['network_error', 'rate_limited', 'too_many_generations', 'no_tokens', 'upstream_error', 'output_unavailable', 'storage_error', 'prediction_failed', 'internal', 'conflict']);
+
+export function canRetry(code: string): boolean {
+  return TRANSIENT.has(code) || /^http_5\d\d$/.test(code);
+}

@@ -102,6 +102,16 @@ export interface Health {
   status: string;
   mode: 'simulator' | 'replicate';
   version: string;
+  /** Older servers do not publish these; the widget then checks nothing before sending. */
+  limits?: { max_upload_bytes: number; max_prompt_length: number };
+  sign_in?: SignInMethods;
+}
+
+/** How people get into this server (from `/api/health`). */
+export interface SignInMethods {
+  telegram: { bot_id: number; bot_username: string | null } | null;
+  api_keys: boolean;
+  anonymous: boolean;
 }
 
 export interface Me {
@@ -119,4 +129,6 @@ export interface ListQuery {
   limit: number;
   action?: Action;
   status?: GenerationStatus;
+  /** Prompt text to search for. */
+  q?: string;
 }

@@ -1,4 +1,4 @@
-import { ApiError, errorFromBody } from './errors.js';
+import { ApiError, errorFromBody, networkFailure } from './errors.js';
 import type { RequestAuth } from './client.js';
 import type { Upload } from './types.js';
 
@@ -37,7 +37,7 @@ export function uploadWithProgress(request: UploadRequest): Promise<Upload> {
         reject(errorFromBody(xhr.status, body, xhr.statusText));
       }
     };
-    xhr.onerror = () => reject(new ApiError('network_error', 'The upload could not reach the server.'));
+    xhr.onerror = () => void networkFailure(request.url, new Error('The upload could not reach the server.')).then(reject);
     xhr.onabort = () => reject(new ApiError('aborted', 'The upload was canceled.'));
     request.signal?.addEventListener('abort', () => xhr.abort(), { once: true });
     const form = new FormData();

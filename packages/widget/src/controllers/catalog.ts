@@ -1,7 +1,7 @@
 import type { ReactiveControllerHost } from 'lit';
 import type { ApiClient } from '../api/client.js';
 import { ApiError, isAbort } from '../api/errors.js';
-import type { Action, Health, ModelInfo } from '../api/types.js';
+import type { Action, Health, Me, ModelInfo } from '../api/types.js';
 
 /**
  * What the server offers: its health (simulator or Replicate), whether the user is signed in, and the models of
@@ -13,6 +13,8 @@ export class CatalogController {
   signedIn: boolean | null = null;
   /** Whether the signed-in user is an admin (the studio then offers the admin dashboard). */
   isAdmin = false;
+  /** Who is signed in, when the server said. */
+  me: Me | null = null;
   models = new Map<Action, ModelInfo[]>();
   loading = false;
   problem: ApiError | null = null;
@@ -41,16 +43,15 @@ export class CatalogController {
       const [health, me] = await Promise.all([
         client.health(abort.signal).catch(() => null),
         client.me(abort.signal).then(
-          (me) => {
-            this.isAdmin = me.is_admin === true;
-            return true;
-          },
+          (me) => me,
           (error: unknown) => (error instanceof ApiError && error.status === 401 ? false : null),
         ),
       ]);
       if (abort.signal.aborted) return;
       this.health = health;
-      this.signedIn = me;
+      this.signedIn = me === null ? null : me !== false;
+      this.me = me || null;
+      this.isAdmin = me ? me.is_admin === true : false;
       this.models = new Map(await lists);
     } catch (error) {
       if (isAbort(error) || abort.signal.aborted) return;

@@ -15,6 +15,9 @@ export interface GenerationHooks {
   onStatus(generation: Generation): void;
 }
 
+/** How many of this session's results the gallery keeps. */
+const SESSION_SIZE = 24;
+
 /** How often the elapsed time re-renders while a generation runs. */
 const TICK_MS = 200;
 
@@ -25,6 +28,8 @@ const TICK_MS = 200;
  */
 export class GenerationController implements ReactiveController {
   current: Generation | null = null;
+  /** Results finished while this studio was open, newest first (the gallery). */
+  session: Generation[] = [];
   problem: ResultProblem | null = null;
   submitting = false;
   canceling = false;
@@ -58,22 +63,25 @@ export class GenerationController implements ReactiveController {
     return generation.completed_at === null ? null : Math.max(0, generation.completed_at - generation.created_at);
   }
 
-  async start(request: CreateGenerationBody): Promise<void> {
-    this.stopFollowing();
-    this.lastRequest = request;
-    this.problem = null;
+  /**
+   * Creates a generation and follows it. A refused request (invalid settings, rate limit, signed out) is returned,
+   * not shown here: it belongs beside the form that made it, and the result shown before stays as it was.
+   */
+  async start(request: CreateGenerationBody): Promise<ApiError | null> {
     this.submitting = true;
     this.host.requestUpdate();
     let created;
     try {
       created = await this.hooks.client().createGeneration(request);
     } catch (error) {
-      this.fail(error, 'create');
-      return;
+      return this.report(error, 'create');
     } finally {
       this.submitting = false;
       this.host.requestUpdate();
     }
+    this.stopFollowing();
+    this.lastRequest = request;
+    this.problem = null;
     this.startedAt = Date.now();
     const generation: Generation = {
       id: created.id,
@@ -95,6 +103,7 @@ export class GenerationController implements ReactiveController {
     this.hooks.emit('dotbase-generation-start', { generation, request });
     this.hooks.onStatus(generation);
     void this.follow(generation.id);
+    return null;
   }
 
   /** Shows an existing generation (e.g. from history), following it if it still runs. */
@@ -124,7 +133,7 @@ export class GenerationController implements ReactiveController {
   }
 
   /** Sends the same request again: the last one made here, or the one the shown generation was made with. */
-  retry(): Promise<void> {
+  retry(): Promise<ApiError | null> {
     const generation = this.current;
     const request: CreateGenerationBody | null =
       this.lastRequest ??
@@ -138,7 +147,7 @@ export class GenerationController implements ReactiveController {
             ...(generation.mask ? { mask: generation.mask } : {}),
           }
         : null);
-    return request ? this.start(request) : Promise.resolve();
+    return request ? this.start(request) : Promise.resolve(null);
   }
 
   private async follow(id: string): Promise<void> {
@@ -162,7 +171,10 @@ export class GenerationController implements ReactiveController {
     this.hooks.emit('dotbase-generation-progress', { generation });
     if (generation.status === previous) return;
     this.hooks.onStatus(generation);
-    if (generation.status === 'completed') this.hooks.emit('dotbase-generation-complete', { generation });
+    if (generation.status === 'completed') {
+      this.session = [generation, ...this.session.filter((kept) => kept.id !== generation.id)].slice(0, SESSION_SIZE);
+      this.hooks.emit('dotbase-generation-complete', { generation });
+    }
     if (generation.status === 'failed') {
       this.hooks.emit('dotbase-generation-failed', { generation });
       this.hooks.emit('dotbase-error', { code: 'prediction_failed', message: generation.error ?? '', context: 'generation', generationId: generation.id });

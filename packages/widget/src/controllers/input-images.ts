@@ -1,6 +1,7 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import type { ApiClient } from '../api/client.js';
 import { ApiError } from '../api/errors.js';
+import { sniffImage } from '../api/sniff.js';
 import type { Upload } from '../api/types.js';
 
 /** One image the user gave as input: a local file being uploaded, an upload, an earlier output, or an https URL. */
@@ -9,18 +10,28 @@ export interface InputImage {
   name: string;
   /** What the `<img>` shows: an object URL for local files, the server or https URL otherwise. */
   previewUrl: string;
-  status: 'uploading' | 'ready' | 'failed';
+  status: 'uploading' | 'ready';
   /** 0–1 while uploading. */
   progress: number;
   /** What the server accepts in `input_images`: an upload id or an https URL. */
   ref?: string;
-  error?: ApiError;
+}
+
+/** Why a file was not taken or did not upload: shown beside the drop area, in the user's language. */
+export interface ImageProblem {
+  /** An error code: the server's, or `not_an_image` / `file_too_large` from the checks made before sending. */
+  code: string;
+  message: string;
+  /** The file it is about. */
+  name: string;
 }
 
 export interface InputImagesHooks {
   client(): ApiClient;
   onUpload(upload: Upload): void;
   onError(error: ApiError): void;
+  /** The server's published upload limit in bytes, when known: bigger files are refused before sending. */
+  maxBytes(): number | undefined;
 }
 
 let counter = 0;
@@ -31,6 +42,8 @@ let counter = 0;
  */
 export class InputImagesController implements ReactiveController {
   items: InputImage[] = [];
+  /** The last file refused or failed; cleared when images are added or removed. */
+  problem: ImageProblem | null = null;
   private readonly host: ReactiveControllerHost;
   private readonly hooks: InputImagesHooks;
   private readonly uploads = new Map<string, AbortController>();
@@ -49,18 +62,30 @@ export class InputImagesController implements ReactiveController {
     return this.items.some((item) => item.status === 'uploading');
   }
 
-  get failed(): boolean {
-    return this.items.some((item) => item.status === 'failed');
-  }
-
   refs(): string[] {
     return this.items.flatMap((item) => (item.ref ? [item.ref] : []));
   }
 
-  /** Adds files; when the model takes one image only, a new one replaces the old. */
-  addFiles(files: File[], max: number): void {
+  /**
+   * Adds files; when the model takes one image only, a new one replaces the old. Each is checked first as the
+   * server will (type by its first bytes, size against the published limit), so a PDF or a 36 MB photo is refused
+   * at once with a clear reason instead of a broken tile after a long upload.
+   */
+  async addFiles(files: File[], max: number): Promise<void> {
+    this.problem = null;
+    this.host.requestUpdate();
+    const limit = this.hooks.maxBytes();
     for (const file of files) {
-      const item: InputImage = { key: `img-${++counter}`, name: file.name || 'image', previewUrl: URL.createObjectURL(file), status: 'uploading', progress: 0 };
+      const name = file.name || 'image';
+      if (limit !== undefined && file.size > limit) {
+        this.refuse({ code: 'file_too_large', message: `${name}: ${file.size} bytes, over ${limit}`, name });
+        continue;
+      }
+      if (!(await sniffImage(file))) {
+        this.refuse({ code: 'not_an_image', message: `${name} is not a PNG, JPEG, WebP or GIF`, name });
+        continue;
+      }
+      const item: InputImage = { key: `img-${++counter}`, name, previewUrl: URL.createObjectURL(file), status: 'uploading', progress: 0 };
       this.push(item, max);
       void this.upload(item.key, file);
     }
@@ -71,7 +96,8 @@ export class InputImagesController implements ReactiveController {
     this.push({ key: `img-${++counter}`, name, previewUrl, status: 'ready', progress: 1, ref }, max);
   }
 
-  remove(key: string): void {
+  remove(key: string, keepProblem = false): void {
+    if (!keepProblem) this.problem = null;
     this.uploads.get(key)?.abort();
     const item = this.items.find((candidate) => candidate.key === key);
     if (item) this.release(item);
@@ -83,7 +109,14 @@ export class InputImagesController implements ReactiveController {
     for (const item of [...this.items]) this.remove(item.key);
   }
 
+  private refuse(problem: ImageProblem): void {
+    this.problem = problem;
+    this.hooks.onError(new ApiError(problem.code, problem.message));
+    this.host.requestUpdate();
+  }
+
   private push(item: InputImage, max: number): void {
+    this.problem = null;
     if (max === 1) this.clear();
     this.items = [...this.items, item];
     this.host.requestUpdate();
@@ -104,8 +137,12 @@ export class InputImagesController implements ReactiveController {
     } catch (error) {
       if (abort.signal.aborted) return;
       const apiError = error instanceof ApiError ? error : new ApiError('network_error', String(error));
-      this.patch(key, { status: 'failed', error: apiError });
+      // A failed tile helps nobody: it goes, and the reason stays beside the drop area.
+      const name = this.items.find((item) => item.key === key)?.name ?? file.name;
+      this.remove(key, true);
+      this.problem = { code: apiError.code, message: apiError.message, name };
       this.hooks.onError(apiError);
+      this.host.requestUpdate();
     } finally {
       this.uploads.delete(key);
     }

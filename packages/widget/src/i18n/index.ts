@@ -23,7 +23,20 @@ export function fieldLabel(strings: Strings, name: string, title?: string): stri
 
 /** An error in plain words: the translation of its code, else the server's message, else a generic line. */
 export function errorText(strings: Strings, code: string | undefined, message?: string): string {
+  if (code === 'cors_refused') return strings.corsRefused(typeof location === 'undefined' ? '' : location.origin);
   const known = code ? strings.errors[code] : undefined;
   if (known && code === 'invalid_input' && message) return `${known} ${message}`;
   return known ?? message ?? strings.errors.fallback ?? 'Something went wrong.';
+}
+
+/** A refused or failed input file in plain words, naming the file. */
+export function imageProblemText(strings: Strings, problem: { code: string; message: string; name: string }, maxBytes?: number): string {
+  const s = strings.images;
+  if (problem.code === 'not_an_image') return s.notImage(problem.name);
+  if (problem.code === 'file_too_large' || problem.code === 'payload_too_large') {
+    return maxBytes ? s.tooBig(problem.name, (maxBytes / 1024 / 1024).toFixed(maxBytes % (1024 * 1024) === 0 ? 0 : 1)) : s.notUploaded(problem.name, strings.errors.payload_too_large!);
+  }
+  // The server checks the file again (it decodes it); its wording ("file: …") is for developers, not people.
+  if (problem.code === 'invalid_input' || problem.code === 'unsupported_media_type') return s.notUploaded(problem.name, strings.errors.unsupported_media_type!);
+  return s.notUploaded(problem.name, errorText(strings, problem.code, problem.message));
 }

@@ -19,6 +19,8 @@ export interface ApiServerOptions {
   admins?: string;
   /** Simulator lifecycle timing; short by default so tests stay quick. */
   timing?: { startingMs?: number; processingMs?: number; steps?: number };
+  /** More server configuration (e.g. `DOTBASE_MAX_UPLOAD_BYTES`, `TELEGRAM_BOT_TOKEN`). */
+  env?: Record<string, string>;
 }
 
 /**
@@ -35,6 +37,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
       DOTBASE_CORS_ORIGINS: options.corsOrigins.join(','),
       ...(options.apiKeys ? { DOTBASE_API_KEYS: options.apiKeys } : {}),
       ...(options.admins ? { DOTBASE_ADMINS: options.admins } : {}),
+      ...options.env,
     },
     logger: silentLogger,
     simulator: { timing: { startingMs: 50, processingMs: 300, steps: 3, ...options.timing } },

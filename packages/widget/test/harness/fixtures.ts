@@ -16,9 +16,14 @@ export interface E2E {
   close(): Promise<void>;
 }
 
-export async function startE2E(options: { apiKeys?: string; admins?: string } = {}): Promise<E2E> {
+export async function startE2E(options: { apiKeys?: string; admins?: string; env?: Record<string, string> } = {}): Promise<E2E> {
   const site = await startPageServer(inject('widgetDist'));
-  const api = await startApiServer({ corsOrigins: [site.origin], ...(options.apiKeys ? { apiKeys: options.apiKeys } : {}), ...(options.admins ? { admins: options.admins } : {}) });
+  const api = await startApiServer({
+    corsOrigins: [site.origin],
+    ...(options.apiKeys ? { apiKeys: options.apiKeys } : {}),
+    ...(options.admins ? { admins: options.admins } : {}),
+    ...(options.env ? { env: options.env } : {}),
+  });
   const browser = await launchBrowser();
   return {
     api,

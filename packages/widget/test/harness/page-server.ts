@@ -65,11 +65,12 @@ export async function startPageServer(widgetDist: string): Promise<PageServer> {
 }
 
 /** A minimal host page: the widget (ES module or classic script) and one `<dotbase-studio>` with `attributes`. */
-export function studioPage(options: { attributes: string; script?: 'module' | 'classic'; style?: string; body?: string }): string {
+export function studioPage(options: { attributes: string; script?: 'module' | 'classic'; style?: string; body?: string; lang?: string | null }): string {
+  const lang = options.lang === null ? '' : ` lang="${options.lang ?? 'en'}"`;
   const script =
     options.script === 'classic' ? '<script src="/widget/dotbase-studio.iife.js"></script>' : '<script type="module" src="/widget/dotbase-studio.js"></script>';
   return `<!doctype html>
-<html lang="en">
+<html${lang}>
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">

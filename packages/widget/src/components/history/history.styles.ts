@@ -38,14 +38,15 @@ export const historyStyles = css`
     padding: 0;
     display: grid;
     gap: 12px;
-    grid-template-columns: repeat(auto-fill, minmax(min(100%, 300px), 1fr));
+    grid-template-columns: repeat(auto-fill, minmax(min(100%, 220px), 1fr));
   }
   .items:focus-visible {
     outline-offset: 4px;
   }
   .item {
     display: flex;
-    gap: 12px;
+    flex-direction: column;
+    gap: 10px;
     padding: 10px;
     border: 1px solid var(--db-border);
     border-radius: var(--db-radius);
@@ -53,8 +54,7 @@ export const historyStyles = css`
     min-width: 0;
   }
   .thumb {
-    flex: 0 0 72px;
-    height: 72px;
+    aspect-ratio: 1;
     border-radius: var(--db-radius-small);
     overflow: hidden;
     background: var(--db-surface);
@@ -112,11 +112,18 @@ export const historyStyles = css`
     color: var(--db-muted);
     font-size: var(--db-text-xs);
   }
-  .prompt {
+  .prompt,
+  .reason {
     margin: 2px 0 6px;
-    overflow: hidden;
-    text-overflow: ellipsis;
-    white-space: nowrap;
+    overflow-wrap: anywhere;
+  }
+  .reason {
+    color: var(--db-danger);
+    font-size: var(--db-text-xs);
+  }
+  /* "Delete" becoming "Confirm delete" must not move the card's other buttons. */
+  .danger {
+    min-width: 9.5em;
   }
   .buttons {
     display: flex;

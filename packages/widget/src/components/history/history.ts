@@ -32,6 +32,7 @@ export class DotbaseHistory extends LitElement {
     modelNames: { attribute: false },
     action: { state: true },
     status: { state: true },
+    search: { state: true },
     page: { state: true },
     data: { state: true },
     loading: { state: true },
@@ -45,6 +46,7 @@ export class DotbaseHistory extends LitElement {
   declare modelNames: Record<string, string>;
   declare action: Action | '';
   declare status: GenerationStatus | '';
+  declare search: string;
   declare page: number;
   declare data: GenerationPage | null;
   declare loading: boolean;
@@ -58,6 +60,7 @@ export class DotbaseHistory extends LitElement {
     this.modelNames = {};
     this.action = '';
     this.status = '';
+    this.search = '';
     this.page = 1;
     this.data = null;
     this.loading = false;
@@ -73,6 +76,7 @@ export class DotbaseHistory extends LitElement {
   override disconnectedCallback(): void {
     super.disconnectedCallback();
     this.abort?.abort();
+    clearTimeout(this.searchTimer);
   }
 
   override focus(): void {
@@ -87,7 +91,13 @@ export class DotbaseHistory extends LitElement {
     this.loading = true;
     try {
       const data = await this.client.listGenerations(
-        { page: this.page, limit: HISTORY_PAGE_SIZE, ...(this.action ? { action: this.action } : {}), ...(this.status ? { status: this.status } : {}) },
+        {
+          page: this.page,
+          limit: HISTORY_PAGE_SIZE,
+          ...(this.action ? { action: this.action } : {}),
+          ...(this.status ? { status: this.status } : {}),
+          ...(this.search.trim() ? { q: this.search.trim() } : {}),
+        },
         abort.signal,
       );
       if (data.items.length === 0 && this.page > 1 && data.total > 0) {
@@ -108,6 +118,26 @@ export class DotbaseHistory extends LitElement {
   private filter(kind: 'action' | 'status', value: string): void {
     if (kind === 'action') this.action = isAction(value) ? value : '';
     else this.status = (GENERATION_STATUSES as readonly string[]).includes(value) ? (value as GenerationStatus) : '';
+    this.page = 1;
+    void this.load();
+  }
+
+  private searchTimer: ReturnType<typeof setTimeout> | undefined;
+
+  /** Searches as the user types, once they pause (one request per pause, not per key). */
+  private searchFor(text: string): void {
+    this.search = text;
+    clearTimeout(this.searchTimer);
+    this.searchTimer = setTimeout(() => {
+      this.page = 1;
+      void this.load();
+    }, 250);
+  }
+
+  private clearFilters(): void {
+    this.action = '';
+    this.status = '';
+    this.search = '';
     this.page = 1;
     void this.load();
   }
@@ -148,6 +178,7 @@ export class DotbaseHistory extends LitElement {
         </div>
         <span class="sub">${this.strings.actions[generation.action]} · <time datetime=${new Date(generation.created_at).toISOString()}>${format.format(generation.created_at)}</time></span>
         <p class="prompt">${generation.prompt || h.noPrompt}</p>
+        ${generation.status === 'failed' && generation.error ? html`<p class="reason">${generation.error}</p>` : nothing}
         <div class="buttons">
           <button type="button" class="small" @click=${() => notify(this, 'history-open', { generation })}>${h.open}</button>
           <button type="button" class="small" @click=${() => notify(this, 'history-reuse', { generation })}>${h.reuse}</button>
@@ -176,6 +207,10 @@ export class DotbaseHistory extends LitElement {
       </div>
       <div class="filters">
         <label>
+          <span>${h.search}</span>
+          <input id="filter-search" type="search" .value=${this.search} @input=${(e: Event) => this.searchFor((e.target as HTMLInputElement).value)} />
+        </label>
+        <label>
           <span>${h.action}</span>
           <select id="filter-action" @change=${(e: Event) => this.filter('action', (e.target as HTMLSelectElement).value)}>
             <option value="" ?selected=${this.action === ''}>${h.all}</option>
@@ -197,7 +232,11 @@ export class DotbaseHistory extends LitElement {
           </div>`
         : nothing}
       ${!data && this.loading ? html`<p class="hint">${this.strings.loading}</p>` : nothing}
-      ${data && data.items.length === 0 ? html`<p class="empty">${h.empty}</p>` : nothing}
+      ${data && data.items.length === 0
+        ? this.action || this.status || this.search.trim()
+          ? html`<p class="empty">${h.noMatches} <button type="button" class="small" @click=${() => this.clearFilters()}>${h.clearFilters}</button></p>`
+          : html`<p class="empty">${h.empty}</p>`
+        : nothing}
       ${data && data.items.length > 0
         ? html`<ul class="items" tabindex="-1" aria-labelledby="history-heading">${data.items.map((generation) => this.renderItem(generation, format))}</ul>`
         : nothing}

@@ -62,9 +62,6 @@ export const imageInputStyles = css`
     border: 1px solid var(--db-border);
     background: var(--db-surface);
   }
-  li.failed {
-    border-color: var(--db-danger);
-  }
   img {
     display: block;
     width: 100%;
@@ -96,8 +93,8 @@ export const imageInputStyles = css`
     overflow: hidden;
     text-overflow: ellipsis;
   }
-  .state.failed {
-    color: var(--db-danger);
+  .upload-problem {
+    margin: 0;
   }
   .remove {
     position: absolute;

@@ -1,7 +1,7 @@
 import { LitElement, html, nothing } from 'lit';
 import type { InputImage } from '../../controllers/input-images.js';
 import { notify } from '../../events.js';
-import { errorText, type Strings } from '../../i18n/index.js';
+import type { Strings } from '../../i18n/index.js';
 import { sharedStyles } from '../../styles/shared.js';
 import { imageInputStyles } from './image-input.styles.js';
 
@@ -24,6 +24,7 @@ export class DotbaseImageInput extends LitElement {
     min: { type: Number },
     max: { type: Number },
     strings: { attribute: false },
+    problem: {},
     dragging: { state: true },
     urlError: { state: true },
   };
@@ -32,6 +33,8 @@ export class DotbaseImageInput extends LitElement {
   declare min: number;
   declare max: number;
   declare strings: Strings;
+  /** Why the last file was refused or failed to upload, in plain words (set by the studio). */
+  declare problem: string;
   declare dragging: boolean;
   declare urlError: string;
 
@@ -42,18 +45,17 @@ export class DotbaseImageInput extends LitElement {
     this.max = 1;
     this.dragging = false;
     this.urlError = '';
+    this.problem = '';
   }
 
   override focus(): void {
     this.renderRoot.querySelector<HTMLElement>('#choose')?.focus();
   }
 
+  /** Every file goes to the studio, which checks each by its bytes (a MIME type is only the file name's guess). */
   private addFiles(list: FileList | null | undefined): void {
     const files = [...(list ?? [])];
-    const images = files.filter((file) => file.type.startsWith('image/'));
-    const rejected = files.find((file) => !file.type.startsWith('image/'));
-    this.urlError = rejected ? this.strings.images.notImage(rejected.name) : '';
-    if (images.length > 0) notify(this, 'images-add', { files: images });
+    if (files.length > 0) notify(this, 'images-add', { files });
   }
 
   private onDrop(event: DragEvent): void {
@@ -97,9 +99,7 @@ export class DotbaseImageInput extends LitElement {
             <span style="width:${percent}%"></span>
           </div>`
         : nothing}
-      <span class="state ${item.status}">
-        ${item.status === 'uploading' ? s.uploading(percent) : item.status === 'ready' ? s.uploaded : errorText(this.strings, item.error?.code, item.error?.message)}
-      </span>
+      <span class="state ${item.status}">${item.status === 'uploading' ? s.uploading(percent) : s.uploaded}</span>
       <button type="button" class="remove small" aria-label=${s.remove(index + 1)} @click=${() => notify(this, 'image-remove', { key: item.key })}>✕</button>
     </li>`;
   }
@@ -139,6 +139,7 @@ export class DotbaseImageInput extends LitElement {
           }}
         />
       </div>
+      <p class="error-text upload-problem" id="upload-problem" role=${this.problem ? 'alert' : nothing}>${this.problem}</p>
       <form class="url" @submit=${this.onUrlSubmit} novalidate>
         <label for="url">${s.url}</label>
         <div class="row">

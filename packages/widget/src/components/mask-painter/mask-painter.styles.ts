@@ -75,4 +75,26 @@ export const maskPainterStyles = css`
   canvas:not(:focus-visible) + .cursor {
     display: none;
   }
+
+  @container dotbase (max-width: 480px) {
+    .tools {
+      flex-wrap: nowrap;
+      gap: 6px;
+    }
+    .brush input {
+      width: 100%;
+      min-width: 48px;
+    }
+    .brush {
+      flex: 1;
+      min-width: 0;
+    }
+    .brush-text {
+      position: absolute;
+      width: 1px;
+      height: 1px;
+      overflow: hidden;
+      clip-path: inset(50%);
+    }
+  }
 `;

@@ -1,5 +1,5 @@
 import { LitElement, html } from 'lit';
-import { notify } from '../../events.js';
+import { isTouch, notify } from '../../events.js';
 import type { Strings } from '../../i18n/index.js';
 import { sharedStyles } from '../../styles/shared.js';
 import { maskPainterStyles } from './mask-painter.styles.js';
@@ -218,7 +218,7 @@ export class DotbaseMaskPainter extends LitElement {
     return html`
       <div class="head">
         <span class="label" id="mask-label">${s.label}</span>
-        <span class="hint" id="mask-hint">${s.hint}</span>
+        <span class="hint" id="mask-hint">${s.hint}${isTouch() ? '' : ` ${s.keys}`}</span>
       </div>
       <div class="tools" role="toolbar" aria-label=${s.label}>
         <div class="modes" role="group">
@@ -226,7 +226,7 @@ export class DotbaseMaskPainter extends LitElement {
           <button type="button" class="small" aria-pressed=${this.mode === 'erase' ? 'true' : 'false'} @click=${() => (this.mode = 'erase')}>${s.erase}</button>
         </div>
         <label class="brush">
-          <span>${s.brush}</span>
+          <span class="brush-text">${s.brush}</span>
           <input type="range" min="4" max="120" step="2" .value=${String(this.brush)} @input=${(e: Event) => (this.brush = Number((e.target as HTMLInputElement).value))} />
           <output>${this.brush}</output>
         </label>

@@ -84,4 +84,22 @@ export const modelPickerStyles = css`
   .meter span.on {
     background: var(--db-accent);
   }
+
+  /* On a phone the eight cards would push the prompt 1.5 screens down: one swipeable row of names instead. */
+  @container dotbase (max-width: 560px) {
+    .grid {
+      display: flex;
+      overflow-x: auto;
+      scroll-snap-type: x proximity;
+      padding: 2px 2px 6px;
+      margin: -2px;
+    }
+    .card {
+      flex: 0 0 auto;
+      scroll-snap-align: start;
+    }
+    .desc {
+      display: none;
+    }
+  }
 `;

@@ -2,6 +2,7 @@ import { LitElement, html } from 'lit';
 import type { ModelInfo } from '../../api/types.js';
 import { notify } from '../../events.js';
 import type { Strings } from '../../i18n/index.js';
+import { modelDescription } from '../../i18n/values.js';
 import { plainFieldsetStyles, sharedStyles } from '../../styles/shared.js';
 import { modelPickerStyles } from './model-picker.styles.js';
 
@@ -68,7 +69,7 @@ export class DotbaseModelPicker extends LitElement {
                     ${this.meter(model.quality, 5, s.quality(model.quality), 'quality')}
                   </span>
                 </span>
-                <span class="desc" id="desc-${model.id}">${model.description}</span>
+                <span class="desc" id="desc-${model.id}">${modelDescription(s, model.id, model.description)}</span>
               </label>
             `,
           )}

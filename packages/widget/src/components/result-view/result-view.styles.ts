@@ -155,17 +155,108 @@ export const resultViewStyles = css`
     max-height: 480px;
     object-fit: contain;
   }
-  .output-actions {
-    display: flex;
-    flex-wrap: wrap;
-    gap: 6px;
-    align-items: center;
+  .outputs li {
+    position: relative;
   }
-  .use {
-    display: inline-flex;
-    flex-wrap: wrap;
-    gap: 6px;
-    align-items: center;
+  .menu {
+    position: absolute;
+    top: 8px;
+    right: 8px;
+  }
+  .menu summary {
+    list-style: none;
+    display: grid;
+    place-items: center;
+    width: 36px;
+    height: 36px;
+    border-radius: 50%;
+    background: rgb(0 0 0 / 0.6);
+    color: #fff;
+    font-size: 20px;
+    line-height: 1;
+    cursor: pointer;
+  }
+  .menu summary::-webkit-details-marker {
+    display: none;
+  }
+  .menu summary:focus-visible {
+    outline: 2px solid var(--db-accent);
+    outline-offset: 2px;
+  }
+  .menu-items {
+    position: absolute;
+    right: 0;
+    top: 42px;
+    z-index: 2;
+    display: flex;
+    flex-direction: column;
+    min-width: 200px;
+    padding: 6px;
+    border: 1px solid var(--db-border);
+    border-radius: var(--db-radius-small);
+    background: var(--db-bg);
+    box-shadow: 0 8px 24px rgb(0 0 0 / 0.18);
+  }
+  .menu-items button {
+    justify-content: flex-start;
+    text-align: left;
+  }
+  .session h4 {
+    margin: 8px 0;
+    font-size: var(--db-text-sm);
+  }
+  .session ul {
+    list-style: none;
+    margin: 0;
+    padding: 0;
+    display: flex;
+    gap: 8px;
+    overflow-x: auto;
+  }
+  .session button {
+    padding: 0;
+    width: 64px;
+    height: 64px;
+    overflow: hidden;
+  }
+  .session button[aria-current='true'] {
+    outline: 2px solid var(--db-accent);
+    outline-offset: 1px;
+  }
+  .session img {
+    width: 100%;
+    height: 100%;
+    object-fit: cover;
+  }
+  .canceled {
+    background: var(--db-surface);
+    border-color: var(--db-border);
+  }
+  .stage {
+    position: relative;
+    overflow: auto;
+    max-height: calc(96vh - 120px);
+  }
+  .stage img {
+    cursor: zoom-in;
+  }
+  .stage.zoomed img {
+    max-width: none;
+    max-height: none;
+    cursor: zoom-out;
+  }
+  .stage .before {
+    position: absolute;
+    inset: 0;
+    width: 100%;
+    height: 100%;
+    clip-path: inset(0 calc(100% - var(--split)) 0 0);
+    pointer-events: none;
+  }
+  .divider {
+    display: block;
+    width: 100%;
+    margin-top: 8px;
   }
   .meta {
     display: flex;

@@ -1,5 +1,7 @@
 import { LitElement, html, nothing } from 'lit';
+import { canRetry } from '../../api/errors.js';
 import { isTerminal, type Action, type Generation } from '../../api/types.js';
+import { urlForRef } from '../../api/files.js';
 import { notify } from '../../events.js';
 import { errorText, type Strings } from '../../i18n/index.js';
 import { sharedStyles } from '../../styles/shared.js';
@@ -23,6 +25,7 @@ export interface ResultProblem {
  * @fires result-retry - internal.
  * @fires result-reuse - internal: `{ generation }`.
  * @fires result-use - internal: `{ url, action }`.
+ * @fires result-show - internal: `{ generation }`, one of this session's results picked from the gallery.
  * @csspart result - the result section.
  * @csspart progress - the progress bar.
  * @csspart output - each output image button.
@@ -37,7 +40,12 @@ export class DotbaseResultView extends LitElement {
     elapsedMs: { type: Number },
     canceling: { type: Boolean },
     chainActions: { attribute: false },
+    session: { attribute: false },
+    endpoint: {},
     viewing: { state: true },
+    zoomed: { state: true },
+    comparing: { state: true },
+    split: { state: true },
   };
 
   declare generation: Generation | null;
@@ -48,6 +56,14 @@ export class DotbaseResultView extends LitElement {
   declare canceling: boolean;
   declare chainActions: Action[];
   declare viewing: number | null;
+  /** This session's finished results, newest first, for the gallery under the current one. */
+  declare session: Generation[];
+  /** The server, to show an edit's input image beside its result. */
+  declare endpoint: string;
+  declare zoomed: boolean;
+  declare comparing: boolean;
+  /** Where the before/after divider is, in percent from the left. */
+  declare split: number;
   private opener: HTMLElement | null = null;
 
   constructor() {
@@ -59,6 +75,11 @@ export class DotbaseResultView extends LitElement {
     this.canceling = false;
     this.chainActions = [];
     this.viewing = null;
+    this.session = [];
+    this.endpoint = '';
+    this.zoomed = false;
+    this.comparing = false;
+    this.split = 50;
   }
 
   /** Moves focus to the section heading, e.g. after opening a generation from history. */
@@ -76,6 +97,9 @@ export class DotbaseResultView extends LitElement {
   private open(index: number, event: Event): void {
     this.opener = event.currentTarget as HTMLElement;
     this.viewing = index;
+    this.zoomed = false;
+    this.comparing = false;
+    this.split = 50;
     void this.updateComplete.then(() => this.renderRoot.querySelector('dialog')?.showModal());
   }
 
@@ -87,6 +111,11 @@ export class DotbaseResultView extends LitElement {
     this.viewing = null;
     this.opener?.focus();
     this.opener = null;
+  }
+
+  /** One after another: browsers ask once about several downloads, and the files arrive in order. */
+  private async downloadAll(generation: Generation): Promise<void> {
+    for (const [index, url] of generation.output_urls.entries()) await downloadImage(url, downloadName(generation.id, index, url));
   }
 
   private renderProgress(generation: Generation) {
@@ -115,6 +144,27 @@ export class DotbaseResultView extends LitElement {
     `;
   }
 
+  /** One menu per image (download, use as the next action's input) instead of a wrapping cluster of buttons. */
+  private renderMenu(generation: Generation, url: string, index: number) {
+    const s = this.strings.result;
+    const close = (event: Event) => ((event.currentTarget as HTMLElement).closest('details')!.open = false);
+    return html`<details class="menu" part="output-menu">
+      <summary class="small menu-button" aria-label=${s.menu(index + 1)}>⋯</summary>
+      <div class="menu-items">
+        <button type="button" class="small ghost" @click=${(e: Event) => {
+          close(e);
+          void downloadImage(url, downloadName(generation.id, index, url));
+        }}>${s.download}</button>
+        ${this.chainActions.map(
+          (action) => html`<button type="button" class="small ghost" data-use=${action} @click=${(e: Event) => {
+            close(e);
+            notify(this, 'result-use', { url, action });
+          }}>${s.useAs}: ${this.strings.actions[action]}</button>`,
+        )}
+      </div>
+    </details>`;
+  }
+
   private renderOutputs(generation: Generation) {
     const s = this.strings.result;
     return html`<ul class="outputs ${generation.output_urls.length === 1 ? 'single' : ''}">
@@ -123,32 +173,53 @@ export class DotbaseResultView extends LitElement {
           <button type="button" class="thumb" part="output" aria-label=${s.open(index + 1)} @click=${(e: Event) => this.open(index, e)}>
             <img src=${url} alt="" loading="lazy" />
           </button>
-          <div class="output-actions">
-            <button type="button" class="small" @click=${() => downloadImage(url, downloadName(generation.id, index, url))}>${s.download}</button>
-            ${this.chainActions.length > 0
-              ? html`<span class="use" role="group" aria-label=${s.useAs}>
-                  <span class="hint" aria-hidden="true">${s.useAs}:</span>
-                  ${this.chainActions.map(
-                    (action) => html`<button type="button" class="small" data-use=${action} @click=${() => notify(this, 'result-use', { url, action })}>
-                      ${this.strings.actions[action]}
-                    </button>`,
-                  )}
-                </span>`
-              : nothing}
-          </div>
+          ${this.renderMenu(generation, url, index)}
         </li>`,
       )}
     </ul>`;
+  }
+
+  /** The image an edit, upscale or background removal started from, for the before/after compare. */
+  private beforeUrl(generation: Generation): string | null {
+    const ref = generation.action === 'create' ? undefined : generation.input_images?.[0];
+    return ref ? urlForRef(this.endpoint, ref) : null;
+  }
+
+  private renderSession(current: Generation) {
+    const others = this.session.filter((generation) => generation.output_urls.length > 0);
+    if (others.length < 2) return nothing;
+    const s = this.strings.result;
+    return html`<div class="session">
+      <h4>${s.session}</h4>
+      <ul>
+        ${others.map(
+          (generation) => html`<li>
+            <button type="button" class="small" aria-label=${generation.prompt || this.strings.actions[generation.action]} aria-current=${generation.id === current.id ? 'true' : 'false'} @click=${() => notify(this, 'result-show', { generation })}>
+              <img src=${generation.output_urls[0]!} alt="" loading="lazy" />
+            </button>
+          </li>`,
+        )}
+      </ul>
+    </div>`;
   }
 
   private renderViewer(generation: Generation) {
     const index = this.viewing;
     const url = index === null ? undefined : generation.output_urls[index];
     const s = this.strings.result;
+    const before = this.beforeUrl(generation);
     return html`<dialog part="viewer" aria-label=${index === null ? s.heading : s.output(index + 1)} @close=${this.onDialogClose} @click=${(e: Event) => e.target === e.currentTarget && this.closeViewer()}>
       ${url && index !== null
-        ? html`<img src=${url} alt=${s.output(index + 1)} />
+        ? html`<div class="stage ${this.zoomed ? 'zoomed' : ''}" style="--split:${this.split}%">
+              <img src=${url} alt=${s.output(index + 1)} @click=${() => (this.zoomed = !this.zoomed)} />
+              ${this.comparing && before ? html`<img class="before" src=${before} alt=${s.before} />` : nothing}
+            </div>
+            ${this.comparing && before
+              ? html`<input class="divider" type="range" min="0" max="100" aria-label=${s.compare} .value=${String(this.split)} @input=${(e: Event) => (this.split = Number((e.target as HTMLInputElement).value))} />`
+              : nothing}
             <div class="viewer-actions">
+              <button type="button" aria-pressed=${this.zoomed ? 'true' : 'false'} @click=${() => (this.zoomed = !this.zoomed)}>${s.zoom}</button>
+              ${before ? html`<button type="button" aria-pressed=${this.comparing ? 'true' : 'false'} @click=${() => (this.comparing = !this.comparing)}>${s.compare}</button>` : nothing}
               <button type="button" @click=${() => downloadImage(url, downloadName(generation.id, index, url))}>${s.download}</button>
               <button type="button" class="primary" @click=${this.closeViewer} autofocus>${s.close}</button>
             </div>`
@@ -160,7 +231,7 @@ export class DotbaseResultView extends LitElement {
     return html`<div class="problem" role="alert">
       <p><strong>${errorText(this.strings, code, code === 'prediction_failed' ? undefined : message)}</strong></p>
       ${code === 'prediction_failed' && message ? html`<p class="hint">${message}</p>` : nothing}
-      <button type="button" class="small" @click=${() => notify(this, 'result-retry', {})}>${this.strings.retry}</button>
+      ${canRetry(code) ? html`<button type="button" class="small" @click=${() => notify(this, 'result-retry', {})}>${this.strings.retry}</button>` : nothing}
     </div>`;
   }
 
@@ -181,15 +252,25 @@ export class DotbaseResultView extends LitElement {
       ${generation && !isTerminal(generation.status) ? this.renderProgress(generation) : nothing}
       ${generation?.status === 'failed' ? this.renderProblem('prediction_failed', generation.error ?? '') : nothing}
       ${generation?.status === 'completed' ? this.renderOutputs(generation) : nothing}
+      ${generation?.status === 'canceled'
+        ? html`<div class="problem canceled">
+            <p><strong>${s.canceledText}</strong></p>
+            <button type="button" class="small" @click=${() => notify(this, 'result-retry', {})}>${s.runAgain}</button>
+          </div>`
+        : nothing}
       ${generation
         ? html`<div class="meta">
             <span class="model">${this.modelName || generation.model_id}</span>
             ${generation.prompt ? html`<span class="prompt">${generation.prompt}</span>` : nothing}
+            ${generation.output_urls.length > 1
+              ? html`<button type="button" class="small ghost" @click=${() => this.downloadAll(generation)}>${s.downloadAll}</button>`
+              : nothing}
             ${isTerminal(generation.status)
               ? html`<button type="button" class="small ghost reuse" @click=${() => notify(this, 'result-reuse', { generation })}>${s.reuse}</button>`
               : nothing}
           </div>`
         : nothing}
+      ${generation ? this.renderSession(generation) : nothing}
       ${generation ? this.renderViewer(generation) : nothing}
     </section>`;
   }

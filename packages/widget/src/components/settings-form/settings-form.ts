@@ -2,6 +2,7 @@ import { LitElement, html, nothing } from 'lit';
 import type { JsonSchema } from '../../api/types.js';
 import { notify } from '../../events.js';
 import { fieldLabel, type Strings } from '../../i18n/index.js';
+import { fieldHint, valueLabel } from '../../i18n/values.js';
 import { plainFieldsetStyles, sharedStyles } from '../../styles/shared.js';
 import { parseFieldValue, schemaFields, type SettingsField } from './schema-fields.js';
 import { settingsFormStyles } from './settings-form.styles.js';
@@ -22,16 +23,20 @@ export class DotbaseSettingsForm extends LitElement {
     schema: { attribute: false },
     values: { attribute: false },
     strings: { attribute: false },
+    problems: { attribute: false },
   };
 
   declare schema: JsonSchema | undefined;
   declare values: Record<string, unknown>;
   declare strings: Strings;
+  /** The server's objections by field name, shown under each field. */
+  declare problems: Record<string, string>;
   private fields: SettingsField[] = [];
 
   constructor() {
     super();
     this.values = {};
+    this.problems = {};
   }
 
   override willUpdate(changed: Map<PropertyKey, unknown>): void {
@@ -69,8 +74,18 @@ export class DotbaseSettingsForm extends LitElement {
     const bounded = field.kind === 'number' && field.name !== 'seed' && (field.min !== undefined || field.max !== undefined);
     const range = bounded ? `${field.min ?? '…'}–${field.max ?? '…'}` : '';
     // Primary settings explain themselves; their schema descriptions would only add noise under each control.
-    const hint = [range, field.primary ? '' : field.description].filter(Boolean).join(' · ');
-    const describedBy = hint ? hintId : nothing;
+    const hint = [range, field.primary ? '' : fieldHint(this.strings, field.name, field.description)].filter(Boolean).join(' · ');
+    const problem = this.problems[field.name];
+    const problemId = `${id}-problem`;
+    const describedBy = [hint ? hintId : '', problem ? problemId : ''].join(' ').trim() || nothing;
+    const problemText = problem ? html`<span class="error-text" id=${problemId} role="alert">${problem}</span>` : nothing;
+    if (problem) {
+      // A refused setting folded under "More settings" would be invisible.
+      void this.updateComplete.then(() => {
+        const fold = this.renderRoot.querySelector<HTMLElement>(`#${id}`)?.closest('details');
+        if (fold) fold.open = true;
+      });
+    }
     const value = this.shown(field);
     let control;
     switch (field.kind) {
@@ -84,12 +99,12 @@ export class DotbaseSettingsForm extends LitElement {
             @change=${(e: Event) => this.change(field, (e.target as HTMLInputElement).checked)}
           />
           <label for=${id}>${label}</label>
-          ${hint ? html`<span class="hint" id=${hintId}>${hint}</span>` : nothing}
+          ${hint ? html`<span class="hint" id=${hintId}>${hint}</span>` : nothing} ${problemText}
         </div>`;
       case 'select':
         control = html`<select id=${id} aria-describedby=${describedBy} ?required=${field.required} @change=${(e: Event) => this.change(field, (e.target as HTMLSelectElement).value)}>
           ${field.default === undefined ? html`<option value="" ?selected=${value === undefined}>${this.strings.defaultValue}</option>` : nothing}
-          ${field.options.map((option) => html`<option value=${String(option)} ?selected=${option === value}>${option}</option>`)}
+          ${field.options.map((option) => html`<option value=${String(option)} ?selected=${option === value}>${valueLabel(this.strings, option)}</option>`)}
         </select>`;
         break;
       case 'number':
@@ -119,8 +134,8 @@ export class DotbaseSettingsForm extends LitElement {
         break;
     }
     return html`<div class="field ${field.kind === 'text' ? 'wide' : ''}">
-      <label for=${id} title=${field.description ?? nothing}>${label}</label>
-      ${control} ${hint ? html`<span class="hint" id=${hintId}>${hint}</span>` : nothing}
+      <label for=${id} title=${fieldHint(this.strings, field.name, field.description) ?? nothing}>${label}</label>
+      ${control} ${hint ? html`<span class="hint" id=${hintId}>${hint}</span>` : nothing} ${problemText}
     </div>`;
   }
 

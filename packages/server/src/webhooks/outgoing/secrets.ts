@@ -1,0 +1,47 @@
+import { createHash } from 'node:crypto';
+import type { Storage } from 'unstorage';
+import { newWebhookSecret } from './sign.js';
+
+/** Each user's webhook signing secret, made on first use and replaced on rotation. */
+export interface WebhookSecrets {
+  get(userId: string): Promise<string>;
+  /** A new secret; deliveries from now on (retries included) are signed with it. */
+  rotate(userId: string): Promise<string>;
+}
+
+/**
+ * Secrets on unstorage (`secret:<digest of the owner id>`), next to the server's other records. Creating one runs once per user at a
+ * time in this process, so two first calls at once answer the same secret.
+ *
+ * @example
+ * const secrets = createWebhookSecrets(prefixStorage(storage, 'server:webhooks'));
+ * const key = await secrets.get('alice'); // 'whsec_…'
+ */
+export function createWebhookSecrets(storage: Storage): WebhookSecrets {
+  const pending = new Map<string, Promise<string>>();
+  // a digest: owner ids may hold `:` and `/`, which unstorage reads as separators
+  const key = (userId: string) => `secret:${createHash('sha256').update(userId).digest('hex').slice(0, 32)}`;
+
+  function once(userId: string, make: () => Promise<string>): Promise<string> {
+    const running = pending.get(userId) ?? make().finally(() => pending.delete(userId));
+    pending.set(userId, running);
+    return running;
+  }
+
+  async function replace(userId: string): Promise<string> {
+    const secret = newWebhookSecret();
+    await storage.setItem(key(userId), secret);
+    return secret;
+  }
+
+  return {
+    get(userId) {
+      return once(userId, async () => (await storage.getItem<string>(key(userId))) ?? replace(userId));
+    },
+    async rotate(userId) {
+      // after any first-use creation in flight, so the rotation is the last word
+      await pending.get(userId);
+      return once(userId, () => replace(userId));
+    },
+  };
+}
