@@ -119,16 +119,16 @@ async function startBackend(config: ServerConfig, options: StartOptions, logger:
   // the embedded folder unless DATABASE_URL, REDIS_URL or DOTBASE_S3_BUCKET say otherwise (see docs/scaling.md)
   const backends = await openBackends(scale, config.dataDir, config.durability, logger);
   cleanups.push(...backends.cleanups);
-  const { storage, store, blobs, tokenState } = backends;
+  const { storage, store, serviceStore, blobs, tokenState } = backends;
   // Replicate's API base, when not Replicate's own (a proxy, a simulator), is trusted with http and its address.
   const trustedHosts = baseUrl ? [hostRuleOf(baseUrl)] : [];
-  const embedded = createDotbase({
+  const created = createDotbase({
     tokens,
     ...(baseUrl ? { baseUrl } : {}),
     downloadFetch: safeFetch,
     outputHosts: config.outputHosts,
     storage,
-    ...(store ? { store } : {}),
+    ...(serviceStore ? { store: serviceStore } : {}),
     ...(blobs ? { blobs } : {}),
     ...(tokenState ? { tokenState } : {}),
     imageTools: sharpImageTools(),
@@ -142,6 +142,8 @@ async function startBackend(config: ServerConfig, options: StartOptions, logger:
       ...options.service,
     },
   });
+  // the routes read the plain store; only the service claims what it tracks
+  const embedded = store ? { ...created, store } : created;
   // with DATABASE_URL, live events reach the clients of every instance
   const dotbase = backends.events ? withRelayedEvents(embedded, backends.events) : embedded;
   // Outgoing webhooks listen before generations resume, so no change of a resumed generation goes unsent; what a

@@ -130,6 +130,18 @@ CREATE TABLE dotbase_kv (
   },
   {
     version: 4,
+    name: 'which instance tracks each unfinished generation',
+    sql: `
+CREATE TABLE generation_claims (
+  generation_id text PRIMARY KEY REFERENCES generations (id) ON DELETE CASCADE,
+  instance text NOT NULL,
+  expires_at timestamptz NOT NULL
+);
+CREATE INDEX generation_claims_instance ON generation_claims (instance);
+`,
+  },
+  {
+    version: 5,
     name: 'generations: webhook target and batch id',
     sql: `
 -- a caller's webhook target ({ url, events_filter }) and the batch a generation belongs to; NULL: none
