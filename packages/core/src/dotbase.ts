@@ -10,6 +10,7 @@ import type { DownloadFetch } from './providers/output-download.js';
 import type { ImageProvider } from './providers/types.js';
 import { createBlobStore } from './storage/blob-store.js';
 import { createGenerationStore } from './storage/generation-store.js';
+import type { BlobStore, GenerationStore } from './storage/types.js';
 import { createTokenPool } from './tokens/pool.js';
 import type { TokenBudget, TokenPoolState } from './tokens/types.js';
 import { createOutboxStore } from './webhooks/outbox-store.js';
@@ -22,6 +23,10 @@ export interface DotbaseOptions {
   baseUrl?: string;
   /** Where records and images live; any unstorage instance (default: in memory). */
   storage?: Storage;
+  /** Where generation records live (default: the embedded store on `storage`), e.g. a PostgreSQL store. */
+  store?: GenerationStore;
+  /** Where uploads and outputs live (default: on `storage`), e.g. an S3 bucket. */
+  blobs?: BlobStore;
   /** Shared token-pool state for several processes (default: in memory). */
   tokenState?: TokenPoolState;
   /** Proactive per-token limit, e.g. `{ limit: 600, windowMs: 60_000 }` for Replicate's create limit. */
@@ -67,8 +72,8 @@ export function createDotbase(options: DotbaseOptions) {
       ...(options.downloadFetch ? { downloadFetch: options.downloadFetch } : {}),
       ...(options.outputHosts ? { outputHosts: options.outputHosts } : {}),
     });
-  const blobs = createBlobStore(prefixStorage(storage, 'blobs'));
-  const store = createGenerationStore(prefixStorage(storage, 'generations'));
+  const blobs = options.blobs ?? createBlobStore(prefixStorage(storage, 'blobs'));
+  const store = options.store ?? createGenerationStore(prefixStorage(storage, 'generations'));
   const outbox = options.outbox ?? createOutboxStore(prefixStorage(storage, 'outbox'));
   const batches = options.batches ?? createBatchStore(prefixStorage(storage, 'batches'));
   const service = createGenerationService({

@@ -17,7 +17,9 @@ export { createTokenPool, type TokenPool, type TokenPoolOptions, type Lease } fr
 export { createMemoryTokenPoolState } from './tokens/memory-state.js';
 export { tokenIdFor } from './tokens/token-id.js';
 export * from './storage/types.js';
+export { reasonOf as failureReasonOf } from './storage/activity-log.js';
 export { createBlobStore } from './storage/blob-store.js';
+export { newBlobKey, parseBlobKey } from './storage/blob-keys.js';
 export { createGenerationStore, type GenerationStoreOptions } from './storage/generation-store.js';
 export { keySegmentLength } from './storage/key-segment.js';
 export * from './providers/types.js';

@@ -66,6 +66,8 @@ export interface ServerOptions {
   heartbeatMs?: number;
   /** Abort it when shutting down: live event streams end at once instead of holding connections open. */
   shutdown?: AbortSignal;
+  /** Answer `GET /files/<key>` with a redirect to this URL (e.g. a presigned S3 link) instead of the bytes. */
+  fileRedirect?: (key: string) => Promise<string>;
   /**
    * Outgoing webhooks, already started (`startServer` makes them before resuming generations, so no change is
    * missed). Default: made here over `dotbase.storage`, started now and stopped on `shutdown`.
@@ -168,6 +170,7 @@ export function createServer(options: ServerOptions): Hono<AppEnv> {
     heartbeatMs: options.heartbeatMs ?? 15_000,
     ...(options.shutdown ? { shutdown: options.shutdown } : {}),
     widgetDir: options.widgetDir ?? defaultWidgetDir(),
+    ...(options.fileRedirect ? { fileRedirect: options.fileRedirect } : {}),
     createBodySchema: createGenerationBodySchema(limits.maxPromptLength),
   };
 

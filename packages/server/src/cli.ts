@@ -7,6 +7,8 @@ const HELP = `Usage: dotbase <command>
 
 Commands:
   serve      Run the dotbase HTTP server (configuration from the environment; see docs/deployment.md)
+  migrate    Bring the PostgreSQL schema at DATABASE_URL up to date (see docs/scaling.md)
+  import     Copy an embedded data folder into DATABASE_URL (and DOTBASE_S3_BUCKET): dotbase import <data dir>
   version    Print the version
   help       Print this help
 
@@ -44,6 +46,30 @@ switch (command) {
       process.stderr.write(`dotbase: could not start: ${error instanceof Error ? error.message : String(error)}\n`);
       process.exit(1);
     });
+    break;
+  case 'migrate':
+    import('./scale/migrate-command.js')
+      .then(({ runMigrateCommand }) => runMigrateCommand(process.env, (line) => process.stdout.write(`${line}\n`)))
+      .then(
+        (code) => process.exit(code),
+        (error: unknown) => {
+          process.stderr.write(`dotbase: migration failed: ${error instanceof Error ? error.message : String(error)}\n`);
+          process.exit(1);
+        },
+      );
+    break;
+  case 'import':
+    import('./scale/import-command.js')
+      .then(({ runImportCommand }) =>
+        runImportCommand(process.env, process.argv.slice(3), (line) => process.stdout.write(`${line}\n`), process.env.INIT_CWD ?? process.cwd()),
+      )
+      .then(
+        (code) => process.exit(code),
+        (error: unknown) => {
+          process.stderr.write(`dotbase: import failed: ${error instanceof Error ? error.message : String(error)}\n`);
+          process.exit(1);
+        },
+      );
     break;
   case 'version':
   case '--version':

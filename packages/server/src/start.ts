@@ -4,13 +4,16 @@ import type { AddressInfo, Socket } from 'node:net';
 import { getRequestListener, RequestError } from '@hono/node-server';
 import { createDotbase, type Dotbase } from '@dotbase/core';
 import { prefixStorage } from 'unstorage';
-import { checkPublicUrl, fsStorage, hostRuleOf, safeFetch, sharpImageTools } from '@dotbase/core/node';
+import { checkPublicUrl, hostRuleOf, safeFetch, sharpImageTools } from '@dotbase/core/node';
 import type { RunningSimulator, SimulatorOptions } from '@dotbase/simulator';
 import { createServer } from './app.js';
 import { loadConfig, type ServerConfig } from './config.js';
 import { jsonLogger, type Logger } from './log.js';
 import { isLoopbackHost } from './net/loopback.js';
 import { loadSharp } from './optional-deps.js';
+import { openBackends } from './scale/backends.js';
+import { readScaleConfig, scaleWarnings } from './scale/config.js';
+import { withRelayedEvents } from './scale/relayed-events.js';
 import { loadOrCreateSecret } from './secret.js';
 import { startInProcessSimulator } from './simulator/in-process.js';
 import { packageVersion } from './version.js';
@@ -87,6 +90,8 @@ function malformedRequest(error: unknown): Response {
 
 /** Replicate (or the in-process simulator) and the generation service, started. */
 async function startBackend(config: ServerConfig, options: StartOptions, logger: Logger, secret: string, cleanups: Cleanups) {
+  const scale = readScaleConfig(options.env ?? process.env);
+  for (const warning of scaleWarnings(scale, config.secret !== undefined)) logger.warn(warning);
   let simulator: RunningSimulator | undefined;
   let tokens = config.replicate.tokens;
   let baseUrl = config.replicate.baseUrl;
@@ -111,16 +116,21 @@ async function startBackend(config: ServerConfig, options: StartOptions, logger:
   }
   const webhookUrl = config.publicUrl && webhookSecret ? `${config.publicUrl}/api/webhooks/replicate` : undefined;
   const publicUrl = config.publicUrl;
-  const storage = fsStorage(config.dataDir, { durability: config.durability });
-  cleanups.push(() => storage.dispose());
+  // the embedded folder unless DATABASE_URL, REDIS_URL or DOTBASE_S3_BUCKET say otherwise (see docs/scaling.md)
+  const backends = await openBackends(scale, config.dataDir, config.durability, logger);
+  cleanups.push(...backends.cleanups);
+  const { storage, store, serviceStore, blobs, tokenState } = backends;
   // Replicate's API base, when not Replicate's own (a proxy, a simulator), is trusted with http and its address.
   const trustedHosts = baseUrl ? [hostRuleOf(baseUrl)] : [];
-  const dotbase = createDotbase({
+  const created = createDotbase({
     tokens,
     ...(baseUrl ? { baseUrl } : {}),
     downloadFetch: safeFetch,
     outputHosts: config.outputHosts,
     storage,
+    ...(serviceStore ? { store: serviceStore } : {}),
+    ...(blobs ? { blobs } : {}),
+    ...(tokenState ? { tokenState } : {}),
     imageTools: sharpImageTools(),
     // Replicate allows 600 creates a minute per account: stay under it instead of collecting 429s.
     budget: { limit: 600, windowMs: 60_000 },
@@ -132,11 +142,16 @@ async function startBackend(config: ServerConfig, options: StartOptions, logger:
       ...options.service,
     },
   });
+  // the routes read the plain store; only the service claims what it tracks
+  const embedded = store ? { ...created, store } : created;
+  // with DATABASE_URL, live events reach the clients of every instance
+  const dotbase = backends.events ? withRelayedEvents(embedded, backends.events) : embedded;
   // Outgoing webhooks listen before generations resume, so no change of a resumed generation goes unsent; what a
-  // previous run left in the outbox goes out now.
+  // previous run left in the outbox goes out now. They hear this instance's changes only (embedded.service, not the
+  // relayed one): each change is sent by the instance that made it, not once per instance.
   const listening: { url?: string } = {};
   const webhooks = createOutgoingWebhooks({
-    service: dotbase.service,
+    service: embedded.service,
     outbox: dotbase.outbox,
     store: dotbase.store,
     secrets: createWebhookSecrets(prefixStorage(storage, 'server:webhooks')),
@@ -161,7 +176,7 @@ async function startBackend(config: ServerConfig, options: StartOptions, logger:
   });
   await scheduler.start();
   cleanups.push(async () => scheduler.stop());
-  return { mode, simulator, dotbase, webhookSecret, webhookUrl, webhooks, listening, scheduler } as const;
+  return { mode, simulator, dotbase, webhookSecret, webhookUrl, webhooks, listening, scheduler, fileRedirect: backends.signedUrl } as const;
 }
 
 /** Undo steps, run newest first; each runs even when an earlier one failed. */
@@ -188,7 +203,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
   // Uploads need sharp (an optional peer dependency): a server that cannot check images should not start.
   await loadSharp();
   try {
-    const { mode, simulator, dotbase, webhookSecret, webhookUrl, webhooks, listening, scheduler } = await startBackend(config, options, logger, secret, cleanups);
+    const { mode, simulator, dotbase, webhookSecret, webhookUrl, webhooks, listening, scheduler, fileRedirect } = await startBackend(config, options, logger, secret, cleanups);
     const anonymous = config.apiKeys.length === 0 && !config.telegram;
     const shutdown = new AbortController();
     // every open event stream listens for shutdown (and stops listening when it ends): many at once is normal
@@ -218,6 +233,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
       shutdown: shutdown.signal,
       webhooks,
       scheduler,
+      ...(fileRedirect ? { fileRedirect } : {}),
     });
 
     const server = createHttpServer(getRequestListener(app.fetch, { errorHandler: malformedRequest }));

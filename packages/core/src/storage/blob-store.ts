@@ -1,44 +1,8 @@
 import type { Storage } from 'unstorage';
 import { DotbaseError } from '../errors.js';
+import { newBlobKey, parseBlobKey as parseKey } from './blob-keys.js';
 import { storageCall } from './storage-error.js';
 import type { BlobStore, StoredBlob } from './types.js';
-
-/** The image types dotbase stores; the extension in the key is the only record of the type (no sidecar). */
-const EXTENSION_BY_TYPE: Readonly<Record<string, string>> = {
-  'image/png': 'png',
-  'image/jpeg': 'jpg',
-  'image/webp': 'webp',
-  'image/gif': 'gif',
-};
-const TYPE_BY_EXTENSION: Readonly<Record<string, string>> = Object.fromEntries(
-  Object.entries(EXTENSION_BY_TYPE).map(([type, extension]) => [extension, type]),
-);
-
-const RANDOM_BYTES = 16;
-const PREFIX = /^[a-z0-9][a-z0-9_-]*(?:\/[a-z0-9][a-z0-9_-]*)*$/;
-/** `prefix/…/name.ext`: nothing but these characters, so no `..`, no absolute paths, no `?`, no `:`. */
-const KEY = /^((?:[a-z0-9][a-z0-9_-]*\/)+)([A-Za-z0-9_-]{16,128})\.(png|jpg|webp|gif)$/;
-
-function base64url(bytes: Uint8Array): string {
-  let binary = '';
-  for (const byte of bytes) binary += String.fromCharCode(byte);
-  return btoa(binary).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
-}
-
-function extensionFor(contentType: string): string {
-  const type = contentType.split(';')[0]?.trim().toLowerCase() ?? '';
-  const extension = EXTENSION_BY_TYPE[type];
-  if (!extension) {
-    throw new DotbaseError('invalid_input', `unsupported image type ${JSON.stringify(contentType)}; expected one of ${Object.keys(EXTENSION_BY_TYPE).join(', ')}`);
-  }
-  return extension;
-}
-
-function parseKey(key: string): { contentType: string } {
-  const match = typeof key === 'string' ? KEY.exec(key) : null;
-  if (!match) throw new DotbaseError('invalid_input', `invalid blob key ${JSON.stringify(key)}`);
-  return { contentType: TYPE_BY_EXTENSION[match[3] as string] as string };
-}
 
 /** Drivers hand back Buffers (fs), the very array stored (memory) or ArrayBuffers; callers get a private copy. */
 function toBytes(raw: unknown, key: string): Uint8Array | null {
@@ -60,13 +24,11 @@ function toBytes(raw: unknown, key: string): Uint8Array | null {
 export function createBlobStore(storage: Storage): BlobStore {
   return {
     async put(bytes, contentType, prefix): Promise<StoredBlob> {
-      const extension = extensionFor(contentType);
-      if (!PREFIX.test(prefix)) throw new DotbaseError('invalid_input', `invalid blob prefix ${JSON.stringify(prefix)}`);
-      const key = `${prefix}/${base64url(crypto.getRandomValues(new Uint8Array(RANDOM_BYTES)))}.${extension}`;
+      const { key, contentType: type } = newBlobKey(contentType, prefix);
       // A copy (not `slice`, which is a view on a Buffer), so a caller reusing its buffer cannot change what the
       // memory driver holds.
       await storageCall(`put ${key}`, () => storage.setItemRaw(key, new Uint8Array(bytes)));
-      return { key, contentType: TYPE_BY_EXTENSION[extension] as string, size: bytes.byteLength };
+      return { key, contentType: type, size: bytes.byteLength };
     },
     async get(key) {
       const { contentType } = parseKey(key);

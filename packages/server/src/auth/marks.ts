@@ -1,4 +1,5 @@
 import type { Storage } from 'unstorage';
+import { compareAndSet } from '../kv/compare-and-set.js';
 
 /**
  * Keys remembered until they expire, in the server's storage (so they hold across restarts and, with a shared
@@ -11,8 +12,8 @@ import type { Storage } from 'unstorage';
  * await revoked.has(sid); // true until exp
  */
 export function createMarks(storage: Storage, now: () => number = Date.now) {
-  // Marks added by this process: `addOnce` must be atomic for two requests at the same moment, which a storage
-  // read-then-write is not.
+  // Marks added by this process: `addOnce` must be atomic for two requests at the same moment; across instances
+  // the storage's compare-and-set is (where it has one: the PostgreSQL kv driver).
   const local = new Map<string, number>();
   let lastPrune = 0;
 
@@ -49,8 +50,11 @@ export function createMarks(storage: Storage, now: () => number = Date.now) {
       const known = local.get(key);
       if (known !== undefined && known > now()) return false;
       local.set(key, expiresAt);
-      if (await storage.getItem<number>(key).then((expires) => typeof expires === 'number' && expires > now())) return false;
-      await add(key, expiresAt);
+      const stored = await storage.getItem<number>(key);
+      if (typeof stored === 'number' && stored > now()) return false;
+      // another instance on the same storage may claim this key at this very moment: only one write succeeds
+      if (!(await compareAndSet(storage, key, stored, expiresAt))) return false;
+      await prune().catch(() => undefined);
       return true;
     },
   };

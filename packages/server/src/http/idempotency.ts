@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Context } from 'hono';
 import type { Storage } from 'unstorage';
+import { compareAndSet } from '../kv/compare-and-set.js';
 import { HttpError } from './errors.js';
 
 /** Stripe keeps keys for 24 hours: long enough for any client's retries, short enough to stay small. */
@@ -68,7 +69,8 @@ export function requestFingerprint(body: unknown): string {
  * recognised. A `create` that throws releases the key: nothing was created, so the retry may try again.
  *
  * Concurrent requests with one key wait for each other in this process; from another process (several instances
- * on one store) the second gets a 409 while the first runs, as with Stripe.
+ * on one store) the second gets a 409 while the first runs, as with Stripe: the key is claimed by a compare-and-set,
+ * so on a shared PostgreSQL storage two instances never both run `create`.
  *
  * @example
  * const idempotency = createIdempotency(prefixStorage(storage, 'server'));
@@ -95,7 +97,7 @@ export function createIdempotency(storage: Storage, options: IdempotencyOptions 
     }
   }
 
-  async function runOnce(storeKey: string, owner: string, fingerprint: string, create: () => Promise<string>): Promise<IdempotentResult> {
+  async function runOnce(storeKey: string, owner: string, fingerprint: string, create: () => Promise<string>, attempt = 1): Promise<IdempotentResult> {
     const time = now();
     const existing = await storage.getItem<Entry>(storeKey);
     const live = existing && existing.owner === owner && existing.expires_at > time ? existing : null;
@@ -111,7 +113,12 @@ export function createIdempotency(storage: Storage, options: IdempotencyOptions 
       }
     }
     const entry: Entry = { owner, fingerprint, created_at: time, expires_at: time + ttlMs };
-    await storage.setItem(storeKey, entry as unknown as Record<string, unknown>);
+    // Another instance may have claimed the key since we read it: then read again, and answer as its entry says
+    // (in use, replayed, or reused with another body); a second lost race in a row is answered as "in use".
+    if (!(await compareAndSet(storage, storeKey, existing, entry))) {
+      if (attempt < 2) return runOnce(storeKey, owner, fingerprint, create, attempt + 1);
+      throw new HttpError(409, 'idempotency_key_in_use', 'a request with this Idempotency-Key is still being processed; retry in a moment', { retryAfterSeconds: 2 });
+    }
     let id: string;
     try {
       id = await create();

@@ -1,0 +1,50 @@
+import { DotbaseError } from '../errors.js';
+
+/** The image types dotbase stores; the extension in the key is the only record of the type (no sidecar). */
+const EXTENSION_BY_TYPE: Readonly<Record<string, string>> = {
+  'image/png': 'png',
+  'image/jpeg': 'jpg',
+  'image/webp': 'webp',
+  'image/gif': 'gif',
+};
+const TYPE_BY_EXTENSION: Readonly<Record<string, string>> = Object.fromEntries(
+  Object.entries(EXTENSION_BY_TYPE).map(([type, extension]) => [extension, type]),
+);
+
+const RANDOM_BYTES = 16;
+const PREFIX = /^[a-z0-9][a-z0-9_-]*(?:\/[a-z0-9][a-z0-9_-]*)*$/;
+/** `prefix/…/name.ext`: nothing but these characters, so no `..`, no absolute paths, no `?`, no `:`. */
+const KEY = /^((?:[a-z0-9][a-z0-9_-]*\/)+)([A-Za-z0-9_-]{16,128})\.(png|jpg|webp|gif)$/;
+
+function base64url(bytes: Uint8Array): string {
+  let binary = '';
+  for (const byte of bytes) binary += String.fromCharCode(byte);
+  return btoa(binary).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+}
+
+function extensionFor(contentType: string): string {
+  const type = contentType.split(';')[0]?.trim().toLowerCase() ?? '';
+  const extension = EXTENSION_BY_TYPE[type];
+  if (!extension) {
+    throw new DotbaseError('invalid_input', `unsupported image type ${JSON.stringify(contentType)}; expected one of ${Object.keys(EXTENSION_BY_TYPE).join(', ')}`);
+  }
+  return extension;
+}
+
+/**
+ * A new key for a blob: `prefix/<128 random bits, base64url>.ext`, unguessable (a key works as a capability), the
+ * extension carrying the content type. Every `BlobStore` names blobs this way, so keys move between them.
+ */
+export function newBlobKey(contentType: string, prefix: string): { key: string; contentType: string } {
+  const extension = extensionFor(contentType);
+  if (!PREFIX.test(prefix)) throw new DotbaseError('invalid_input', `invalid blob prefix ${JSON.stringify(prefix)}`);
+  const key = `${prefix}/${base64url(crypto.getRandomValues(new Uint8Array(RANDOM_BYTES)))}.${extension}`;
+  return { key, contentType: TYPE_BY_EXTENSION[extension] as string };
+}
+
+/** The content type a valid key stands for; `invalid_input` for anything else (traversal, odd characters). */
+export function parseBlobKey(key: string): { contentType: string } {
+  const match = typeof key === 'string' ? KEY.exec(key) : null;
+  if (!match) throw new DotbaseError('invalid_input', `invalid blob key ${JSON.stringify(key)}`);
+  return { contentType: TYPE_BY_EXTENSION[match[3] as string] as string };
+}

@@ -1,0 +1,66 @@
+import { ACTIONS, DotbaseError, GENERATION_STATUSES, type GenerationRecord } from '@dotbase/core';
+
+/** How each field of a record is written to (`cast`, `toDb`) and read from (`fromDb`) its column. */
+interface Column {
+  cast: string;
+  toDb: (value: unknown) => unknown;
+  fromDb: (value: unknown) => unknown;
+}
+
+const same = (value: unknown) => value;
+// postgres.js serialises the value itself once the server says the parameter is jsonb (stringifying here would
+// store a JSON string)
+const json = same;
+const orNull = (value: unknown) => value ?? null;
+// timestamptz keeps microseconds, so epoch milliseconds round-trip exactly through a Date
+const time = (value: unknown) => (value === null ? null : new Date(value as number));
+const epoch = (value: unknown) => (value === null ? null : (value as Date).getTime());
+
+export const COLUMNS: Readonly<Record<keyof GenerationRecord, Column>> = {
+  id: { cast: 'text', toDb: same, fromDb: same },
+  user_id: { cast: 'text', toDb: same, fromDb: same },
+  action: { cast: 'text', toDb: same, fromDb: same },
+  model_id: { cast: 'text', toDb: same, fromDb: same },
+  prompt: { cast: 'text', toDb: same, fromDb: same },
+  settings: { cast: 'jsonb', toDb: json, fromDb: same },
+  input_images: { cast: 'jsonb', toDb: json, fromDb: same },
+  mask: { cast: 'text', toDb: same, fromDb: same },
+  status: { cast: 'text', toDb: same, fromDb: same },
+  prediction_id: { cast: 'text', toDb: same, fromDb: same },
+  token_id: { cast: 'text', toDb: same, fromDb: same },
+  output_keys: { cast: 'jsonb', toDb: json, fromDb: same },
+  error: { cast: 'text', toDb: same, fromDb: same },
+  progress: { cast: 'smallint', toDb: same, fromDb: same },
+  created_at: { cast: 'timestamptz', toDb: time, fromDb: epoch },
+  started_at: { cast: 'timestamptz', toDb: time, fromDb: epoch },
+  completed_at: { cast: 'timestamptz', toDb: time, fromDb: epoch },
+  processing_time_ms: { cast: 'bigint', toDb: same, fromDb: same },
+  // optional fields (records from before webhooks and batches): absent is stored as NULL and read back as absent
+  webhook: { cast: 'jsonb', toDb: orNull, fromDb: same },
+  batch_id: { cast: 'text', toDb: orNull, fromDb: same },
+  // when a batch item's submission began (recovery adopts its prediction instead of submitting it again)
+  submit_started_at: { cast: 'timestamptz', toDb: (value) => (value === undefined ? null : time(value)), fromDb: epoch },
+};
+
+/** Fields a record may lack: NULL in their column means the record had none. */
+const OPTIONAL = new Set<keyof GenerationRecord>(['webhook', 'batch_id', 'submit_started_at']);
+
+export const COLUMN_NAMES = Object.keys(COLUMNS) as (keyof GenerationRecord)[];
+/** The select list, in record order. */
+export const SELECT_LIST = COLUMN_NAMES.join(', ');
+
+export function recordFromRow(row: Record<string, unknown>): GenerationRecord {
+  const entries = COLUMN_NAMES.map((name) => [name, COLUMNS[name].fromDb(row[name])] as const);
+  return Object.fromEntries(entries.filter(([name, value]) => !(OPTIONAL.has(name) && value === null))) as unknown as GenerationRecord;
+}
+
+/** The checks the embedded store makes, so both refuse the same records with the same error. */
+export function checkRecord(record: Partial<GenerationRecord>, full: boolean): void {
+  const problems: string[] = [];
+  if (full && (typeof record.id !== 'string' || record.id === '')) problems.push('id must be a non-empty string');
+  if (full && (typeof record.user_id !== 'string' || record.user_id === '')) problems.push('user_id must be a non-empty string');
+  if ((full || record.action !== undefined) && !(ACTIONS as readonly unknown[]).includes(record.action)) problems.push(`unknown action ${JSON.stringify(record.action)}`);
+  if ((full || record.status !== undefined) && !(GENERATION_STATUSES as readonly unknown[]).includes(record.status)) problems.push(`unknown status ${JSON.stringify(record.status)}`);
+  if (full && !Number.isFinite(record.created_at)) problems.push('created_at must be epoch milliseconds');
+  if (problems.length > 0) throw new DotbaseError('invalid_input', `invalid generation record: ${problems.join('; ')}`);
+}

@@ -1,0 +1,12 @@
+/**
+ * dotbase on PostgreSQL: the generation store, the token-pool state and the schema's migrations. Loaded only when `DATABASE_URL` is set.
+ */
+export { connectPostgres, type PostgresOptions, type Sql } from './connect.js';
+export { migrate, MIGRATIONS, type Migration, type MigrationReport } from './migrations.js';
+export { createPostgresGenerationStore } from './generation-store.js';
+export { createPostgresTokenPoolState, type PostgresTokenPoolStateOptions } from './token-pool-state.js';
+export type { SharedTokenPoolState } from '../tokens/shared-state.js';
+export { mirrorTokenState, type TokenMirror, type TokenMirrorOptions } from './token-mirror.js';
+export { KV_CONFLICT, postgresKvDriver } from './kv-driver.js';
+export { createPostgresEventRelay, type EventRelay } from './event-relay.js';
+export { claimingStore, type ClaimingStore } from './claiming-store.js';

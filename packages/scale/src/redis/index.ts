@@ -1,0 +1,6 @@
+/**
+ * dotbase's token-pool state on Redis. Loaded only when `REDIS_URL` is set.
+ */
+export { createRedisTokenPoolState, type RedisTokenPoolStateOptions } from './token-pool-state.js';
+export type { SharedTokenPoolState } from '../tokens/shared-state.js';
+export { connectRedis } from './connect.js';

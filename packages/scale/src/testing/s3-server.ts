@@ -1,0 +1,56 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+export interface S3Server {
+  /** `http://127.0.0.1:<port>` */
+  endpoint: string;
+  /** s3rver's fixed credentials. */
+  credentials: { accessKeyId: string; secretAccessKey: string };
+  region: string;
+  /** A new empty bucket; returns its name. */
+  createBucket(): Promise<string>;
+  /** Every object key in a bucket (first 1000), sorted. */
+  listKeys(bucket: string): Promise<string[]>;
+  stop(): Promise<void>;
+}
+
+let buckets = 0;
+
+/**
+ * An S3-compatible server on loopback for tests: s3rver (npm), in this process, storing into a temporary folder.
+ *
+ * @example
+ * const s3 = await startS3Server();
+ * const bucket = await s3.createBucket();
+ */
+export async function startS3Server(): Promise<S3Server> {
+  const { default: S3rver } = await import('s3rver');
+  const dir = mkdtempSync(join(tmpdir(), 'dotbase-s3-'));
+  const server = new S3rver({ address: '127.0.0.1', port: 0, silent: true, directory: dir });
+  const address = (await server.run()) as { address: string; port: number };
+  const endpoint = `http://127.0.0.1:${address.port}`;
+  const credentials = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' };
+  const { S3Client, CreateBucketCommand, ListObjectsV2Command } = await import('@aws-sdk/client-s3');
+  const client = new S3Client({ endpoint, region: 'us-east-1', credentials, forcePathStyle: true });
+  return {
+    endpoint,
+    credentials,
+    region: 'us-east-1',
+    async createBucket() {
+      buckets += 1;
+      const name = `test-${process.pid}-${buckets}`;
+      await client.send(new CreateBucketCommand({ Bucket: name }));
+      return name;
+    },
+    async listKeys(bucket) {
+      const listed = await client.send(new ListObjectsV2Command({ Bucket: bucket }));
+      return (listed.Contents ?? []).map((object) => object.Key as string).sort();
+    },
+    async stop() {
+      client.destroy();
+      await server.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
