@@ -1,6 +1,14 @@
+import { defaultClientConditions, defaultServerConditions } from 'vite';
 import { defineConfig } from 'vitest/config';
 
+// @dotbase/* imports resolve to the sibling packages' TypeScript sources (their "@dotbase/source" export
+// condition), so tests run without building anything first.
+const SOURCE = '@dotbase/source';
+
 export default defineConfig({
+  resolve: { conditions: [SOURCE, ...defaultClientConditions.filter((condition) => condition !== 'module')] },
+  // without 'module': the AWS SDK's "module" builds (dist-es) use extension-less imports Node cannot load
+  ssr: { resolve: { conditions: [SOURCE, ...defaultServerConditions.filter((condition) => condition !== 'module')] } },
   test: {
     name: 'scale',
     include: ['src/**/*.test.ts', 'test/**/*.test.ts'],

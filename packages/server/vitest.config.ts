@@ -6,8 +6,10 @@ import { defineConfig } from 'vitest/config';
 const SOURCE = '@dotbase/source';
 
 export default defineConfig({
-  resolve: { conditions: [SOURCE, ...defaultClientConditions] },
-  ssr: { resolve: { conditions: [SOURCE, ...defaultServerConditions] } },
+  // without 'module': the AWS SDK's "module" builds (dist-es, reached through @dotbase/scale/s3) use extension-less
+  // imports Node cannot load
+  resolve: { conditions: [SOURCE, ...defaultClientConditions.filter((condition) => condition !== 'module')] },
+  ssr: { resolve: { conditions: [SOURCE, ...defaultServerConditions.filter((condition) => condition !== 'module')] } },
   test: {
     name: 'server',
     include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
