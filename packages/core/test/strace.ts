@@ -42,7 +42,7 @@ function joinedCalls(trace: string): string[] {
     if (!match) continue;
     const [, pid, text] = match as unknown as [string, string, string];
     if (text.endsWith('<unfinished ...>')) {
-      pending.set(pid, text.slice(0, -'<unfinished ...>'.length));
+      pending.set(pid, text.slice(0, -'<unfinished ...>'.length).trimEnd());
       continue;
     }
     const resumed = /^<\.\.\. \w+ resumed>(.*)$/.exec(text);
