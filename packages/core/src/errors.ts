@@ -18,6 +18,7 @@ export type DotbaseErrorCode =
   | 'output_unavailable' // the output could not be copied into storage (expired, gone)
   | 'conflict'
   | 'storage_error'
+  | 'storage_damaged' // a stored value cannot be read as written (the file was damaged); restore from a backup
   | 'internal';
 
 export interface DotbaseErrorOptions {
