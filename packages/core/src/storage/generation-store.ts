@@ -1,5 +1,5 @@
 import type { Storage } from 'unstorage';
-import { DotbaseError } from '../errors.js';
+import { DotbaseError, unlessDamaged } from '../errors.js';
 import { ACTIONS } from '../models/types.js';
 import { keySegment } from './key-segment.js';
 import { withReadCache } from './read-cache.js';
@@ -187,7 +187,8 @@ export function createGenerationStore(backing: Storage, options: GenerationStore
       for (const { userKey, chunk } of await index.newestChunks()) {
         for (const id of await index.chunkIds(userKey, chunk)) {
           await withLock(genKey(id), async () => {
-            if (await read(id)) return;
+            // a damaged record is still there: its entry stays (reads of it answer storage_damaged)
+            if (await read(id).catch(unlessDamaged(true))) return;
             // the entry carries the escaped segment; the index's own functions take the user id it came from
             await index.removeByKey(userKey, chunk, id);
             removed += 1;
