@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { cp, readdir, readFile, rm, truncate, writeFile, stat } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { once } from 'node:events';
 import { join } from 'node:path';
 import { fsStorage } from '@dotbase/core/node';
 import { signWebhook } from '@dotbase/simulator';
@@ -181,6 +182,38 @@ describe('bytes damaged inside a data page of records.lmdb (its header intact)',
     } finally {
       await server.close();
     }
+  });
+});
+
+describe('dotbase verify', () => {
+  async function verify(target: string) {
+    const cli = spawnCli({}, ['verify', target]);
+    // 'close', not 'exit': every line printed is read by then
+    await once(cli.child, 'close');
+    return { code: cli.child.exitCode, out: cli.lines.join('\n') };
+  }
+
+  it('exits 0 for an intact data folder and 1 naming every damaged entry of a damaged one (or of a backup file)', { timeout: 60_000 }, async () => {
+    const intact = await verify(seeded);
+    expect(intact).toMatchObject({ code: 0 });
+    expect(intact.out).toMatch(/records\.lmdb: \d+ entries, none damaged/);
+
+    const dir = await copyOfSeeded();
+    const file = join(dir, 'records.lmdb');
+    await damageRecord(file, seededIds[2]!);
+    const damaged = await verify(file);
+    expect(damaged.code).toBe(1);
+    expect(damaged.out).toContain(`${file}: 1 of `);
+    expect(damaged.out).toContain(`"generations:gen:${seededIds[2]}": `);
+    expect(damaged.out).toMatch(/backup/);
+  });
+
+  it('a truncated file is reported, not a crash', { timeout: 60_000 }, async () => {
+    const dir = await copyOfSeeded();
+    await truncate(join(dir, 'records.lmdb'), 8192);
+    const result = await verify(dir);
+    expect(result.code).toBe(1);
+    expect(result.out).toMatch(/is truncated/);
   });
 });
 
