@@ -14,7 +14,7 @@ afterEach(async () => {
   for (const remove of removals.splice(0)) await remove();
 });
 
-/** A records file as the server lays it out: generations of two users under `generations:`, plus a plain value. */
+/** A records file as the server lays it out: generations of two users under `generations:`, one unfinished, plus plain values. */
 async function seeded(): Promise<{ file: string; ids: string[] }> {
   const temp = await tempDir();
   removals.push(temp.remove);
@@ -26,7 +26,8 @@ async function seeded(): Promise<{ file: string; ids: string[] }> {
     await store.create(record);
     ids.push(record.id);
   }
-  // unstorage keeps strings as plain text, not JSON: they must not count as damaged
+  // unstorage keeps strings as plain text, not JSON (the unfinished set holds each id so): not damage
+  await store.create(makeGenerationRecord({ status: 'processing' }));
   await storage.setItem('server:webhooks:secret', 'whsec_plain-text');
   await storage.dispose();
   return { file: join(temp.dir, 'records.lmdb'), ids };

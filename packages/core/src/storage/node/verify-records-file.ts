@@ -40,11 +40,12 @@ function valueProblem(key: string, bytes: Uint8Array): string | undefined {
   } catch {
     return 'the value is not valid UTF-8';
   }
-  const ours = key.startsWith('generations:');
-  // unstorage writes objects and arrays as JSON and everything else as text: a value that opens like JSON must be it
-  const parsed = ours || text.startsWith('{') || text.startsWith('[') ? parsedJson(text) : { value: text };
-  if (!parsed) return 'the value is not valid JSON';
   const generation = GENERATION.exec(key);
+  const structured = generation !== null || INDEX_META.test(key) || INDEX_CHUNK.test(key);
+  // unstorage writes objects and arrays as JSON and everything else as text (a flag, a number): a value that opens
+  // like JSON, or one that must be an object or array, must parse
+  const parsed = structured || text.startsWith('{') || text.startsWith('[') ? parsedJson(text) : { value: text };
+  if (!parsed) return 'the value is not valid JSON';
   if (generation) {
     let id: string;
     try {
