@@ -25,12 +25,18 @@ export function storedGenerationProblem(value: unknown, expectedId?: string): st
   return undefined;
 }
 
-/** `users:<user>:meta`: `{ chunkSize, counts, chunks }`. */
-export function indexMetaProblem(value: unknown): string | undefined {
+/**
+ * `users:<user>:meta`: `{ chunkSize, counts, chunks }`. `deep` also checks every count (one per chunk and
+ * action×status: thousands at 100k generations), for the start-time scan; reads on the hot path check the frame.
+ */
+export function indexMetaProblem(value: unknown, deep = true): string | undefined {
   if (!isObject(value) || !Array.isArray(value.chunks)) return 'not a user index';
   if (!Number.isInteger(value.chunkSize) || (value.chunkSize as number) < 1) return 'the index has no chunk size';
-  const counts = [value.counts, ...value.chunks];
-  if (!counts.every((count) => isObject(count) && Object.values(count).every((n) => Number.isInteger(n)))) return 'the index counts are not numbers';
+  if (!isObject(value.counts)) return 'the index has no counts';
+  if (!deep) return undefined;
+  const isCounts = (count: unknown) => isObject(count) && Object.values(count).every((n) => Number.isInteger(n));
+  // a chunk's counts may be missing (read as none)
+  if (!isCounts(value.counts) || !value.chunks.every((count) => count == null || isCounts(count))) return 'the index counts are not numbers';
   return undefined;
 }
 

@@ -79,7 +79,7 @@ export function createUserIndex(storage: CachedStorage, withLock: KeyedMutex, de
   async function readMeta(segment: string): Promise<UserIndexMeta | null> {
     const key = metaKey(segment);
     const meta = await storageCall(`read ${key}`, () => storage.peekItem<UserIndexMeta>(key));
-    const problem = meta === null ? undefined : indexMetaProblem(meta);
+    const problem = meta === null ? undefined : indexMetaProblem(meta, false);
     if (problem) throw corrupt(key, problem);
     return meta;
   }
