@@ -15,6 +15,7 @@ const benches: Record<string, () => Promise<Bench>> = {
   history: async () => (await import('./history.js')).benchHistory,
   memory: async () => (await import('./memory.js')).benchMemory,
   widget: async () => (await import('./widget.js')).benchWidget,
+  verify: async () => (await import('./verify.js')).benchVerify,
 };
 
 const requested = process.argv.slice(2).filter((arg) => arg !== '--');

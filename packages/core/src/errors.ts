@@ -18,6 +18,7 @@ export type DotbaseErrorCode =
   | 'output_unavailable' // the output could not be copied into storage (expired, gone)
   | 'conflict'
   | 'storage_error'
+  | 'storage_damaged' // a stored value cannot be read as written (the file was damaged); restore from a backup
   | 'internal';
 
 export interface DotbaseErrorOptions {
@@ -47,4 +48,15 @@ export class DotbaseError extends Error {
 
 export function isDotbaseError(value: unknown, code?: DotbaseErrorCode): value is DotbaseError {
   return value instanceof DotbaseError && (code === undefined || value.code === code);
+}
+
+/**
+ * For `.catch`: answers `fallback` when the error is `storage_damaged`, and rethrows anything else. For the few
+ * places that can carry on past one damaged record (start-up recovery) instead of failing as a whole.
+ */
+export function unlessDamaged<T>(fallback: T): (error: unknown) => T {
+  return (error) => {
+    if (isDotbaseError(error, 'storage_damaged')) return fallback;
+    throw error;
+  };
 }

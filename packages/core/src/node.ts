@@ -58,6 +58,7 @@ export function sharpImageTools(): ImageTools {
 export { atomicFsDriver, type AtomicFsDriverOptions } from './storage/node/atomic-fs-driver.js';
 export { checkLmdbFile } from './storage/node/check-lmdb-file.js';
 export { lmdbDriver, type LmdbDriverOptions } from './storage/node/lmdb-driver.js';
+export { assertRecordsFileIntact, verifyRecordsFile, type DamagedEntry, type RecordsFileReport } from './storage/node/verify-records-file.js';
 export {
   checkPublicUrl,
   isPublicAddress,

@@ -1,4 +1,4 @@
-import { createBatchStore, createOutboxStore } from '@dotbase/core';
+import { createBatchStore, createOutboxStore, isDotbaseError } from '@dotbase/core';
 import { prefixStorage } from 'unstorage';
 import { Hono } from 'hono';
 import { createAuth, type AuthOptions } from './auth/setup.js';
@@ -8,7 +8,7 @@ import { createActiveGenerations } from './generations/active.js';
 import { createGenerationAdmission } from './generations/admission.js';
 import { createStreamSlots } from './generations/stream-slots.js';
 import { apiCors } from './http/cors.js';
-import { errorResponse } from './http/errors.js';
+import { DAMAGE_RECOVERY, errorResponse } from './http/errors.js';
 import { loopbackHostsOnly } from './http/host-check.js';
 import { loggablePath, withoutFileKeys } from './http/redact.js';
 import { createIdempotency } from './http/idempotency.js';
@@ -175,9 +175,17 @@ export function createServer(options: ServerOptions): Hono<AppEnv> {
   };
 
   const app = new Hono<AppEnv>();
+  // a damaged record fails every request that reads it: one log line per damaged value, not one per request
+  const damageLogged = new Set<string>();
   app.onError((error, c) => {
     const answer = errorResponse(error);
-    if (answer.unexpected) {
+    if (isDotbaseError(error, 'storage_damaged')) {
+      // bounded: a file with millions of damaged values must not grow this set without end
+      if (!damageLogged.has(error.message) && damageLogged.size < 10_000) {
+        damageLogged.add(error.message);
+        logger.error('stored data is damaged', { path: loggablePath(c.req.path), message: error.message, recovery: DAMAGE_RECOVERY });
+      }
+    } else if (answer.unexpected) {
       logger.error('request failed', { method: c.req.method, path: loggablePath(c.req.path), status: answer.status, error: error.name, message: withoutFileKeys(error.message) });
     }
     return c.json(answer.body, answer.status, answer.headers);

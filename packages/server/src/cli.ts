@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { ConfigError } from './config.js';
 import { startServer } from './start.js';
+import { verifyCommand } from './verify-command.js';
 import { packageVersion } from './version.js';
 
 const HELP = `Usage: dotbase <command>
@@ -9,6 +10,8 @@ Commands:
   serve      Run the dotbase HTTP server (configuration from the environment; see docs/deployment.md)
   migrate    Bring the PostgreSQL schema at DATABASE_URL up to date (see docs/scaling.md)
   import     Copy an embedded data folder into DATABASE_URL (and DOTBASE_S3_BUCKET): dotbase import <data dir>
+  verify [data-dir | file]
+             Check every entry of records.lmdb (default: DOTBASE_DATA_DIR); exit 1 if any is damaged
   version    Print the version
   help       Print this help
 
@@ -70,6 +73,15 @@ switch (command) {
           process.exit(1);
         },
       );
+    break;
+  case 'verify':
+    verifyCommand(process.argv[3], process.env.INIT_CWD ?? process.cwd(), (line) => process.stdout.write(`${line}\n`)).then(
+      (code) => process.exit(code),
+      (error: unknown) => {
+        process.stderr.write(`dotbase: could not verify: ${error instanceof Error ? error.message : String(error)}\n`);
+        process.exit(1);
+      },
+    );
     break;
   case 'version':
   case '--version':

@@ -63,6 +63,12 @@ describe('loadConfig', () => {
     expect(issuesOf({ DOTBASE_DURABILITY: 'fast' })[0]).toMatchObject({ variable: 'DOTBASE_DURABILITY', message: "must be 'sync' or 'os'" });
   });
 
+  it('verifies the store at start unless DOTBASE_VERIFY_STORE=off, and refuses anything but on or off', () => {
+    expect(loadConfig({}, '/srv/app').verifyStore).toBe(true);
+    expect(loadConfig({ DOTBASE_VERIFY_STORE: 'off' }, '/srv/app').verifyStore).toBe(false);
+    expect(issuesOf({ DOTBASE_VERIFY_STORE: 'no' })[0]).toMatchObject({ variable: 'DOTBASE_VERIFY_STORE', message: "must be 'on' or 'off'" });
+  });
+
   it('refuses out-of-range numbers', () => {
     expect(issuesOf({ PORT: '70000' })[0]).toMatchObject({ variable: 'PORT', message: expect.stringMatching(/at most 65535/) });
     expect(issuesOf({ DOTBASE_MAX_ACTIVE_GENERATIONS: '0' })[0]?.variable).toBe('DOTBASE_MAX_ACTIVE_GENERATIONS');

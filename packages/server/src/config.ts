@@ -87,6 +87,11 @@ export interface ServerConfig {
   dataDir: string;
   /** `sync`: records are flushed to disk on commit; `os`: the OS flushes them (faster, lost or torn on a system crash). */
   durability: 'sync' | 'os';
+  /**
+   * Read every entry of `records.lmdb` at start and refuse to start when one is damaged (default true;
+   * `DOTBASE_VERIFY_STORE=off`). The file's header is checked either way.
+   */
+  verifyStore?: boolean;
   /** Without a trailing slash. */
   publicUrl?: string;
   /** `botUsername` (no `@`) lets the page show the Telegram Login Widget; the bot id comes from the token. */
@@ -206,6 +211,7 @@ const envSchema = z.object({
   HOST: z.preprocess(blankToUndefined, z.string().trim().min(1).default('127.0.0.1')),
   DOTBASE_DATA_DIR: z.preprocess(blankToUndefined, z.string().default('./.data')),
   DOTBASE_DURABILITY: z.preprocess(blankToUndefined, z.enum(['sync', 'os'], { error: "must be 'sync' or 'os'" }).default('sync')),
+  DOTBASE_VERIFY_STORE: z.preprocess(blankToUndefined, z.enum(['on', 'off'], { error: "must be 'on' or 'off'" }).default('on')),
   DOTBASE_PUBLIC_URL: z.preprocess(blankToUndefined, httpUrl.optional()),
   TELEGRAM_BOT_TOKEN: z.preprocess(
     blankToUndefined,
@@ -293,6 +299,7 @@ export function loadConfig(env: Record<string, string | undefined>, cwd: string 
     host: values.HOST,
     dataDir: isAbsolute(values.DOTBASE_DATA_DIR) ? values.DOTBASE_DATA_DIR : resolve(cwd, values.DOTBASE_DATA_DIR),
     durability: values.DOTBASE_DURABILITY,
+    verifyStore: values.DOTBASE_VERIFY_STORE === 'on',
     ...(values.DOTBASE_PUBLIC_URL ? { publicUrl: values.DOTBASE_PUBLIC_URL } : {}),
     ...(values.TELEGRAM_BOT_TOKEN
       ? {

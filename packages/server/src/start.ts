@@ -14,6 +14,7 @@ import { loadSharp } from './optional-deps.js';
 import { openBackends } from './scale/backends.js';
 import { readScaleConfig, scaleWarnings } from './scale/config.js';
 import { withRelayedEvents } from './scale/relayed-events.js';
+import { verifyStoreAtStart } from './verify-store.js';
 import { loadOrCreateSecret } from './secret.js';
 import { startInProcessSimulator } from './simulator/in-process.js';
 import { packageVersion } from './version.js';
@@ -202,6 +203,8 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
   const cleanups: Cleanups = [];
   // Uploads need sharp (an optional peer dependency): a server that cannot check images should not start.
   await loadSharp();
+  // before anything opens records.lmdb: a damaged file is a message naming it, not 500s (or a crash) later
+  await verifyStoreAtStart(config, logger);
   try {
     const { mode, simulator, dotbase, webhookSecret, webhookUrl, webhooks, listening, scheduler, fileRedirect } = await startBackend(config, options, logger, secret, cleanups);
     const anonymous = config.apiKeys.length === 0 && !config.telegram;

@@ -1,12 +1,13 @@
 import { randomBytes } from 'node:crypto';
-import { cp, readdir, rm, truncate, writeFile, stat } from 'node:fs/promises';
+import { cp, readdir, readFile, rm, truncate, writeFile, stat } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { once } from 'node:events';
 import { join } from 'node:path';
 import { fsStorage } from '@dotbase/core/node';
 import { signWebhook } from '@dotbase/simulator';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { silentLogger } from '../src/log.js';
+import { jsonLogger, silentLogger, type Logger } from '../src/log.js';
 import { startServer } from '../src/start.js';
 import { spawnCli } from './cli.js';
 import { FAST_SIMULATOR, startTestServer, tempDir, upload, waitForTerminal, type TestServer } from './helpers.js';
@@ -25,10 +26,10 @@ async function freshDir(): Promise<string> {
   return temp.dir;
 }
 
-function start(dir: string) {
+function start(dir: string, env: Record<string, string> = {}, logger: Logger = silentLogger) {
   return startServer({
-    env: { PORT: '0', DOTBASE_DATA_DIR: dir, DOTBASE_SECRET: SECRET },
-    logger: silentLogger,
+    env: { PORT: '0', DOTBASE_DATA_DIR: dir, DOTBASE_SECRET: SECRET, ...env },
+    logger,
     simulator: FAST_SIMULATOR,
     service: { pollIntervalMs: 40 },
   });
@@ -105,6 +106,114 @@ describe('a damaged records.lmdb', () => {
     } finally {
       await server.close();
     }
+  });
+});
+
+/**
+ * Overwrites the stored value of one generation inside the LMDB data pages (the header stays intact): every copy of
+ * it, since copy-on-write leaves older versions in freed pages and the live one may be any of them. The bytes hit
+ * start at the record's first key, so the value no longer reads as the record it was.
+ */
+async function damageRecord(file: string, id: string): Promise<number> {
+  const bytes = await readFile(file);
+  const needle = Buffer.from(`{"record":{"id":"${id}"`);
+  let hits = 0;
+  for (let at = bytes.indexOf(needle); at !== -1; at = bytes.indexOf(needle, at + 1)) {
+    randomBytes(24).copy(bytes, at + 1);
+    hits += 1;
+  }
+  await writeFile(file, bytes);
+  return hits;
+}
+
+async function untilExit(cli: ReturnType<typeof spawnCli>) {
+  return Promise.race([cli.exited.then((code) => ({ code })), cli.listening.then(() => 'listening' as const, () => cli.exited.then((code) => ({ code })))]);
+}
+
+describe('bytes damaged inside a data page of records.lmdb (its header intact)', () => {
+  it('the server refuses to start with a message naming the file, the damaged entry and how to recover', { timeout: 60_000 }, async () => {
+    const dir = await copyOfSeeded();
+    const file = join(dir, 'records.lmdb');
+    expect(await damageRecord(file, seededIds[1]!)).toBeGreaterThan(0);
+    const cli = spawnCli({ PORT: '0', DOTBASE_DATA_DIR: dir, DOTBASE_SECRET: SECRET });
+    try {
+      expect(await untilExit(cli)).toEqual({ code: 1 });
+      expect(cli.child.signalCode).toBeNull();
+      const stderr = cli.stderr();
+      expect(stderr).toContain(file);
+      expect(stderr).toMatch(/is damaged: 1 of \d+ entries/);
+      expect(stderr).toContain(`generations:gen:${seededIds[1]}`);
+      expect(stderr).toMatch(/backup/);
+      expect(stderr).toMatch(/DOTBASE_VERIFY_STORE=off/);
+    } finally {
+      if (cli.child.exitCode === null && cli.child.signalCode === null) {
+        cli.child.kill('SIGKILL');
+        await cli.exited;
+      }
+    }
+  });
+
+  it('with DOTBASE_VERIFY_STORE=off it starts, serves the intact records, and a damaged one answers 500 storage_damaged, logged once', { timeout: 60_000 }, async () => {
+    const dir = await copyOfSeeded();
+    expect(await damageRecord(join(dir, 'records.lmdb'), seededIds[1]!)).toBeGreaterThan(0);
+    const lines: string[] = [];
+    const server = await start(dir, { DOTBASE_VERIFY_STORE: 'off' }, jsonLogger((line) => lines.push(line)));
+    try {
+      expect(lines.some((line) => line.includes('records.lmdb is not verified at start'))).toBe(true);
+      const intact = await fetch(`${server.url}/api/generations/${seededIds[0]}`);
+      expect(intact.status).toBe(200);
+      for (const path of [`/api/generations/${seededIds[1]}`, '/api/generations/list', '/api/generations/list']) {
+        const answer = await fetch(`${server.url}${path}`);
+        const text = await answer.text();
+        expect(answer.status, path).toBe(500);
+        expect(answer.headers.get('content-type')).toMatch(/application\/json/);
+        const body = JSON.parse(text);
+        expect(body.error.code).toBe('storage_damaged');
+        expect(body.error.message).toMatch(/damaged.*restore.*backup/);
+        // no internals: no stack, no file path, no key
+        expect(text).not.toMatch(/records\.lmdb|generations:gen|at .*\.ts|\n {4}at /);
+        expect(text).not.toContain(dir);
+      }
+      const logged = lines.map((line) => JSON.parse(line)).filter((line) => line.msg === 'stored data is damaged');
+      expect(logged).toHaveLength(1);
+      expect(logged[0].level).toBe('error');
+      expect(logged[0].message).toContain(`gen:${seededIds[1]}`);
+      expect(logged[0].recovery).toMatch(/backup/);
+    } finally {
+      await server.close();
+    }
+  });
+});
+
+describe('dotbase verify', () => {
+  async function verify(target: string) {
+    const cli = spawnCli({}, ['verify', target]);
+    // 'close', not 'exit': every line printed is read by then
+    await once(cli.child, 'close');
+    return { code: cli.child.exitCode, out: cli.lines.join('\n') };
+  }
+
+  it('exits 0 for an intact data folder and 1 naming every damaged entry of a damaged one (or of a backup file)', { timeout: 60_000 }, async () => {
+    const intact = await verify(seeded);
+    expect(intact).toMatchObject({ code: 0 });
+    expect(intact.out).toMatch(/records\.lmdb: \d+ entries, none damaged/);
+
+    const dir = await copyOfSeeded();
+    const file = join(dir, 'records.lmdb');
+    await damageRecord(file, seededIds[2]!);
+    const damaged = await verify(file);
+    expect(damaged.code).toBe(1);
+    expect(damaged.out).toContain(`${file}: 1 of `);
+    expect(damaged.out).toContain(`"generations:gen:${seededIds[2]}": `);
+    expect(damaged.out).toMatch(/backup/);
+  });
+
+  it('a truncated file is reported, not a crash', { timeout: 60_000 }, async () => {
+    const dir = await copyOfSeeded();
+    await truncate(join(dir, 'records.lmdb'), 8192);
+    const result = await verify(dir);
+    expect(result.code).toBe(1);
+    expect(result.out).toMatch(/is truncated/);
   });
 });
 

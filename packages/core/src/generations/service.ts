@@ -1,4 +1,4 @@
-import { DotbaseError, isDotbaseError } from '../errors.js';
+import { DotbaseError, isDotbaseError, unlessDamaged } from '../errors.js';
 import type { ImageTools } from '../images/sniff.js';
 import { ACTIONS } from '../models/types.js';
 import type { Registry } from '../models/registry.js';
@@ -358,7 +358,8 @@ export function createGenerationService(options: GenerationServiceOptions): Gene
       const orphans: GenerationRecord[] = [];
       const claimed = new Set<string>();
       for (const id of await store.listUnfinished()) {
-        const record = await store.get(id);
+        // a damaged record (the operator started with the store check off) cannot be resumed; its reads say so
+        const record = await store.get(id).catch(unlessDamaged(null));
         if (!record) continue;
         if (record.prediction_id && record.token_id) {
           claimed.add(record.prediction_id);
@@ -382,7 +383,8 @@ export function createGenerationService(options: GenerationServiceOptions): Gene
       // Recorded but not confirmed as submitted: the process died before or after sending the create. Look for
       // the prediction first; submitting blindly could pay for it twice.
       for (const userId of new Set(orphans.map((record) => record.user_id))) {
-        for (const record of (await store.list(userId, { page: 1, limit: 100 })).items) if (record.prediction_id) claimed.add(record.prediction_id);
+        const { items } = await store.list(userId, { page: 1, limit: 100 }).catch(unlessDamaged({ items: [] as GenerationRecord[] }));
+        for (const record of items) if (record.prediction_id) claimed.add(record.prediction_id);
       }
       const { found, unlisted } = await findLostPredictions({ registry, pool, provider }, orphans, claimed, options.webhookUrl !== undefined);
       for (const record of orphans) {

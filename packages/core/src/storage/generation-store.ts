@@ -1,5 +1,5 @@
 import type { Storage } from 'unstorage';
-import { DotbaseError } from '../errors.js';
+import { DotbaseError, unlessDamaged } from '../errors.js';
 import { ACTIONS } from '../models/types.js';
 import { keySegment } from './key-segment.js';
 import { withReadCache } from './read-cache.js';
@@ -8,6 +8,7 @@ import { deepFreeze } from './deep-freeze.js';
 import { createActivityLog } from './activity-log.js';
 import { createStatsBuckets, HOUR_MS } from './stats-buckets.js';
 import { storageCall } from './storage-error.js';
+import { storedGenerationProblem } from './stored-shapes.js';
 import { GENERATION_STATUSES, TERMINAL_STATUSES, type GenerationRecord, type GenerationStatus, type GenerationStore, type ListQuery } from './types.js';
 import { createUnfinishedSet } from './unfinished-set.js';
 import { createUserIndex } from './user-index.js';
@@ -90,9 +91,11 @@ export function createGenerationStore(backing: Storage, options: GenerationStore
    */
   function checked(key: string, stored: StoredGeneration | null): StoredGeneration | null {
     if (stored === null) return null;
-    if (typeof stored !== 'object' || typeof stored.record !== 'object' || stored.record === null) {
-      throw new DotbaseError('storage_error', `[dotbase] [generation-store] ${key} is not a stored generation`);
-    }
+    // unstorage's fs driver hands back the error object of a failed read (ENOTDIR) as if it were the value
+    if (stored instanceof Error) throw new DotbaseError('storage_error', `[dotbase] [storage] read ${key} failed: ${stored.message}`);
+    // a few type tests per read: a damaged value is reported as such instead of handed out half-broken
+    const problem = storedGenerationProblem(stored);
+    if (problem) throw new DotbaseError('storage_damaged', `[dotbase] [generation-store] ${key} is damaged: ${problem}`);
     return deepFreeze(stored);
   }
 
@@ -184,7 +187,8 @@ export function createGenerationStore(backing: Storage, options: GenerationStore
       for (const { userKey, chunk } of await index.newestChunks()) {
         for (const id of await index.chunkIds(userKey, chunk)) {
           await withLock(genKey(id), async () => {
-            if (await read(id)) return;
+            // a damaged record is still there: its entry stays (reads of it answer storage_damaged)
+            if (await read(id).catch(unlessDamaged(true))) return;
             // the entry carries the escaped segment; the index's own functions take the user id it came from
             await index.removeByKey(userKey, chunk, id);
             removed += 1;

@@ -1,5 +1,7 @@
 import { DotbaseError } from '../errors.js';
 
+const DAMAGED = /MDB_CORRUPTED|MDB_PAGE_NOTFOUND/;
+
 /**
  * Runs one storage operation and turns a driver failure (disk full, permission, network) into
  * `DotbaseError('storage_error')` naming the operation, so the HTTP edge maps it like every other error.
@@ -11,6 +13,8 @@ export async function storageCall<T>(what: string, operation: () => Promise<T>):
   } catch (error) {
     if (error instanceof DotbaseError) throw error;
     const message = error instanceof Error ? error.message : String(error);
-    throw new DotbaseError('storage_error', `[dotbase] [storage] ${what} failed: ${message}`, { cause: error });
+    // LMDB met a page it cannot follow: the file is damaged, and retrying will not help
+    const code = DAMAGED.test(message) ? 'storage_damaged' : 'storage_error';
+    throw new DotbaseError(code, `[dotbase] [storage] ${what} failed: ${message}`, { cause: error });
   }
 }

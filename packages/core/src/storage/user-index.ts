@@ -4,6 +4,7 @@ import type { Action } from '../models/types.js';
 import { fromKeySegment, keySegment } from './key-segment.js';
 import type { KeyedMutex } from './keyed-mutex.js';
 import { storageCall } from './storage-error.js';
+import { indexMetaProblem } from './stored-shapes.js';
 import type { GenerationStatus, UserActivity } from './types.js';
 
 /** One generation in a user's index: enough to filter without reading the record. */
@@ -54,8 +55,8 @@ function matches(entry: IndexEntry, filter: IndexFilter): boolean {
   return (filter.action === undefined || filter.action === entry[1]) && (filter.status === undefined || filter.status === entry[2]);
 }
 
-function corrupt(key: string): DotbaseError {
-  return new DotbaseError('storage_error', `[dotbase] [generation-store] ${key} is not a valid index value`);
+function corrupt(key: string, problem = 'not a valid index value'): DotbaseError {
+  return new DotbaseError('storage_damaged', `[dotbase] [generation-store] ${key} is damaged: ${problem}`);
 }
 
 /**
@@ -78,7 +79,8 @@ export function createUserIndex(storage: CachedStorage, withLock: KeyedMutex, de
   async function readMeta(segment: string): Promise<UserIndexMeta | null> {
     const key = metaKey(segment);
     const meta = await storageCall(`read ${key}`, () => storage.peekItem<UserIndexMeta>(key));
-    if (meta !== null && (typeof meta !== 'object' || !Array.isArray(meta.chunks))) throw corrupt(key);
+    const problem = meta === null ? undefined : indexMetaProblem(meta, false);
+    if (problem) throw corrupt(key, problem);
     return meta;
   }
 

@@ -20,6 +20,9 @@ describe('errorResponse', () => {
     const internal = errorResponse(new DotbaseError('storage_error', 'EACCES /var/lib/dotbase/secret'));
     expect(internal.status).toBe(500);
     expect(JSON.stringify(internal.body)).not.toContain('/var/lib');
+    const damaged = errorResponse(new DotbaseError('storage_damaged', '[dotbase] [generation-store] gen:abc is damaged: not a stored generation'));
+    expect(damaged).toMatchObject({ status: 500, body: { error: { code: 'storage_damaged', message: expect.stringMatching(/damaged.*restore.*backup/) } }, unexpected: true });
+    expect(JSON.stringify(damaged.body)).not.toContain('gen:abc');
     const unknown = errorResponse(new TypeError('Cannot read properties of undefined (reading token)'));
     expect(unknown).toMatchObject({ status: 500, body: { error: { code: 'internal', message: 'internal error' } }, unexpected: true });
   });

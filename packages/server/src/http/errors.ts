@@ -42,6 +42,7 @@ const STATUS_BY_CODE: Record<DotbaseErrorCode, ContentfulStatusCode> = {
   output_unavailable: 502,
   conflict: 409,
   storage_error: 500,
+  storage_damaged: 500,
   internal: 500,
 };
 
@@ -56,6 +57,17 @@ export interface ErrorAnswer {
   /** Whether this is our fault and worth a log line (5xx). */
   unexpected: boolean;
 }
+
+/**
+ * What a caller learns of damaged stored data: that it is damaged and what the operator must do, not which key or
+ * file (the log says that). 500, not 503: retrying will not help until the data is restored.
+ */
+export const STORAGE_DAMAGED_MESSAGE =
+  'stored data this request needs is damaged and cannot be read; the server operator must restore the data folder from a backup (the server log names the file and the record)';
+
+/** What the operator reads in the log line of a damaged value. */
+export const DAMAGE_RECOVERY =
+  'stop the server and restore the data folder (records.lmdb of the embedded store) from a backup; at start the server verifies records.lmdb and names every damaged entry';
 
 function body(code: string, message: string, details: unknown): ErrorBody {
   return { error: { code, message, ...(details === undefined ? {} : { details }) } };
@@ -76,9 +88,10 @@ export function errorResponse(error: unknown): ErrorAnswer {
     const headers: Record<string, string> =
       error.retryAfterMs === undefined ? {} : { 'Retry-After': String(Math.max(1, Math.ceil(error.retryAfterMs / 1000))) };
     const internal = status === 500;
+    const publicMessage = error.code === 'storage_damaged' ? STORAGE_DAMAGED_MESSAGE : 'internal error';
     return {
       status,
-      body: internal ? body(error.code, 'internal error', undefined) : body(error.code, error.message, error.details),
+      body: internal ? body(error.code, publicMessage, undefined) : body(error.code, error.message, error.details),
       headers,
       unexpected: status >= 500,
     };

@@ -182,6 +182,7 @@ export const en = {
     invalid_multipart: 'The upload could not be read. Try again.',
     too_many_generations: 'Too many generations are running. Wait for one to finish.',
     storage_error: 'The server could not store the image. Try again.',
+    storage_damaged: 'Stored data on the server is damaged. Please tell the site’s operator.',
     conflict: 'This changed in the meantime. Try again.',
     invalid_input: 'Some settings were not accepted.',
     unauthorized: 'You are not signed in, or your access has expired.',
