@@ -8,6 +8,8 @@ const HELP = `Usage: dotbase <command>
 Commands:
   serve      Run the dotbase HTTP server (configuration from the environment; see docs/deployment.md)
   migrate    Bring the PostgreSQL schema at DATABASE_URL up to date (see docs/scaling.md)
+  import <data dir>
+             Copy an embedded data folder into PostgreSQL (DATABASE_URL) and S3 (DOTBASE_S3_*); safe to rerun
   version    Print the version
   help       Print this help
 
@@ -53,6 +55,19 @@ switch (command) {
         (code) => process.exit(code),
         (error: unknown) => {
           process.stderr.write(`dotbase: migration failed: ${error instanceof Error ? error.message : String(error)}\n`);
+          process.exit(1);
+        },
+      );
+    break;
+  case 'import':
+    import('./scale/import-command.js')
+      .then(({ runImportCommand }) =>
+        runImportCommand(process.argv.slice(3), process.env, process.env.INIT_CWD ?? process.cwd(), (line) => process.stdout.write(`${line}\n`)),
+      )
+      .then(
+        (code) => process.exit(code),
+        (error: unknown) => {
+          process.stderr.write(`dotbase: import failed (run it again to resume): ${error instanceof Error ? error.message : String(error)}\n`);
           process.exit(1);
         },
       );

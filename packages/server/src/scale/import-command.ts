@@ -1,0 +1,77 @@
+import { isAbsolute, resolve } from 'node:path';
+
+const blank = (value: string | undefined) => (value === undefined || value.trim() === '' ? undefined : value.trim());
+
+/**
+ * `dotbase import <data dir>`: copies an embedded data folder (what the zero-config server keeps in
+ * DOTBASE_DATA_DIR) into PostgreSQL (`DATABASE_URL`: generations, upload ownership and lists) and S3
+ * (`DOTBASE_S3_BUCKET`, `DOTBASE_S3_ENDPOINT`, `DOTBASE_S3_PREFIX` and the standard AWS_* variables: uploads and
+ * outputs, under the same keys). Safe to run again at any point; see docs/scaling.md. Returns the exit code.
+ */
+export async function runImportCommand(args: string[], env: Record<string, string | undefined>, cwd: string, out: (line: string) => void): Promise<number> {
+  const say = (line: string) => out(`dotbase import: ${line}`);
+  const given = args[0] ?? blank(env['DOTBASE_DATA_DIR']);
+  if (!given || args.length > 1) {
+    say('usage: dotbase import <data dir> (the folder the embedded server kept its data in, DOTBASE_DATA_DIR, .data by default)');
+    return 2;
+  }
+  const databaseUrl = blank(env['DATABASE_URL']);
+  const bucket = blank(env['DOTBASE_S3_BUCKET']);
+  if (!databaseUrl && !bucket) {
+    say('nothing to import into: set DATABASE_URL (generations, upload ownership) and DOTBASE_S3_BUCKET with DOTBASE_S3_ENDPOINT, DOTBASE_S3_PREFIX and AWS_* (files), as for the servers that will use them');
+    return 2;
+  }
+  const dir = isAbsolute(given) ? given : resolve(cwd, given);
+
+  // loaded only here: an install that never imports never loads these drivers
+  const { openEmbeddedFolder, importEmbeddedFolder, describeSummary, NotAnEmbeddedFolderError } = await import('@dotbase/scale/import');
+  let folder;
+  try {
+    folder = openEmbeddedFolder(dir);
+  } catch (error) {
+    if (error instanceof NotAnEmbeddedFolderError) {
+      say(`refused: ${error.message}`);
+      return 2;
+    }
+    throw error;
+  }
+
+  const cleanups: Array<() => Promise<void>> = [() => folder.close()];
+  try {
+    let sql;
+    if (databaseUrl) {
+      const { connectPostgres, migrate } = await import('@dotbase/scale/postgres');
+      sql = connectPostgres(databaseUrl, { max: 4, applicationName: 'dotbase import' });
+      const pool = sql;
+      cleanups.push(() => pool.end({ timeout: 5 }));
+      const { version } = await migrate(sql);
+      say(`PostgreSQL schema ready (version ${version})`);
+    }
+    let blobs;
+    if (bucket) {
+      const { createS3BlobStore } = await import('@dotbase/scale/s3');
+      const endpoint = blank(env['DOTBASE_S3_ENDPOINT']);
+      const prefix = blank(env['DOTBASE_S3_PREFIX']);
+      const region = blank(env['AWS_REGION']);
+      const store = createS3BlobStore({ bucket, ...(endpoint ? { endpoint } : {}), ...(prefix ? { prefix } : {}), ...(region ? { region } : {}) });
+      cleanups.push(async () => store.close());
+      blobs = store;
+    }
+
+    say(`from ${folder.dir} into ${[sql ? 'PostgreSQL' : '', blobs ? `S3 bucket ${bucket}` : ''].filter(Boolean).join(' and ')}`);
+    const started = performance.now();
+    const summary = await importEmbeddedFolder(folder, { ...(sql ? { sql } : {}), ...(blobs ? { blobs } : {}) }, { progress: say });
+    say(`done in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+    for (const line of describeSummary(summary)) say(line);
+    if (!sql) say('DATABASE_URL is not set: generations and upload ownership stay in this folder (records.lmdb)');
+    if (!blobs) say(`DOTBASE_S3_BUCKET is not set: files stay in ${folder.dir}/blobs; run the server with DOTBASE_DATA_DIR=${folder.dir}`);
+    const secret = await folder.secret();
+    if (secret !== null && blank(env['DOTBASE_SECRET']) !== secret) {
+      // the value itself is never printed: it signs sessions and embed tokens
+      say(`sessions and embed tokens were signed with the secret in ${folder.dir}/secret: set DOTBASE_SECRET to its contents on every instance to keep them valid`);
+    }
+    return 0;
+  } finally {
+    for (const undo of cleanups.reverse()) await undo().catch(() => undefined);
+  }
+}
