@@ -45,6 +45,8 @@ export interface ServerOptions {
   heartbeatMs?: number;
   /** Abort it when shutting down: live event streams end at once instead of holding connections open. */
   shutdown?: AbortSignal;
+  /** Answer `GET /files/<key>` with a redirect to this URL (e.g. a presigned S3 link) instead of the bytes. */
+  fileRedirect?: (key: string) => Promise<string>;
 }
 
 /**
@@ -89,6 +91,7 @@ export function createServer(options: ServerOptions): Hono<AppEnv> {
     heartbeatMs: options.heartbeatMs ?? 15_000,
     ...(options.shutdown ? { shutdown: options.shutdown } : {}),
     ...(options.widgetDir ? { widgetDir: options.widgetDir } : {}),
+    ...(options.fileRedirect ? { fileRedirect: options.fileRedirect } : {}),
     createBodySchema: createGenerationBodySchema(limits.maxPromptLength),
   };
 

@@ -46,5 +46,7 @@ export interface ServerContext {
   /** Aborted when the server shuts down: live streams end. */
   shutdown?: AbortSignal;
   widgetDir?: string;
+  /** Set when files are served by redirect to a short-lived link straight to the blob (S3 presigned URLs). */
+  fileRedirect?: (key: string) => Promise<string>;
   createBodySchema: ReturnType<typeof createGenerationBodySchema>;
 }

@@ -3,11 +3,13 @@ import { setMaxListeners } from 'node:events';
 import type { AddressInfo, Socket } from 'node:net';
 import { getRequestListener, RequestError } from '@hono/node-server';
 import { createDotbase, type Dotbase } from '@dotbase/core';
-import { fsStorage, sharpImageTools } from '@dotbase/core/node';
+import { sharpImageTools } from '@dotbase/core/node';
 import type { RunningSimulator, SimulatorOptions } from '@dotbase/simulator';
 import { createServer } from './app.js';
 import { loadConfig, type ServerConfig } from './config.js';
 import { jsonLogger, type Logger } from './log.js';
+import { openBackends } from './scale/backends.js';
+import { readScaleConfig, scaleWarnings } from './scale/config.js';
 import { loadOrCreateSecret } from './secret.js';
 import { startInProcessSimulator } from './simulator/in-process.js';
 import { packageVersion } from './version.js';
@@ -80,6 +82,8 @@ function malformedRequest(error: unknown): Response {
 
 /** Replicate (or the in-process simulator) and the generation service, started. */
 async function startBackend(config: ServerConfig, options: StartOptions, logger: Logger, secret: string, cleanups: Cleanups) {
+  const scale = readScaleConfig(options.env ?? process.env);
+  for (const warning of scaleWarnings(scale, config.secret !== undefined)) logger.warn(warning);
   let simulator: RunningSimulator | undefined;
   let tokens = config.replicate.tokens;
   let baseUrl = config.replicate.baseUrl;
@@ -100,12 +104,17 @@ async function startBackend(config: ServerConfig, options: StartOptions, logger:
   }
   const webhookUrl = config.publicUrl && webhookSecret ? `${config.publicUrl}/api/webhooks/replicate` : undefined;
   const publicUrl = config.publicUrl;
-  const storage = fsStorage(config.dataDir, { durability: config.durability });
-  cleanups.push(() => storage.dispose());
+  // the embedded folder unless DATABASE_URL, REDIS_URL or DOTBASE_S3_BUCKET say otherwise (see docs/scaling.md)
+  const backends = await openBackends(scale, config.dataDir, config.durability, logger);
+  cleanups.push(...backends.cleanups);
+  const { storage, store, blobs, tokenState } = backends;
   const dotbase = createDotbase({
     tokens,
     ...(baseUrl ? { baseUrl } : {}),
     storage,
+    ...(store ? { store } : {}),
+    ...(blobs ? { blobs } : {}),
+    ...(tokenState ? { tokenState } : {}),
     imageTools: sharpImageTools(),
     // Replicate allows 600 creates a minute per account: stay under it instead of collecting 429s.
     budget: { limit: 600, windowMs: 60_000 },
@@ -119,7 +128,7 @@ async function startBackend(config: ServerConfig, options: StartOptions, logger:
   // Resumes every generation a previous run left unfinished.
   await dotbase.service.start();
   cleanups.push(() => dotbase.service.stop());
-  return { mode, simulator, dotbase, webhookSecret, webhookUrl } as const;
+  return { mode, simulator, dotbase, webhookSecret, webhookUrl, fileRedirect: backends.signedUrl } as const;
 }
 
 /** Undo steps, run newest first; each runs even when an earlier one failed. */
@@ -144,7 +153,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
   const secret = config.secret ?? (await loadOrCreateSecret(config.dataDir));
   const cleanups: Cleanups = [];
   try {
-    const { mode, simulator, dotbase, webhookSecret, webhookUrl } = await startBackend(config, options, logger, secret, cleanups);
+    const { mode, simulator, dotbase, webhookSecret, webhookUrl, fileRedirect } = await startBackend(config, options, logger, secret, cleanups);
     const shutdown = new AbortController();
     // every open event stream listens for shutdown (and stops listening when it ends): many at once is normal
     setMaxListeners(0, shutdown.signal);
@@ -167,6 +176,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
       logger,
       ...(options.heartbeatMs ? { heartbeatMs: options.heartbeatMs } : {}),
       shutdown: shutdown.signal,
+      ...(fileRedirect ? { fileRedirect } : {}),
     });
 
     const server = createHttpServer(getRequestListener(app.fetch, { errorHandler: malformedRequest }));

@@ -3,3 +3,4 @@
  */
 export { createRedisTokenPoolState, type RedisTokenPoolStateOptions } from './token-pool-state.js';
 export type { SharedTokenPoolState } from '../tokens/shared-state.js';
+export { connectRedis } from './connect.js';

@@ -10,6 +10,8 @@ export interface S3Server {
   region: string;
   /** A new empty bucket; returns its name. */
   createBucket(): Promise<string>;
+  /** Every object key in a bucket (first 1000), sorted. */
+  listKeys(bucket: string): Promise<string[]>;
   stop(): Promise<void>;
 }
 
@@ -29,7 +31,7 @@ export async function startS3Server(): Promise<S3Server> {
   const address = (await server.run()) as { address: string; port: number };
   const endpoint = `http://127.0.0.1:${address.port}`;
   const credentials = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' };
-  const { S3Client, CreateBucketCommand } = await import('@aws-sdk/client-s3');
+  const { S3Client, CreateBucketCommand, ListObjectsV2Command } = await import('@aws-sdk/client-s3');
   const client = new S3Client({ endpoint, region: 'us-east-1', credentials, forcePathStyle: true });
   return {
     endpoint,
@@ -40,6 +42,10 @@ export async function startS3Server(): Promise<S3Server> {
       const name = `test-${process.pid}-${buckets}`;
       await client.send(new CreateBucketCommand({ Bucket: name }));
       return name;
+    },
+    async listKeys(bucket) {
+      const listed = await client.send(new ListObjectsV2Command({ Bucket: bucket }));
+      return (listed.Contents ?? []).map((object) => object.Key as string).sort();
     },
     async stop() {
       client.destroy();

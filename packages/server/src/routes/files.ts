@@ -22,6 +22,12 @@ export function fileRoutes(ctx: ServerContext) {
       'Content-Security-Policy': "default-src 'none'; sandbox",
       'Cross-Origin-Resource-Policy': 'cross-origin',
     };
+    if (ctx.fileRedirect) {
+      if (!(await ctx.dotbase.blobs.has(key))) throw new HttpError(404, 'not_found', 'no such file');
+      // the link expires: a cached redirect would outlive it
+      c.header('Cache-Control', 'no-store');
+      return c.redirect(await ctx.fileRedirect(key), 302);
+    }
     const ifNoneMatch = c.req.header('if-none-match');
     if (ifNoneMatch && ifNoneMatch.split(',').some((tag) => tag.trim().replace(/^W\//, '') === etag) && (await ctx.dotbase.blobs.has(key))) {
       return c.body(null, 304, headers);

@@ -1,0 +1,87 @@
+import { join } from 'node:path';
+import type { BlobStore, GenerationStore, TokenPoolState } from '@dotbase/core';
+import { atomicFsDriver, fsStorage } from '@dotbase/core/node';
+import { createStorage, type Storage } from 'unstorage';
+import type { Logger } from '../log.js';
+import type { ScaleConfig } from './config.js';
+
+export interface Backends {
+  storage: Storage;
+  store?: GenerationStore;
+  blobs?: BlobStore;
+  tokenState?: TokenPoolState;
+  /** A presigned link to a blob, when files are served by redirect. */
+  signedUrl?: (key: string) => Promise<string>;
+  /** Undo steps, to run newest first. */
+  cleanups: Array<() => Promise<void>>;
+}
+
+/**
+ * Opens what the configuration names: the embedded folder when nothing is set (exactly as before), else PostgreSQL
+ * (migrated here), Redis and S3 as set. Each driver is loaded only when its variable is set.
+ */
+export async function openBackends(scale: ScaleConfig, dataDir: string, durability: 'sync' | 'os', logger: Logger): Promise<Backends> {
+  const cleanups: Backends['cleanups'] = [];
+  try {
+    const backends = await open(scale, dataDir, durability, logger, cleanups);
+    return { ...backends, cleanups };
+  } catch (error) {
+    for (const undo of cleanups.splice(0).reverse()) await undo().catch(() => undefined);
+    throw error;
+  }
+}
+
+async function open(scale: ScaleConfig, dataDir: string, durability: 'sync' | 'os', logger: Logger, cleanups: Backends['cleanups']): Promise<Omit<Backends, 'cleanups'>> {
+  let storage: Storage;
+  let store: GenerationStore | undefined;
+  let tokenState: TokenPoolState | undefined;
+  let sql: import('@dotbase/scale/postgres').Sql | undefined;
+  if (scale.databaseUrl) {
+    const postgres = await import('@dotbase/scale/postgres');
+    sql = postgres.connectPostgres(scale.databaseUrl);
+    const pool = sql;
+    cleanups.push(() => pool.end({ timeout: 5 }));
+    const { applied, version } = await postgres.migrate(sql);
+    logger.info('PostgreSQL schema ready', { version, applied });
+    store = postgres.createPostgresGenerationStore(sql);
+    storage = createStorage({ driver: postgres.postgresKvDriver({ sql }) });
+    // files without S3 stay on this machine (see scaleWarnings)
+    if (!scale.s3) storage.mount('blobs', atomicFsDriver({ base: join(dataDir, 'blobs') }));
+  } else {
+    storage = fsStorage(dataDir, { durability });
+    const embedded = storage;
+    cleanups.push(() => embedded.dispose());
+  }
+
+  let blobs: BlobStore | undefined;
+  let signedUrl: Backends['signedUrl'];
+  if (scale.s3) {
+    const { createS3BlobStore } = await import('@dotbase/scale/s3');
+    const s3 = createS3BlobStore(scale.s3);
+    cleanups.push(async () => s3.close());
+    blobs = s3;
+    const seconds = scale.filesRedirectSeconds;
+    if (seconds) signedUrl = (key) => s3.signedUrl(key, seconds);
+  }
+
+  if (scale.redisUrl) {
+    const { connectRedis, createRedisTokenPoolState } = await import('@dotbase/scale/redis');
+    const redis = await connectRedis(scale.redisUrl);
+    cleanups.push(async () => void (await redis.quit().catch(() => redis.disconnect())));
+    const state = createRedisTokenPoolState(redis);
+    cleanups.push(() => state.close());
+    tokenState = state;
+    if (sql) {
+      // the seed's operator SQL on replicate_tokens reaches the Redis state, and its counters come back
+      const { mirrorTokenState } = await import('@dotbase/scale/postgres');
+      const mirror = mirrorTokenState(sql, state, { onError: (error) => logger.warn('could not sync replicate_tokens with Redis', { error: String(error) }) });
+      cleanups.push(async () => mirror.stop());
+    }
+  } else if (sql) {
+    const { createPostgresTokenPoolState } = await import('@dotbase/scale/postgres');
+    const state = createPostgresTokenPoolState(sql);
+    cleanups.push(() => state.close());
+    tokenState = state;
+  }
+  return { storage, ...(store ? { store } : {}), ...(blobs ? { blobs } : {}), ...(tokenState ? { tokenState } : {}), ...(signedUrl ? { signedUrl } : {}) };
+}
