@@ -1,4 +1,6 @@
 import { isAbsolute, resolve } from 'node:path';
+import { ConfigError } from '../config.js';
+import { readScaleConfig, type ScaleConfig } from './config.js';
 
 const blank = (value: string | undefined) => (value === undefined || value.trim() === '' ? undefined : value.trim());
 
@@ -15,9 +17,18 @@ export async function runImportCommand(args: string[], env: Record<string, strin
     say('usage: dotbase import <data dir> (the folder the embedded server kept its data in, DOTBASE_DATA_DIR, .data by default)');
     return 2;
   }
-  const databaseUrl = blank(env['DATABASE_URL']);
-  const bucket = blank(env['DOTBASE_S3_BUCKET']);
-  if (!databaseUrl && !bucket) {
+  // the same variables, read by the same rules, as the servers that will use the target
+  let scale: ScaleConfig;
+  try {
+    scale = readScaleConfig(env);
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    say(`refused: ${error.message}`);
+    return 2;
+  }
+  const { databaseUrl, s3: bucketConfig } = scale;
+  const bucket = bucketConfig?.bucket;
+  if (!databaseUrl && !bucketConfig) {
     say('nothing to import into: set DATABASE_URL (generations, upload ownership) and DOTBASE_S3_BUCKET with DOTBASE_S3_ENDPOINT, DOTBASE_S3_PREFIX and AWS_* (files), as for the servers that will use them');
     return 2;
   }
@@ -48,12 +59,10 @@ export async function runImportCommand(args: string[], env: Record<string, strin
       say(`PostgreSQL schema ready (version ${version})`);
     }
     let blobs;
-    if (bucket) {
+    if (bucketConfig) {
       const { createS3BlobStore } = await import('@dotbase/scale/s3');
-      const endpoint = blank(env['DOTBASE_S3_ENDPOINT']);
-      const prefix = blank(env['DOTBASE_S3_PREFIX']);
-      const region = blank(env['AWS_REGION']);
-      const store = createS3BlobStore({ bucket, ...(endpoint ? { endpoint } : {}), ...(prefix ? { prefix } : {}), ...(region ? { region } : {}) });
+      // credentials and region: the AWS SDK's own chain (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_REGION, …)
+      const store = createS3BlobStore(bucketConfig);
       cleanups.push(async () => store.close());
       blobs = store;
     }
