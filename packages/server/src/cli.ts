@@ -8,8 +8,7 @@ const HELP = `Usage: dotbase <command>
 Commands:
   serve      Run the dotbase HTTP server (configuration from the environment; see docs/deployment.md)
   migrate    Bring the PostgreSQL schema at DATABASE_URL up to date (see docs/scaling.md)
-  import <data dir>
-             Copy an embedded data folder into PostgreSQL (DATABASE_URL) and S3 (DOTBASE_S3_*); safe to rerun
+  import     Copy an embedded data folder into DATABASE_URL (and DOTBASE_S3_BUCKET): dotbase import <data dir>
   version    Print the version
   help       Print this help
 
@@ -62,12 +61,12 @@ switch (command) {
   case 'import':
     import('./scale/import-command.js')
       .then(({ runImportCommand }) =>
-        runImportCommand(process.argv.slice(3), process.env, process.env.INIT_CWD ?? process.cwd(), (line) => process.stdout.write(`${line}\n`)),
+        runImportCommand(process.env, process.argv.slice(3), (line) => process.stdout.write(`${line}\n`), process.env.INIT_CWD ?? process.cwd()),
       )
       .then(
         (code) => process.exit(code),
         (error: unknown) => {
-          process.stderr.write(`dotbase: import failed (run it again to resume): ${error instanceof Error ? error.message : String(error)}\n`);
+          process.stderr.write(`dotbase: import failed: ${error instanceof Error ? error.message : String(error)}\n`);
           process.exit(1);
         },
       );

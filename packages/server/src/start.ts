@@ -10,6 +10,7 @@ import { loadConfig, type ServerConfig } from './config.js';
 import { jsonLogger, type Logger } from './log.js';
 import { openBackends } from './scale/backends.js';
 import { readScaleConfig, scaleWarnings } from './scale/config.js';
+import { withRelayedEvents } from './scale/relayed-events.js';
 import { loadOrCreateSecret } from './secret.js';
 import { startInProcessSimulator } from './simulator/in-process.js';
 import { packageVersion } from './version.js';
@@ -108,7 +109,7 @@ async function startBackend(config: ServerConfig, options: StartOptions, logger:
   const backends = await openBackends(scale, config.dataDir, config.durability, logger);
   cleanups.push(...backends.cleanups);
   const { storage, store, blobs, tokenState } = backends;
-  const dotbase = createDotbase({
+  const embedded = createDotbase({
     tokens,
     ...(baseUrl ? { baseUrl } : {}),
     storage,
@@ -125,6 +126,8 @@ async function startBackend(config: ServerConfig, options: StartOptions, logger:
       ...options.service,
     },
   });
+  // with DATABASE_URL, live events reach the clients of every instance
+  const dotbase = backends.events ? withRelayedEvents(embedded, backends.events) : embedded;
   // Resumes every generation a previous run left unfinished.
   await dotbase.service.start();
   cleanups.push(() => dotbase.service.stop());

@@ -236,11 +236,11 @@ describe.skipIf(!postgresAvailable())('dotbase import', { timeout: 240_000 }, ()
     try {
       const refused = await importCli(env, ['import', empty]);
       expect(refused.code).toBe(2);
-      expect(refused.out).toMatch(/refused: .* is not an embedded dotbase data folder: it has no records\.lmdb/);
+      expect(refused.out).toMatch(/refused: .* holds no records\.lmdb: not an embedded dotbase data folder/);
       expect(existsSync(join(empty, 'records.lmdb'))).toBe(false);
       const missing = await importCli(env, ['import', join(empty, 'nope')]);
       expect(missing.code).toBe(2);
-      expect(missing.out).toMatch(/refused: .*nope is not a folder/);
+      expect(missing.out).toMatch(/refused: .*nope is not a folder, so it holds no records\.lmdb/);
     } finally {
       await rm(empty, { recursive: true, force: true });
     }

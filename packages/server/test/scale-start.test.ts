@@ -93,6 +93,29 @@ describe.skipIf(!postgresAvailable() || !redisAvailable())('dotbase on PostgreSQ
     }
   });
 
+  it('streams to a client of one instance the progress and completion of a generation another instance runs', async () => {
+    const env = await sharedEnv();
+    // slower processing, so the stream opens while the generation is still running
+    const slow = { simulator: { timing: { startingMs: 50, processingMs: 900, steps: 4 } } };
+    const a = await startTestServer(env, slow);
+    servers.push(a);
+    const b = await startTestServer(env, slow);
+    servers.push(b);
+    const created = await a.json('POST', '/api/generations/create', { body: { action: 'create', model_id: 'flux-schnell', prompt: 'events across instances' } });
+    expect(created.status).toBe(201);
+    const response = await b.fetch(`/api/generations/${created.body.id}/events`, { headers: { accept: 'text/event-stream' }, signal: AbortSignal.timeout(20_000) });
+    const text = await response.text();
+    const events = text
+      .split('\n\n')
+      .filter((block) => block.startsWith('event: generation'))
+      .map((block) => JSON.parse(block.split('\n').find((line) => line.startsWith('data: '))!.slice(6)));
+    expect(events[0].status).toMatch(/pending|processing/);
+    expect(events.at(-1).status).toBe('completed');
+    expect(events.filter((event) => event.progress !== null).length).toBeGreaterThan(1);
+    // B presents the record with its own URLs
+    expect(events.at(-1).output_urls[0]).toMatch(new RegExp(`^${b.url}/files/outputs/`));
+  });
+
   it('redirects file requests to short-lived presigned links when DOTBASE_S3_REDIRECT_SECONDS is set', async () => {
     const env = { ...(await sharedEnv()), DOTBASE_S3_REDIRECT_SECONDS: '120' };
     const server = await startTestServer(env);

@@ -43,11 +43,11 @@ export function openEmbeddedFolder(dir: string) {
   const root = resolve(dir);
   const recordsPath = join(root, 'records.lmdb');
   if (!existsSync(root) || !statSync(root).isDirectory()) {
-    throw new NotAnEmbeddedFolderError(`${root} is not a folder`);
+    throw new NotAnEmbeddedFolderError(`${root} is not a folder, so it holds no records.lmdb: not an embedded dotbase data folder`);
   }
   // checked before opening: LMDB would create an empty database where there is none
   if (!existsSync(recordsPath) || !statSync(recordsPath).isFile()) {
-    throw new NotAnEmbeddedFolderError(`${root} is not an embedded dotbase data folder: it has no records.lmdb (the folder DOTBASE_DATA_DIR named, .data by default)`);
+    throw new NotAnEmbeddedFolderError(`${root} holds no records.lmdb: not an embedded dotbase data folder (the folder DOTBASE_DATA_DIR named, .data by default)`);
   }
   const records = lmdbDriver({ path: recordsPath });
   const blobsDir = join(root, 'blobs');

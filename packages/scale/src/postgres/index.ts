@@ -8,3 +8,4 @@ export { createPostgresTokenPoolState, type PostgresTokenPoolStateOptions } from
 export type { SharedTokenPoolState } from '../tokens/shared-state.js';
 export { mirrorTokenState, type TokenMirror, type TokenMirrorOptions } from './token-mirror.js';
 export { postgresKvDriver } from './kv-driver.js';
+export { createPostgresEventRelay, type EventRelay } from './event-relay.js';

@@ -16,13 +16,13 @@ export interface S3BlobStoreOptions {
 
 /** A BlobStore that can also hand out short-lived links to read a blob straight from the bucket. */
 export interface S3BlobStore extends BlobStore {
-  /**
-   * Stores bytes under a key another store made (`uploads/<random>.png`), overwriting an object already there:
-   * moving blobs between stores keeps their keys, so records and file URLs stay valid (see the import).
-   */
-  putAt(key: string, bytes: Uint8Array): Promise<StoredBlob>;
   /** A presigned GET URL for `key`, valid `expiresInSeconds`; the response carries the blob's content type. */
   signedUrl(key: string, expiresInSeconds: number): Promise<string>;
+  /**
+   * Stores bytes under a key of another store (`prefix/<name>.ext`, e.g. when importing an embedded folder), so the
+   * records that name it stay right; a second call overwrites.
+   */
+  putAt(key: string, bytes: Uint8Array): Promise<StoredBlob>;
   /** Closes the client's connections (only when the store made the client). */
   close(): void;
 }
@@ -69,20 +69,13 @@ export function createS3BlobStore(options: S3BlobStoreOptions): S3BlobStore {
   const root = normalisePrefix(options.prefix);
   const objectKey = (key: string) => `${root}${key}`;
 
-  async function putObject(key: string, contentType: string, bytes: Uint8Array): Promise<StoredBlob> {
-    // a private copy: the upload may still read the body after a caller reused its buffer
-    const body = new Uint8Array(bytes);
-    await s3Call(`put ${key}`, () => client.send(new PutObjectCommand({ Bucket: bucket, Key: objectKey(key), Body: body, ContentType: contentType, ContentLength: body.byteLength })));
-    return { key, contentType, size: body.byteLength };
-  }
-
   return {
     async put(bytes, contentType, prefix): Promise<StoredBlob> {
       const { key, contentType: type } = newBlobKey(contentType, prefix);
-      return putObject(key, type, bytes);
-    },
-    async putAt(key, bytes) {
-      return putObject(key, parseBlobKey(key).contentType, bytes);
+      // a private copy: the upload may still read the body after a caller reused its buffer
+      const body = new Uint8Array(bytes);
+      await s3Call(`put ${key}`, () => client.send(new PutObjectCommand({ Bucket: bucket, Key: objectKey(key), Body: body, ContentType: type, ContentLength: body.byteLength })));
+      return { key, contentType: type, size: body.byteLength };
     },
     async get(key) {
       const { contentType } = parseBlobKey(key);
@@ -113,6 +106,12 @@ export function createS3BlobStore(options: S3BlobStoreOptions): S3BlobStore {
       parseBlobKey(key);
       // S3 answers a delete of a missing key with success, as the contract wants
       await s3Call(`delete ${key}`, () => client.send(new DeleteObjectCommand({ Bucket: bucket, Key: objectKey(key) })));
+    },
+    async putAt(key, bytes) {
+      const { contentType } = parseBlobKey(key);
+      const body = new Uint8Array(bytes);
+      await s3Call(`put ${key}`, () => client.send(new PutObjectCommand({ Bucket: bucket, Key: objectKey(key), Body: body, ContentType: contentType, ContentLength: body.byteLength })));
+      return { key, contentType, size: body.byteLength };
     },
     async signedUrl(key, expiresInSeconds) {
       const { contentType } = parseBlobKey(key);

@@ -60,18 +60,26 @@ export async function startPostgresCluster(): Promise<PostgresCluster> {
   const data = join(dir, 'data');
   const ids = user ? { uid: user.uid, gid: user.gid } : {};
   execFileSync(join(BIN, 'initdb'), ['-D', data, '-U', 'dotbase', '-A', 'trust', '--no-sync', '-E', 'UTF8', '--locale=C'], { ...ids, stdio: 'pipe' });
-  const port = await freePort();
-  const child = spawn(
-    join(BIN, 'postgres'),
-    ['-D', data, '-p', String(port), '-k', dir, '-c', 'listen_addresses=127.0.0.1', '-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off', '-c', 'max_connections=200'],
-    { ...ids, stdio: ['ignore', 'pipe', 'pipe'] },
-  );
-  try {
-    await waitForOutput(child, /ready to accept connections/, 'PostgreSQL');
-  } catch (error) {
-    rmSync(dir, { recursive: true, force: true });
-    throw error;
+  // another test file may take the free port between the check and the bind: then try another one
+  let started: { child: ReturnType<typeof spawn>; port: number } | undefined;
+  for (let attempt = 1; !started; attempt++) {
+    const port = await freePort();
+    const child = spawn(
+      join(BIN, 'postgres'),
+      ['-D', data, '-p', String(port), '-k', dir, '-c', 'listen_addresses=127.0.0.1', '-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off', '-c', 'max_connections=200'],
+      { ...ids, stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    try {
+      await waitForOutput(child, /ready to accept connections/, 'PostgreSQL');
+      started = { child, port };
+    } catch (error) {
+      if (attempt >= 3 || !/could not bind|Address already in use/i.test(String(error))) {
+        rmSync(dir, { recursive: true, force: true });
+        throw error;
+      }
+    }
   }
+  const { child, port } = started;
   const url = `postgres://dotbase@127.0.0.1:${port}/postgres`;
   const { default: postgres } = await import('postgres');
   const admin = postgres(url, { max: 1, onnotice: () => {} });

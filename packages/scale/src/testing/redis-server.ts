@@ -25,16 +25,24 @@ export const redisAvailable = () => engineAvailable('Redis', [BINARY]);
  */
 export async function startRedisServer(): Promise<RedisServer> {
   const dir = mkdtempSync(join(tmpdir(), 'dotbase-redis-'));
-  const port = await freePort();
-  const child = spawn(BINARY, ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir, '--loglevel', 'notice'], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  try {
-    await waitForOutput(child, /Ready to accept connections/, 'Redis');
-  } catch (error) {
-    rmSync(dir, { recursive: true, force: true });
-    throw error;
+  // another test file may take the free port between the check and the bind: then try another one
+  let started: { child: ReturnType<typeof spawn>; port: number } | undefined;
+  for (let attempt = 1; !started; attempt++) {
+    const port = await freePort();
+    const child = spawn(BINARY, ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir, '--loglevel', 'notice'], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    try {
+      await waitForOutput(child, /Ready to accept connections/, 'Redis');
+      started = { child, port };
+    } catch (error) {
+      if (attempt >= 3 || !/Address already in use/i.test(String(error))) {
+        rmSync(dir, { recursive: true, force: true });
+        throw error;
+      }
+    }
   }
+  const { child, port } = started;
   return {
     url: `redis://127.0.0.1:${port}`,
     port,

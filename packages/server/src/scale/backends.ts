@@ -10,6 +10,8 @@ export interface Backends {
   store?: GenerationStore;
   blobs?: BlobStore;
   tokenState?: TokenPoolState;
+  /** Generation events between instances (with `DATABASE_URL`). */
+  events?: import('@dotbase/scale/postgres').EventRelay;
   /** A presigned link to a blob, when files are served by redirect. */
   signedUrl?: (key: string) => Promise<string>;
   /** Undo steps, to run newest first. */
@@ -36,6 +38,7 @@ async function open(scale: ScaleConfig, dataDir: string, durability: 'sync' | 'o
   let store: GenerationStore | undefined;
   let tokenState: TokenPoolState | undefined;
   let sql: import('@dotbase/scale/postgres').Sql | undefined;
+  let events: Backends['events'];
   if (scale.databaseUrl) {
     const postgres = await import('@dotbase/scale/postgres');
     sql = postgres.connectPostgres(scale.databaseUrl);
@@ -44,6 +47,10 @@ async function open(scale: ScaleConfig, dataDir: string, durability: 'sync' | 'o
     const { applied, version } = await postgres.migrate(sql);
     logger.info('PostgreSQL schema ready', { version, applied });
     store = postgres.createPostgresGenerationStore(sql);
+    const relay = postgres.createPostgresEventRelay(sql, store, (error) => logger.warn('generation events between instances failed', { error: String(error) }));
+    cleanups.push(() => relay.close());
+    await relay.ready();
+    events = relay;
     storage = createStorage({ driver: postgres.postgresKvDriver({ sql }) });
     // files without S3 stay on this machine (see scaleWarnings)
     if (!scale.s3) storage.mount('blobs', atomicFsDriver({ base: join(dataDir, 'blobs') }));
@@ -83,5 +90,5 @@ async function open(scale: ScaleConfig, dataDir: string, durability: 'sync' | 'o
     cleanups.push(() => state.close());
     tokenState = state;
   }
-  return { storage, ...(store ? { store } : {}), ...(blobs ? { blobs } : {}), ...(tokenState ? { tokenState } : {}), ...(signedUrl ? { signedUrl } : {}) };
+  return { storage, ...(events ? { events } : {}), ...(store ? { store } : {}), ...(blobs ? { blobs } : {}), ...(tokenState ? { tokenState } : {}), ...(signedUrl ? { signedUrl } : {}) };
 }

@@ -1,6 +1,18 @@
 import { isAbsolute, resolve } from 'node:path';
 import { ConfigError } from '../config.js';
 import { readScaleConfig, type ScaleConfig } from './config.js';
+import type { ImportSummary } from '@dotbase/scale/import';
+
+/** The whole summary in one line, as `dotbase migrate` ends with one. */
+function oneLineSummary(summary: ImportSummary): string {
+  const { generations, entries, files } = summary;
+  const parts = [
+    generations ? `${generations.imported + generations.finished} generations (${generations.present} already there)` : 'no generations (no DATABASE_URL)',
+    entries ? `${entries.copied} entries (${entries.present} already there)` : 'no entries',
+    files ? `${files.copied} files (${files.present} already there)` : 'no files (no DOTBASE_S3_BUCKET: they stay in the folder)',
+  ];
+  return `imported ${parts.join(', ')}`;
+}
 
 const blank = (value: string | undefined) => (value === undefined || value.trim() === '' ? undefined : value.trim());
 
@@ -10,7 +22,7 @@ const blank = (value: string | undefined) => (value === undefined || value.trim(
  * (`DOTBASE_S3_BUCKET`, `DOTBASE_S3_ENDPOINT`, `DOTBASE_S3_PREFIX` and the standard AWS_* variables: uploads and
  * outputs, under the same keys). Safe to run again at any point; see docs/scaling.md. Returns the exit code.
  */
-export async function runImportCommand(args: string[], env: Record<string, string | undefined>, cwd: string, out: (line: string) => void): Promise<number> {
+export async function runImportCommand(env: Record<string, string | undefined>, args: string[], out: (line: string) => void, cwd = process.cwd()): Promise<number> {
   const say = (line: string) => out(`dotbase import: ${line}`);
   const given = args[0] ?? blank(env['DOTBASE_DATA_DIR']);
   if (!given || args.length > 1) {
@@ -79,6 +91,7 @@ export async function runImportCommand(args: string[], env: Record<string, strin
       // the value itself is never printed: it signs sessions and embed tokens
       say(`sessions and embed tokens were signed with the secret in ${folder.dir}/secret: set DOTBASE_SECRET to its contents on every instance to keep them valid`);
     }
+    out(`dotbase: ${oneLineSummary(summary)}`);
     return 0;
   } finally {
     for (const undo of cleanups.reverse()) await undo().catch(() => undefined);
