@@ -11,7 +11,10 @@ const RECORD_KEYS = 'generations:gen:';
 /** Half-written files of the atomic fs driver: never a blob. */
 const TEMP_DIR = '.dotbase-tmp';
 
-export class NotAnEmbeddedFolderError extends Error {}
+/** The folder given to the import is missing or holds no embedded store; the message says which, for a person. */
+export class NotAnEmbeddedFolderError extends Error {
+  override name = 'NotAnEmbeddedFolderError';
+}
 
 /** A key every BlobStore accepts (the rule the S3 store checks before writing). */
 function isBlobKey(key: string): boolean {
