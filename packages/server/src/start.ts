@@ -108,12 +108,12 @@ async function startBackend(config: ServerConfig, options: StartOptions, logger:
   // the embedded folder unless DATABASE_URL, REDIS_URL or DOTBASE_S3_BUCKET say otherwise (see docs/scaling.md)
   const backends = await openBackends(scale, config.dataDir, config.durability, logger);
   cleanups.push(...backends.cleanups);
-  const { storage, store, blobs, tokenState } = backends;
-  const embedded = createDotbase({
+  const { storage, store, serviceStore, blobs, tokenState } = backends;
+  const created = createDotbase({
     tokens,
     ...(baseUrl ? { baseUrl } : {}),
     storage,
-    ...(store ? { store } : {}),
+    ...(serviceStore ? { store: serviceStore } : {}),
     ...(blobs ? { blobs } : {}),
     ...(tokenState ? { tokenState } : {}),
     imageTools: sharpImageTools(),
@@ -126,6 +126,8 @@ async function startBackend(config: ServerConfig, options: StartOptions, logger:
       ...options.service,
     },
   });
+  // the routes read the plain store; only the service claims what it tracks
+  const embedded = store ? { ...created, store } : created;
   // with DATABASE_URL, live events reach the clients of every instance
   const dotbase = backends.events ? withRelayedEvents(embedded, backends.events) : embedded;
   // Resumes every generation a previous run left unfinished.

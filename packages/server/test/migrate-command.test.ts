@@ -22,12 +22,12 @@ describe.skipIf(!postgresAvailable())('dotbase migrate', () => {
     const url = await cluster.createDatabase();
     const runs = await Promise.all([1, 2, 3].map(() => migrateCli({ DATABASE_URL: url })));
     expect(runs.map((run) => run.code)).toEqual([0, 0, 0]);
-    expect(runs.filter((run) => /applied migrations 1, 2, 3; schema version 3/.test(run.out))).toHaveLength(1);
-    expect(runs.filter((run) => /schema is up to date \(version 3\)/.test(run.out))).toHaveLength(2);
+    expect(runs.filter((run) => /applied migrations 1, 2, 3, 4; schema version 4/.test(run.out))).toHaveLength(1);
+    expect(runs.filter((run) => /schema is up to date \(version 4\)/.test(run.out))).toHaveLength(2);
     const sql = connectPostgres(url, { max: 1 });
     try {
       const tables = await sql`SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY tablename`;
-      expect(tables.map((t) => t['tablename'])).toEqual(['dotbase_kv', 'dotbase_migrations', 'generation_counts', 'generations', 'replicate_token_leases', 'replicate_token_uses', 'replicate_tokens']);
+      expect(tables.map((t) => t['tablename'])).toEqual(['dotbase_kv', 'dotbase_migrations', 'generation_claims', 'generation_counts', 'generations', 'replicate_token_leases', 'replicate_token_uses', 'replicate_tokens']);
     } finally {
       await sql.end();
     }

@@ -116,6 +116,21 @@ describe.skipIf(!postgresAvailable() || !redisAvailable())('dotbase on PostgreSQ
     expect(events.at(-1).output_urls[0]).toMatch(new RegExp(`^${b.url}/files/outputs/`));
   });
 
+  it('leaves the generations another instance is running to it when an instance starts', async () => {
+    const env = await sharedEnv();
+    const slow = { simulator: { timing: { startingMs: 50, processingMs: 1500, steps: 4 } } };
+    const a = await startTestServer(env, slow);
+    servers.push(a);
+    const created = await a.json('POST', '/api/generations/create', { body: { action: 'create', model_id: 'flux-schnell', prompt: 'started before B' } });
+    expect(created.status).toBe(201);
+    // B starts while the generation runs on A: B must not resume it (its own simulator knows no such prediction)
+    const b = await startTestServer(env, slow);
+    servers.push(b);
+    const done = await waitForTerminal(b, created.body.id);
+    expect(done.status).toBe('completed');
+    expect(done.output_urls).toHaveLength(1);
+  });
+
   it('redirects file requests to short-lived presigned links when DOTBASE_S3_REDIRECT_SECONDS is set', async () => {
     const env = { ...(await sharedEnv()), DOTBASE_S3_REDIRECT_SECONDS: '120' };
     const server = await startTestServer(env);

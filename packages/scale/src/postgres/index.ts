@@ -9,3 +9,4 @@ export type { SharedTokenPoolState } from '../tokens/shared-state.js';
 export { mirrorTokenState, type TokenMirror, type TokenMirrorOptions } from './token-mirror.js';
 export { postgresKvDriver } from './kv-driver.js';
 export { createPostgresEventRelay, type EventRelay } from './event-relay.js';
+export { claimingStore, type ClaimingStore } from './claiming-store.js';

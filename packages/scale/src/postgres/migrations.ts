@@ -128,6 +128,18 @@ CREATE TABLE dotbase_kv (
 );
 `,
   },
+  {
+    version: 4,
+    name: 'which instance tracks each unfinished generation',
+    sql: `
+CREATE TABLE generation_claims (
+  generation_id text PRIMARY KEY REFERENCES generations (id) ON DELETE CASCADE,
+  instance text NOT NULL,
+  expires_at timestamptz NOT NULL
+);
+CREATE INDEX generation_claims_instance ON generation_claims (instance);
+`,
+  },
 ];
 
 /** Any fixed number: the key of the advisory lock that lets one instance migrate while the others wait. */

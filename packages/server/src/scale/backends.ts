@@ -8,6 +8,8 @@ import type { ScaleConfig } from './config.js';
 export interface Backends {
   storage: Storage;
   store?: GenerationStore;
+  /** The store the generation service gets: it claims the generations this instance tracks (with `DATABASE_URL`). */
+  serviceStore?: GenerationStore;
   blobs?: BlobStore;
   tokenState?: TokenPoolState;
   /** Generation events between instances (with `DATABASE_URL`). */
@@ -36,6 +38,7 @@ export async function openBackends(scale: ScaleConfig, dataDir: string, durabili
 async function open(scale: ScaleConfig, dataDir: string, durability: 'sync' | 'os', logger: Logger, cleanups: Backends['cleanups']): Promise<Omit<Backends, 'cleanups'>> {
   let storage: Storage;
   let store: GenerationStore | undefined;
+  let serviceStore: GenerationStore | undefined;
   let tokenState: TokenPoolState | undefined;
   let sql: import('@dotbase/scale/postgres').Sql | undefined;
   let events: Backends['events'];
@@ -47,6 +50,9 @@ async function open(scale: ScaleConfig, dataDir: string, durability: 'sync' | 'o
     const { applied, version } = await postgres.migrate(sql);
     logger.info('PostgreSQL schema ready', { version, applied });
     store = postgres.createPostgresGenerationStore(sql);
+    const claiming = postgres.claimingStore(sql, store);
+    cleanups.push(() => claiming.close());
+    serviceStore = claiming;
     const relay = postgres.createPostgresEventRelay(sql, store, (error) => logger.warn('generation events between instances failed', { error: String(error) }));
     cleanups.push(() => relay.close());
     await relay.ready();
@@ -90,5 +96,5 @@ async function open(scale: ScaleConfig, dataDir: string, durability: 'sync' | 'o
     cleanups.push(() => state.close());
     tokenState = state;
   }
-  return { storage, ...(events ? { events } : {}), ...(store ? { store } : {}), ...(blobs ? { blobs } : {}), ...(tokenState ? { tokenState } : {}), ...(signedUrl ? { signedUrl } : {}) };
+  return { storage, ...(events ? { events } : {}), ...(store ? { store } : {}), ...(serviceStore ? { serviceStore } : {}), ...(blobs ? { blobs } : {}), ...(tokenState ? { tokenState } : {}), ...(signedUrl ? { signedUrl } : {}) };
 }

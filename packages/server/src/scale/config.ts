@@ -83,7 +83,7 @@ export function scaleWarnings(scale: ScaleConfig, hasSecret: boolean): string[] 
   if (!scale.s3) warnings.push('DOTBASE_S3_BUCKET is not set: uploads and outputs stay in this machine\'s DOTBASE_DATA_DIR, so run only one instance (or share that folder)');
   if (!hasSecret) warnings.push('DOTBASE_SECRET is not set: each instance makes its own, so a session signed by one is refused by another; set the same DOTBASE_SECRET on every instance');
   if (scale.databaseUrl) {
-    warnings.push('the tracking of unfinished generations is still per instance: every instance resumes the unfinished generations it finds at start, and those of an instance that died wait for the next start');
+    warnings.push('the generations of an instance that dies are taken over when another instance starts (not yet while the others run)');
   }
   return warnings;
 }
