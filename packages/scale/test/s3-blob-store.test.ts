@@ -45,6 +45,18 @@ describe('S3 blob store', () => {
     expect(Array.from(new Uint8Array(await response.arrayBuffer()))).toEqual([4, 5]);
   });
 
+  it('putAt stores bytes under a key another store made, with the type its extension names, and overwrites', async () => {
+    const { store } = await freshStore('moved');
+    const key = 'outputs/AAAAAAAAAAAAAAAAAAAAAA.webp';
+    expect(await store.putAt(key, new Uint8Array([1, 2]))).toEqual({ key, contentType: 'image/webp', size: 2 });
+    expect(await store.get(key)).toEqual({ bytes: new Uint8Array([1, 2]), contentType: 'image/webp' });
+    await store.putAt(key, new Uint8Array([3]));
+    expect(await store.get(key)).toEqual({ bytes: new Uint8Array([3]), contentType: 'image/webp' });
+    const response = await fetch(await store.signedUrl(key, 60));
+    expect(response.headers.get('content-type')).toBe('image/webp');
+    await expect(store.putAt('../outside.png', new Uint8Array([1]))).rejects.toMatchObject({ code: 'invalid_input' });
+  });
+
   it('reports an unreachable or refusing server as storage_error, naming the operation', async () => {
     const { s3 } = await freshStore();
     const store = createS3BlobStore({ bucket: 'no-such-bucket', endpoint: s3.endpoint, region: s3.region, credentials: s3.credentials });

@@ -1,100 +1,99 @@
 import { isAbsolute, resolve } from 'node:path';
-import { existsSync } from 'node:fs';
-import { DotbaseError, type GenerationRecord } from '@dotbase/core';
-import { fsStorage } from '@dotbase/core/node';
-import { createStorage } from 'unstorage';
-import { readScaleConfig } from './config.js';
+import { ConfigError } from '../config.js';
+import { readScaleConfig, type ScaleConfig } from './config.js';
+import type { ImportSummary } from '@dotbase/scale/import';
 
-export interface ImportCounts {
-  generations: { imported: number; present: number };
-  entries: { imported: number; present: number };
-  files: { imported: number; present: number; left: number };
+/** The whole summary in one line, as `dotbase migrate` ends with one. */
+function oneLineSummary(summary: ImportSummary): string {
+  const { generations, entries, files } = summary;
+  const parts = [
+    generations ? `${generations.imported + generations.finished} generations (${generations.present} already there)` : 'no generations (no DATABASE_URL)',
+    entries ? `${entries.copied} entries (${entries.present} already there)` : 'no entries',
+    files ? `${files.copied} files (${files.present} already there)` : 'no files (no DOTBASE_S3_BUCKET: they stay in the folder)',
+  ];
+  return `imported ${parts.join(', ')}`;
 }
 
-/** unstorage lists keys with `:` for `/`; blob keys have no `:` of their own (see core's blob-keys.ts). */
-const blobKeyOf = (listed: string) => listed.slice('blobs:'.length).replaceAll(':', '/');
+const blank = (value: string | undefined) => (value === undefined || value.trim() === '' ? undefined : value.trim());
 
 /**
- * `dotbase import <data dir>`: copies an embedded data folder (generation records, the server's entries such as
- * upload ownership, and with S3 the files) into the PostgreSQL database at `DATABASE_URL` and the S3 bucket, under
- * the same ids and keys, so every generation and file stays reachable. Whatever is already there is left as it
- * is, so the command can run again after an interruption and finishes the rest. Stop the embedded server first
- * (the folder's LMDB file is opened here).
+ * `dotbase import <data dir>`: copies an embedded data folder (what the zero-config server keeps in
+ * DOTBASE_DATA_DIR) into PostgreSQL (`DATABASE_URL`: generations, upload ownership and lists) and S3
+ * (`DOTBASE_S3_BUCKET`, `DOTBASE_S3_ENDPOINT`, `DOTBASE_S3_PREFIX` and the standard AWS_* variables: uploads and
+ * outputs, under the same keys). Safe to run again at any point; see docs/scaling.md. Returns the exit code.
  */
 export async function runImportCommand(env: Record<string, string | undefined>, args: string[], out: (line: string) => void, cwd = process.cwd()): Promise<number> {
-  const folder = args[0];
-  if (!folder) {
-    out('usage: dotbase import <data dir>   (with DATABASE_URL, and DOTBASE_S3_BUCKET to move the files too)');
+  const say = (line: string) => out(`dotbase import: ${line}`);
+  const given = args[0] ?? blank(env['DOTBASE_DATA_DIR']);
+  if (!given || args.length > 1) {
+    say('usage: dotbase import <data dir> (the folder the embedded server kept its data in, DOTBASE_DATA_DIR, .data by default)');
     return 2;
   }
-  const dir = isAbsolute(folder) ? folder : resolve(cwd, folder);
-  if (!existsSync(`${dir}/records.lmdb`)) {
-    out(`dotbase: ${dir} holds no records.lmdb: not an embedded data folder`);
-    return 2;
-  }
-  const scale = readScaleConfig(env);
-  if (!scale.databaseUrl) {
-    out('dotbase: DATABASE_URL is not set: there is nowhere to import to');
-    return 2;
-  }
-  const counts = await importFolder(dir, scale, out);
-  out(
-    `dotbase: imported ${counts.generations.imported} generations (${counts.generations.present} already there), ` +
-      `${counts.entries.imported} entries (${counts.entries.present} already there), ` +
-      `${counts.files.imported} files (${counts.files.present} already there${counts.files.left ? `, ${counts.files.left} left in the folder: no DOTBASE_S3_BUCKET` : ''})`,
-  );
-  return 0;
-}
-
-async function importFolder(dir: string, scale: ReturnType<typeof readScaleConfig>, out: (line: string) => void): Promise<ImportCounts> {
-  const counts: ImportCounts = { generations: { imported: 0, present: 0 }, entries: { imported: 0, present: 0 }, files: { imported: 0, present: 0, left: 0 } };
-  const postgres = await import('@dotbase/scale/postgres');
-  const sql = postgres.connectPostgres(scale.databaseUrl as string, { max: 4, applicationName: 'dotbase import' });
-  const source = fsStorage(dir);
-  const s3 = scale.s3 ? (await import('@dotbase/scale/s3')).createS3BlobStore(scale.s3) : undefined;
+  // the same variables, read by the same rules, as the servers that will use the target
+  let scale: ScaleConfig;
   try {
-    await postgres.migrate(sql);
-    const store = postgres.createPostgresGenerationStore(sql);
-    for (const key of await source.getKeys('generations:gen')) {
-      const stored = await source.getItem<{ record: GenerationRecord }>(key);
-      if (!stored?.record) continue;
-      try {
-        await store.create(stored.record);
-        counts.generations.imported += 1;
-      } catch (error) {
-        if (!(error instanceof DotbaseError && error.code === 'conflict')) throw error;
-        counts.generations.present += 1;
-      }
+    scale = readScaleConfig(env);
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    say(`refused: ${error.message}`);
+    return 2;
+  }
+  const { databaseUrl, s3: bucketConfig } = scale;
+  const bucket = bucketConfig?.bucket;
+  if (!databaseUrl && !bucketConfig) {
+    say('nothing to import into: set DATABASE_URL (generations, upload ownership) and DOTBASE_S3_BUCKET with DOTBASE_S3_ENDPOINT, DOTBASE_S3_PREFIX and AWS_* (files), as for the servers that will use them');
+    return 2;
+  }
+  const dir = isAbsolute(given) ? given : resolve(cwd, given);
+
+  // loaded only here: an install that never imports never loads these drivers
+  const { openEmbeddedFolder, importEmbeddedFolder, describeSummary, NotAnEmbeddedFolderError } = await import('@dotbase/scale/import');
+  let folder;
+  try {
+    folder = openEmbeddedFolder(dir);
+  } catch (error) {
+    if (error instanceof NotAnEmbeddedFolderError) {
+      say(`refused: ${error.message}`);
+      return 2;
     }
-    const target = createStorage({ driver: postgres.postgresKvDriver({ sql }) });
-    for (const key of await source.getKeys('server')) {
-      if (await target.hasItem(key)) {
-        counts.entries.present += 1;
-        continue;
-      }
-      await target.setItem(key, await source.getItem(key));
-      counts.entries.imported += 1;
+    throw error;
+  }
+
+  const cleanups: Array<() => Promise<void>> = [() => folder.close()];
+  try {
+    let sql;
+    if (databaseUrl) {
+      const { connectPostgres, migrate } = await import('@dotbase/scale/postgres');
+      sql = connectPostgres(databaseUrl, { max: 4, applicationName: 'dotbase import' });
+      const pool = sql;
+      cleanups.push(() => pool.end({ timeout: 5 }));
+      const { version } = await migrate(sql);
+      say(`PostgreSQL schema ready (version ${version})`);
     }
-    for (const listed of await source.getKeys('blobs')) {
-      if (!s3) {
-        counts.files.left += 1;
-        continue;
-      }
-      const key = blobKeyOf(listed);
-      if (await s3.has(key)) {
-        counts.files.present += 1;
-        continue;
-      }
-      const raw = await source.getItemRaw(listed);
-      if (!(raw instanceof Uint8Array)) continue;
-      await s3.putAt(key, raw);
-      counts.files.imported += 1;
-      if (counts.files.imported % 500 === 0) out(`dotbase: ${counts.files.imported} files copied…`);
+    let blobs;
+    if (bucketConfig) {
+      const { createS3BlobStore } = await import('@dotbase/scale/s3');
+      // credentials and region: the AWS SDK's own chain (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_REGION, …)
+      const store = createS3BlobStore(bucketConfig);
+      cleanups.push(async () => store.close());
+      blobs = store;
     }
-    return counts;
+
+    say(`from ${folder.dir} into ${[sql ? 'PostgreSQL' : '', blobs ? `S3 bucket ${bucket}` : ''].filter(Boolean).join(' and ')}`);
+    const started = performance.now();
+    const summary = await importEmbeddedFolder(folder, { ...(sql ? { sql } : {}), ...(blobs ? { blobs } : {}) }, { progress: say });
+    say(`done in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+    for (const line of describeSummary(summary)) say(line);
+    if (!sql) say('DATABASE_URL is not set: generations and upload ownership stay in this folder (records.lmdb)');
+    if (!blobs) say(`DOTBASE_S3_BUCKET is not set: files stay in ${folder.dir}/blobs; run the server with DOTBASE_DATA_DIR=${folder.dir}`);
+    const secret = await folder.secret();
+    if (secret !== null && blank(env['DOTBASE_SECRET']) !== secret) {
+      // the value itself is never printed: it signs sessions and embed tokens
+      say(`sessions and embed tokens were signed with the secret in ${folder.dir}/secret: set DOTBASE_SECRET to its contents on every instance to keep them valid`);
+    }
+    out(`dotbase: ${oneLineSummary(summary)}`);
+    return 0;
   } finally {
-    s3?.close();
-    await source.dispose();
-    await sql.end({ timeout: 5 });
+    for (const undo of cleanups.reverse()) await undo().catch(() => undefined);
   }
 }
