@@ -39,6 +39,12 @@ echo "== consumer test in $work"
 
 # ---- pack -------------------------------------------------------------------------------------------------------
 mkdir -p "$work/tarballs" "$app"
+# The server's build type-checks its optional PostgreSQL/Redis/S3 wiring against @dotbase/scale's built types
+# (scale is an optional peer, not yet published): build it first.
+if ! (cd "$root/packages/scale" && $PNPM run build) >"$work/build-scale.log" 2>&1; then
+  fail "build @dotbase/scale (the server's build reads its types)"
+  tail -n 40 "$work/build-scale.log" | sed 's/^/       | /'
+fi
 declare -A TARBALL
 for name in "${PACKAGES[@]}"; do
   # DOTBASE_CONSUMER_TARBALLS=<dir>: reuse tarballs packed before (only to iterate on this script)
