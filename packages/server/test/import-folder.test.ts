@@ -40,7 +40,7 @@ describe.skipIf(!postgresAvailable())('dotbase import', () => {
       DOTBASE_S3_ENDPOINT: s3.endpoint,
       AWS_ACCESS_KEY_ID: s3.credentials.accessKeyId,
       AWS_SECRET_ACCESS_KEY: s3.credentials.secretAccessKey,
-      DOTBASE_SECRET: 'import-test-secret-0123456789abcdef012345',
+      DOTBASE_SECRET: 'cstOF5ud0SzgOWskSKNyyUdhZjjIS54xYPe9hAnXhqde',
     };
     const lines: string[] = [];
     expect(await runImportCommand(env, [folder], (line) => lines.push(line))).toBe(0);
