@@ -42,6 +42,21 @@ async function serve(): Promise<void> {
   process.once('SIGTERM', () => stop('SIGTERM'));
 }
 
+const printLine = (line: string) => process.stdout.write(`${line}\n`);
+/** Where the user typed the command: pnpm and npm run scripts inside the package folder but keep it in INIT_CWD. */
+const invokedFrom = () => process.env.INIT_CWD ?? process.cwd();
+
+/** Runs a one-shot command and exits with its code; a failure is one line on stderr, never a stack. */
+function exitWith(failure: string, run: () => Promise<number>): void {
+  run().then(
+    (code) => process.exit(code),
+    (error: unknown) => {
+      process.stderr.write(`dotbase: ${failure}: ${error instanceof Error ? error.message : String(error)}\n`);
+      process.exit(1);
+    },
+  );
+}
+
 const command = process.argv[2] ?? 'serve';
 switch (command) {
   case 'serve':
@@ -51,37 +66,17 @@ switch (command) {
     });
     break;
   case 'migrate':
-    import('./scale/migrate-command.js')
-      .then(({ runMigrateCommand }) => runMigrateCommand(process.env, (line) => process.stdout.write(`${line}\n`)))
-      .then(
-        (code) => process.exit(code),
-        (error: unknown) => {
-          process.stderr.write(`dotbase: migration failed: ${error instanceof Error ? error.message : String(error)}\n`);
-          process.exit(1);
-        },
-      );
+    exitWith('migration failed', () =>
+      import('./scale/migrate-command.js').then(({ runMigrateCommand }) => runMigrateCommand(process.env, printLine)),
+    );
     break;
   case 'import':
-    import('./scale/import-command.js')
-      .then(({ runImportCommand }) =>
-        runImportCommand(process.env, process.argv.slice(3), (line) => process.stdout.write(`${line}\n`), process.env.INIT_CWD ?? process.cwd()),
-      )
-      .then(
-        (code) => process.exit(code),
-        (error: unknown) => {
-          process.stderr.write(`dotbase: import failed: ${error instanceof Error ? error.message : String(error)}\n`);
-          process.exit(1);
-        },
-      );
+    exitWith('import failed', () =>
+      import('./scale/import-command.js').then(({ runImportCommand }) => runImportCommand(process.env, process.argv.slice(3), printLine, invokedFrom())),
+    );
     break;
   case 'verify':
-    verifyCommand(process.argv[3], process.env.INIT_CWD ?? process.cwd(), (line) => process.stdout.write(`${line}\n`)).then(
-      (code) => process.exit(code),
-      (error: unknown) => {
-        process.stderr.write(`dotbase: could not verify: ${error instanceof Error ? error.message : String(error)}\n`);
-        process.exit(1);
-      },
-    );
+    exitWith('could not verify', () => verifyCommand(process.argv[3], invokedFrom(), printLine));
     break;
   case 'version':
   case '--version':
