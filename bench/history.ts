@@ -5,35 +5,16 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ACTIONS, createGenerationStore, GENERATION_STATUSES, type GenerationRecord, type GenerationStore } from '@dotbase/core';
+import { createGenerationStore, type GenerationRecord, type GenerationStore } from '@dotbase/core';
 import { fsStorage } from '@dotbase/core/node';
+import { benchRecord } from './records.js';
 import { round, summarize, timeIt, type BenchRow } from './stats.js';
 
 const SIZES = [1_000, 10_000, 100_000];
 const QUERIES = 200;
 
 function record(i: number, size: number): GenerationRecord {
-  const now = Date.now() - (size - i) * 1000;
-  return {
-    id: `gen-${i.toString().padStart(7, '0')}`,
-    user_id: 'bench-user',
-    action: ACTIONS[i % ACTIONS.length]!,
-    model_id: 'flux-schnell',
-    prompt: `prompt ${i}`,
-    settings: { aspect_ratio: '1:1' },
-    input_images: [],
-    mask: null,
-    status: GENERATION_STATUSES[2 + (i % 3)]!,
-    prediction_id: `p${i}`,
-    token_id: 'tok_bench',
-    output_keys: [`outputs/bench${i}.png`],
-    error: null,
-    progress: 100,
-    created_at: now,
-    started_at: now,
-    completed_at: now + 1500,
-    processing_time_ms: 1500,
-  };
+  return benchRecord(i, Date.now() - (size - i) * 1000);
 }
 
 async function fill(store: GenerationStore, size: number): Promise<void> {

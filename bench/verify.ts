@@ -7,35 +7,20 @@ import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { prefixStorage } from 'unstorage';
-import { ACTIONS, createGenerationStore, GENERATION_STATUSES, type GenerationRecord } from '@dotbase/core';
+import { createGenerationStore, type GenerationRecord } from '@dotbase/core';
 import { fsStorage, verifyRecordsFile } from '@dotbase/core/node';
+import { benchRecord } from './records.js';
 import { round, summarize, timeIt, type BenchRow } from './stats.js';
 
 const SIZES = [1_000, 10_000, 100_000];
 const RUNS = 5;
 
 function record(i: number): GenerationRecord {
-  const now = Date.now() - i * 1000;
-  return {
+  return benchRecord(i, Date.now() - i * 1000, {
     id: crypto.randomUUID(),
     user_id: `user-${i % 50}`,
-    action: ACTIONS[i % ACTIONS.length]!,
-    model_id: 'flux-schnell',
     prompt: `a lighthouse on a cliff at dusk, oil painting, number ${i}`,
-    settings: { aspect_ratio: '1:1' },
-    input_images: [],
-    mask: null,
-    status: GENERATION_STATUSES[2 + (i % 3)]!,
-    prediction_id: `p${i}`,
-    token_id: 'tok_bench',
-    output_keys: [`outputs/bench${i}.png`],
-    error: null,
-    progress: 100,
-    created_at: now,
-    started_at: now,
-    completed_at: now + 1500,
-    processing_time_ms: 1500,
-  };
+  });
 }
 
 export async function benchVerify(log: (line: string) => void): Promise<BenchRow[]> {
