@@ -21,6 +21,7 @@ export { reasonOf as failureReasonOf } from './storage/activity-log.js';
 export { createBlobStore } from './storage/blob-store.js';
 export { newBlobKey, parseBlobKey } from './storage/blob-keys.js';
 export { createGenerationStore, type GenerationStoreOptions } from './storage/generation-store.js';
+export { checkGenerationRecord, checkListQuery } from './storage/generation-checks.js';
 export { keySegmentLength } from './storage/key-segment.js';
 export * from './providers/types.js';
 export { createReplicateProvider, DEFAULT_REPLICATE_BASE_URL, type ReplicateProviderOptions } from './providers/replicate.js';

@@ -12,6 +12,7 @@ import { storedGenerationProblem } from './stored-shapes.js';
 import { GENERATION_STATUSES, TERMINAL_STATUSES, type GenerationRecord, type GenerationStatus, type GenerationStore, type ListQuery } from './types.js';
 import { createUnfinishedSet } from './unfinished-set.js';
 import { createUserIndex } from './user-index.js';
+import { checkGenerationRecord, checkListQuery } from './generation-checks.js';
 
 export interface GenerationStoreOptions {
   /** Index entries per chunk (default 500). A user's index keeps the size it was created with. */
@@ -32,24 +33,6 @@ const DEFAULT_CHUNK_SIZE = 500;
 
 const isTerminal = (status: GenerationStatus) => TERMINAL_STATUSES.includes(status);
 
-function checkRecord(record: GenerationRecord): void {
-  const problems: string[] = [];
-  if (typeof record.id !== 'string' || record.id === '') problems.push('id must be a non-empty string');
-  if (typeof record.user_id !== 'string' || record.user_id === '') problems.push('user_id must be a non-empty string');
-  if (!(ACTIONS as readonly string[]).includes(record.action)) problems.push(`unknown action ${JSON.stringify(record.action)}`);
-  if (!(GENERATION_STATUSES as readonly string[]).includes(record.status)) problems.push(`unknown status ${JSON.stringify(record.status)}`);
-  if (!Number.isFinite(record.created_at)) problems.push('created_at must be epoch milliseconds');
-  if (problems.length > 0) throw new DotbaseError('invalid_input', `invalid generation record: ${problems.join('; ')}`);
-}
-
-function checkQuery(query: ListQuery): void {
-  const problems: string[] = [];
-  if (!Number.isInteger(query.page) || query.page < 1) problems.push('page must be an integer ≥ 1');
-  if (!Number.isInteger(query.limit) || query.limit < 1) problems.push('limit must be an integer ≥ 1');
-  if (query.action !== undefined && !(ACTIONS as readonly string[]).includes(query.action)) problems.push(`unknown action ${JSON.stringify(query.action)}`);
-  if (query.status !== undefined && !(GENERATION_STATUSES as readonly string[]).includes(query.status)) problems.push(`unknown status ${JSON.stringify(query.status)}`);
-  if (problems.length > 0) throw new DotbaseError('invalid_input', problems.join('; '));
-}
 
 /** A patch may carry `undefined` for "no change"; spread as is, it would erase the field. */
 function definedOnly<T extends object>(patch: T): Partial<T> {
@@ -116,7 +99,7 @@ export function createGenerationStore(backing: Storage, options: GenerationStore
 
   return {
     async create(record) {
-      checkRecord(record);
+      checkGenerationRecord(record);
       await withLock(genKey(record.id), async () => {
         if (await read(record.id)) throw new DotbaseError('conflict', `generation ${record.id} already exists`);
         const chunk = await index.append(record.user_id, record.id, record.action, record.status);
@@ -143,7 +126,7 @@ export function createGenerationStore(backing: Storage, options: GenerationStore
         const before = stored.record;
         // id, owner and creation time are fixed, whatever the patch says at runtime.
         const after: GenerationRecord = { ...before, ...definedOnly(patch), id: before.id, user_id: before.user_id, created_at: before.created_at };
-        checkRecord(after);
+        checkGenerationRecord(after);
         const indexMoves = after.action !== before.action || after.status !== before.status;
         const [saved] = await Promise.all([
           write({ record: after, chunk: stored.chunk }),
@@ -170,7 +153,7 @@ export function createGenerationStore(backing: Storage, options: GenerationStore
     },
 
     async list(userId, query) {
-      checkQuery(query);
+      checkListQuery(query);
       const filter = { ...(query.action ? { action: query.action } : {}), ...(query.status ? { status: query.status } : {}) };
       const { ids, total } = await index.page(userId, filter, query.page, query.limit);
       const records = await Promise.all(ids.map((id) => read(id)));

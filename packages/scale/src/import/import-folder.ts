@@ -1,6 +1,6 @@
-import type { GenerationRecord } from '@dotbase/core';
+import { checkGenerationRecord, type GenerationRecord } from '@dotbase/core';
 import type { Sql } from '../postgres/connect.js';
-import { COLUMN_NAMES, COLUMNS, SELECT_LIST, checkRecord } from '../postgres/generation-rows.js';
+import { COLUMN_NAMES, COLUMNS, SELECT_LIST } from '../postgres/generation-rows.js';
 import type { S3BlobStore } from '../s3/blob-store.js';
 import type { EmbeddedFolder } from './embedded-folder.js';
 
@@ -124,7 +124,7 @@ export async function importEmbeddedFolder(folder: EmbeddedFolder, targets: Impo
       for (const record of await Promise.all(batch.map((key) => folder.generation(key)))) {
         try {
           if (record === null) throw new Error('not a generation record');
-          checkRecord(record, true);
+          checkGenerationRecord(record);
           records.push(record);
         } catch {
           generations.invalid += 1;

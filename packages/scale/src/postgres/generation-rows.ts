@@ -1,4 +1,4 @@
-import { ACTIONS, DotbaseError, GENERATION_STATUSES, type GenerationRecord } from '@dotbase/core';
+import { type GenerationRecord } from '@dotbase/core';
 
 /** How each field of a record is written to (`cast`, `toDb`) and read from (`fromDb`) its column. */
 interface Column {
@@ -52,15 +52,4 @@ export const SELECT_LIST = COLUMN_NAMES.join(', ');
 export function recordFromRow(row: Record<string, unknown>): GenerationRecord {
   const entries = COLUMN_NAMES.map((name) => [name, COLUMNS[name].fromDb(row[name])] as const);
   return Object.fromEntries(entries.filter(([name, value]) => !(OPTIONAL.has(name) && value === null))) as unknown as GenerationRecord;
-}
-
-/** The checks the embedded store makes, so both refuse the same records with the same error. */
-export function checkRecord(record: Partial<GenerationRecord>, full: boolean): void {
-  const problems: string[] = [];
-  if (full && (typeof record.id !== 'string' || record.id === '')) problems.push('id must be a non-empty string');
-  if (full && (typeof record.user_id !== 'string' || record.user_id === '')) problems.push('user_id must be a non-empty string');
-  if ((full || record.action !== undefined) && !(ACTIONS as readonly unknown[]).includes(record.action)) problems.push(`unknown action ${JSON.stringify(record.action)}`);
-  if ((full || record.status !== undefined) && !(GENERATION_STATUSES as readonly unknown[]).includes(record.status)) problems.push(`unknown status ${JSON.stringify(record.status)}`);
-  if (full && !Number.isFinite(record.created_at)) problems.push('created_at must be epoch milliseconds');
-  if (problems.length > 0) throw new DotbaseError('invalid_input', `invalid generation record: ${problems.join('; ')}`);
 }

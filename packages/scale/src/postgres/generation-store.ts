@@ -1,22 +1,13 @@
-import { ACTIONS, DotbaseError, GENERATION_STATUSES, type GenerationRecord, type GenerationStore, type ListQuery, type StatsRow } from '@dotbase/core';
+import { ACTIONS, checkGenerationRecord, checkListQuery, DotbaseError, GENERATION_STATUSES, type GenerationRecord, type GenerationStore, type ListQuery, type StatsRow } from '@dotbase/core';
 import type { Sql } from './connect.js';
 import { databaseCall } from './errors.js';
 import { readActivity, readUsers } from './generation-activity.js';
-import { COLUMN_NAMES, COLUMNS, SELECT_LIST, checkRecord, recordFromRow } from './generation-rows.js';
+import { COLUMN_NAMES, COLUMNS, SELECT_LIST, recordFromRow } from './generation-rows.js';
 
 type Patch = Parameters<GenerationStore['update']>[1];
 
 /** Fields a patch may never change, whatever it says at runtime. */
 const FIXED = new Set<string>(['id', 'user_id', 'created_at']);
-
-function checkQuery(query: ListQuery): void {
-  const problems: string[] = [];
-  if (!Number.isInteger(query.page) || query.page < 1) problems.push('page must be an integer ≥ 1');
-  if (!Number.isInteger(query.limit) || query.limit < 1) problems.push('limit must be an integer ≥ 1');
-  if (query.action !== undefined && !(ACTIONS as readonly string[]).includes(query.action)) problems.push(`unknown action ${JSON.stringify(query.action)}`);
-  if (query.status !== undefined && !(GENERATION_STATUSES as readonly string[]).includes(query.status)) problems.push(`unknown status ${JSON.stringify(query.status)}`);
-  if (problems.length > 0) throw new DotbaseError('invalid_input', problems.join('; '));
-}
 
 const byActionThenStatus = (a: StatsRow, b: StatsRow) =>
   ACTIONS.indexOf(a.action) - ACTIONS.indexOf(b.action) || GENERATION_STATUSES.indexOf(a.status) - GENERATION_STATUSES.indexOf(b.status);
@@ -36,7 +27,7 @@ const byActionThenStatus = (a: StatsRow, b: StatsRow) =>
 export function createPostgresGenerationStore(sql: Sql): GenerationStore {
   return {
     async create(record) {
-      checkRecord(record, true);
+      checkGenerationRecord(record, true);
       const values = COLUMN_NAMES.map((name) => COLUMNS[name].toDb(record[name]));
       const placeholders = COLUMN_NAMES.map((name, i) => `$${i + 1}::${COLUMNS[name].cast}`).join(', ');
       const rows = await databaseCall(`create generation ${record.id}`, () =>
@@ -54,7 +45,7 @@ export function createPostgresGenerationStore(sql: Sql): GenerationStore {
       const fields = (Object.keys(patch) as (keyof GenerationRecord)[]).filter(
         (name) => name in COLUMNS && !FIXED.has(name) && (patch as Record<string, unknown>)[name] !== undefined,
       );
-      checkRecord(patch as Partial<GenerationRecord>, false);
+      checkGenerationRecord(patch as Partial<GenerationRecord>, false);
       if (fields.length === 0) return this.get(id);
       const assignments = fields.map((name, i) => `${name} = $${i + 2}::${COLUMNS[name].cast}`).join(', ');
       const values = fields.map((name) => COLUMNS[name].toDb((patch as Record<string, unknown>)[name]));
@@ -70,7 +61,7 @@ export function createPostgresGenerationStore(sql: Sql): GenerationStore {
     },
 
     async list(userId, query) {
-      checkQuery(query);
+      checkListQuery(query);
       const conditions = ['user_id = $1'];
       const values: unknown[] = [userId];
       if (query.action) conditions.push(`action = $${values.push(query.action)}`);
