@@ -10,3 +10,5 @@ export { mirrorTokenState, type TokenMirror, type TokenMirrorOptions } from './t
 export { KV_CONFLICT, postgresKvDriver } from './kv-driver.js';
 export { createPostgresEventRelay, type EventRelay } from './event-relay.js';
 export { claimingStore, type ClaimingStore } from './claiming-store.js';
+export { createPostgresOutboxStore } from './outbox-store.js';
+export { createPostgresBatchStore } from './batch-store.js';
