@@ -173,6 +173,7 @@ async function startBackend(config: ServerConfig, options: StartOptions, logger:
   const scheduler = createBatchScheduler({
     service: dotbase.service,
     store: dotbase.store,
+    batches: dotbase.batches,
     perUser: limits.batchConcurrencyPerUser,
     total: limits.batchConcurrency,
     logger,
