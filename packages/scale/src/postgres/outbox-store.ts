@@ -37,7 +37,9 @@ function checkMessage(message: OutboxMessage): void {
  * migrations.ts), for any number of instances on one database. Every operation is one statement. `claimDue` is
  * the delivery claim: it moves the due messages it takes to `next_attempt_at = now + leaseMs` in the statement
  * that selects them (`FOR UPDATE SKIP LOCKED`), so two instances never take one message for one attempt, and the
- * message of an instance that died while sending is due again when its lease ends. Run `migrate(sql)` first.
+ * message of an instance that died while sending is due again when its lease ends. Times are the callers' (`now`),
+ * as the contract has it: instances' clocks must agree to well within the lease's margin over the send deadline
+ * (30 s in the server), as NTP keeps them. Run `migrate(sql)` first.
  *
  * @example
  * const outbox = createPostgresOutboxStore(sql);
