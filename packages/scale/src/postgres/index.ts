@@ -1,5 +1,5 @@
 /**
- * dotbase on PostgreSQL: the generation store, the token-pool state and the schema's migrations. Loaded only when `DATABASE_URL` is set.
+ * dotbase on PostgreSQL: the generation store, the token-pool state, the webhook outbox, batches and the schema's migrations. Loaded only when `DATABASE_URL` is set.
  */
 export { connectPostgres, type PostgresOptions, type Sql } from './connect.js';
 export { migrate, MIGRATIONS, type Migration, type MigrationReport } from './migrations.js';
