@@ -60,17 +60,25 @@ export function createBatchScheduler(options: BatchSchedulerOptions) {
     if (await batches.finishItem(id)) pump();
   }
 
+  /** Never rejects: whatever goes wrong is logged, and the item's claim or slot is left to end on its own. */
   async function submit(id: string): Promise<void> {
+    let record: Awaited<ReturnType<typeof service.submitHeld>>;
     try {
-      const record = await service.submitHeld(id);
+      record = await service.submitHeld(id);
+    } catch (error) {
+      // the service recorded the item as failed; free its slot in case that event came before we listened
+      logger.warn('batch item not submitted', { generation: id, error: errorText(error) });
+      await finished(id).catch(() => undefined);
+      return;
+    }
+    try {
       // not submitted (cancelled or deleted meanwhile), or over already: the slot is free again
       if (!record || TERMINAL_STATUSES.includes(record.status)) await finished(id);
       // submitted here, or its submission had begun elsewhere (recovery's now): it holds its slot until it ends
       else await batches.markItemRunning(id);
     } catch (error) {
-      // the service recorded the item as failed; free its slot in case that event came before we listened
-      logger.warn('batch item not submitted', { generation: id, error: errorText(error) });
-      await finished(id).catch(() => undefined);
+      // the claim runs out, and whoever claims the item next finds it submitted and marks it running
+      logger.warn('batch queue not updated', { generation: id, error: errorText(error) });
     }
   }
 
