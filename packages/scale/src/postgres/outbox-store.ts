@@ -62,8 +62,9 @@ export function createPostgresOutboxStore(sql: Sql): OutboxStore {
     async claimDue(now, limit, leaseMs) {
       // Rows another instance is claiming right now are skipped, not waited for; a row it claimed and committed
       // meanwhile is re-checked against `next_attempt_at <= now` on its new version, so it is not taken twice.
+      // MATERIALIZED: the locking select runs once, so LIMIT bounds what is claimed whatever plan the update gets.
       const rows = await databaseCall('claim due webhook messages', () => sql.unsafe(
-        `WITH due AS (
+        `WITH due AS MATERIALIZED (
            SELECT id, next_attempt_at AS due_at, seq FROM webhook_outbox
            WHERE status = 'pending' AND next_attempt_at <= $1
            ORDER BY next_attempt_at, seq
