@@ -1,8 +1,11 @@
 import { randomBytes } from 'node:crypto';
+import { connectPostgres, migrate, postgresKvDriver, type Sql } from '@dotbase/scale/postgres';
 import { freePort, postgresAvailable, startPostgresCluster, type PostgresCluster } from '@dotbase/scale/testing';
 import { startSimulator, type RunningSimulator } from '@dotbase/simulator';
 import { Webhook } from 'standardwebhooks';
+import { createStorage, prefixStorage } from 'unstorage';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createWebhookSecrets } from '../src/webhooks/outgoing/secrets.js';
 import { startTestServer, type TestServer } from './helpers.js';
 import { webhookReceiver } from './receiver.js';
 
@@ -21,6 +24,7 @@ describe.skipIf(!postgresAvailable())('batches and outgoing webhooks across inst
   let cluster: PostgresCluster;
   let simulator: RunningSimulator;
   const servers: TestServer[] = [];
+  const pools: Sql[] = [];
   beforeAll(async () => {
     [cluster, simulator] = await Promise.all([
       startPostgresCluster(),
@@ -29,6 +33,7 @@ describe.skipIf(!postgresAvailable())('batches and outgoing webhooks across inst
   });
   afterAll(async () => {
     for (const server of servers) await server.close();
+    await Promise.all(pools.map((sql) => sql.end({ timeout: 1 })));
     await Promise.all([cluster?.stop(), simulator?.close()]);
   });
 
@@ -143,4 +148,20 @@ describe.skipIf(!postgresAvailable())('batches and outgoing webhooks across inst
       await receiver.close();
     }
   }, 120_000);
+
+  it('makes one signing secret per user when two instances need it first at the same moment', async () => {
+    const url = await cluster.createDatabase();
+    // each instance's secrets over its own pool, as the server keeps them (prefix server:webhooks)
+    const secrets = [0, 1].map(() => {
+      const sql = connectPostgres(url, { max: 4 });
+      pools.push(sql);
+      return createWebhookSecrets(prefixStorage(createStorage({ driver: postgresKvDriver({ sql }) }), 'server:webhooks'));
+    });
+    await migrate(pools.at(-1)!);
+    const users = Array.from({ length: 20 }, (_, i) => `user-${i}`);
+    const answers = await Promise.all(users.map((user) => Promise.all(secrets.map((instance) => instance.get(user)))));
+    for (const [i, [onA, onB]] of answers.entries()) expect(onA, users[i]).toBe(onB);
+    // and that one secret is what either instance signs with later
+    for (const [i, user] of users.entries()) expect(await secrets[1]!.get(user)).toBe(answers[i]![0]);
+  });
 });
