@@ -9,7 +9,7 @@ import { createGenerationEvents } from './events.js';
 import { checkImageRefs } from './inputs.js';
 import { findLostPredictions, submittableSince } from './recovery.js';
 import { submitGeneration, type SubmitDeps } from './submit.js';
-import { createTracker } from './tracking.js';
+import { createTracker, UNFINISHED } from './tracking.js';
 import type { CreateGenerationRequest, GenerationService } from './types.js';
 
 export interface GenerationServiceOptions {
@@ -151,22 +151,24 @@ export function createGenerationService(options: GenerationServiceOptions): Gene
     try {
       submitted = await submitGeneration(submitDeps, record);
     } catch (error) {
-      await tracker.withLock(record.id, async () => {
-        const current = await store.get(record.id);
-        if (current && !TERMINAL_STATUSES.includes(current.status)) await tracker.finish(current, { status: 'failed', error: message(error) });
-      });
+      // conditional: one cancelled or ended meanwhile (here or on another instance) keeps its end
+      await tracker.withLock(record.id, () => tracker.finish(record, { status: 'failed', error: message(error) }));
       throw error;
     }
     const { prediction, tokenId } = submitted;
     const updated = await tracker.withLock(record.id, async () => {
-      const current = await store.get(record.id);
-      if (!current || current.status === 'canceled') {
-        // cancelled (or deleted) while the submission was on its way: stop the prediction we just started
-        const secret = pool.secretFor(tokenId);
-        if (secret) await provider.cancel(secret, prediction.id).catch(() => undefined);
-        return current;
-      }
-      return tracker.save(record.id, { status: 'processing', prediction_id: prediction.id, token_id: tokenId, started_at: now() });
+      // only a generation still pending without a prediction becomes this prediction's
+      const saved = await tracker.save(
+        record.id,
+        { status: 'processing', prediction_id: prediction.id, token_id: tokenId, started_at: now() },
+        { status: ['pending'], unset: ['prediction_id'] },
+      );
+      if (saved) return saved;
+      // cancelled, deleted or ended (or submitted by another instance) while the submission was on its way: stop
+      // the prediction we just started
+      const secret = pool.secretFor(tokenId);
+      if (secret) await provider.cancel(secret, prediction.id).catch(() => undefined);
+      return store.get(record.id);
     });
     if (!updated || updated.status !== 'processing') return updated ?? record;
     tracker.track(updated);
@@ -176,11 +178,13 @@ export function createGenerationService(options: GenerationServiceOptions): Gene
 
   /** Links a generation to the prediction its lost submission created, and follows it from there. */
   async function adopt(record: GenerationRecord, prediction: Prediction, tokenId: string): Promise<void> {
-    const updated = await tracker.withLock(record.id, async () => {
-      const current = await store.get(record.id);
-      if (!current || TERMINAL_STATUSES.includes(current.status) || current.prediction_id) return null;
-      return tracker.save(record.id, { status: 'processing', prediction_id: prediction.id, token_id: tokenId, started_at: now() });
-    });
+    const updated = await tracker.withLock(record.id, () =>
+      tracker.save(
+        record.id,
+        { status: 'processing', prediction_id: prediction.id, token_id: tokenId, started_at: now() },
+        { status: UNFINISHED, unset: ['prediction_id'] },
+      ),
+    );
     if (!updated) return;
     tracker.track(updated, now());
   }
@@ -283,11 +287,8 @@ export function createGenerationService(options: GenerationServiceOptions): Gene
       const record = await store.get(id);
       if (!record || record.status !== 'pending' || record.prediction_id || record.submit_started_at) return record;
       // written before the create is sent: a crash after sending leaves an item recovery knows to look for
-      const marked = await tracker.withLock(id, async () => {
-        const current = await store.get(id);
-        if (!current || current.status !== 'pending' || current.prediction_id || current.submit_started_at) return null;
-        return store.update(id, { submit_started_at: now() });
-      });
+      // conditional: of two instances submitting one item, one marks it and submits; the other finds it marked
+      const marked = await store.update(id, { submit_started_at: now() }, { status: ['pending'], unset: ['prediction_id', 'submit_started_at'] });
       if (!marked || marked.submit_started_at === undefined || marked.submit_started_at === null) return (await store.get(id)) ?? record;
       return submit(marked);
     },
