@@ -4,6 +4,11 @@ import type { Action } from '../models/types.js';
 export interface BlobStore {
   /** Stores bytes under a new unguessable key below `prefix` (e.g. `uploads`, `outputs`). */
   put(bytes: Uint8Array, contentType: string, prefix: string): Promise<StoredBlob>;
+  /**
+   * Stores bytes under a given valid key (e.g. `outputBlobKey`'s), the content type the one its extension names;
+   * a second call overwrites. For writes that must land on the same object however often they run.
+   */
+  putAt(key: string, bytes: Uint8Array): Promise<StoredBlob>;
   get(key: string): Promise<{ bytes: Uint8Array; contentType: string } | null>;
   has(key: string): Promise<boolean>;
   delete(key: string): Promise<void>;
