@@ -7,6 +7,7 @@ import type { GenerationEvents } from './events.js';
 import { createKeyedMutex } from '../storage/keyed-mutex.js';
 import { copyOutputs } from './outputs.js';
 import { progressFromLogs } from './progress.js';
+import { markerOf } from './recovery.js';
 
 export interface TrackerDeps {
   registry: Registry;
@@ -219,16 +220,29 @@ export function createTracker(deps: TrackerDeps) {
       byPrediction.set(record.prediction_id, record.id);
     },
     untrack,
+    /** Whether this process follows the generation (polls its prediction). */
+    follows(id: string): boolean {
+      return tracked.has(id);
+    },
     /** Applies a prediction to a generation (serialised per generation). */
     apply(id: string, prediction: Prediction): Promise<GenerationRecord | null> {
       return withLock(id, () => applyUnlocked(id, prediction));
     },
     /** The same, for a caller already inside `withLock(id)`: the lock is not reentrant, `apply` would wait forever. */
     applyHoldingLock: applyUnlocked,
-    /** Applies a pushed prediction (webhook); predictions this process does not follow are ignored. */
+    /** Applies a pushed prediction (webhook), also one another instance follows; unknown predictions are ignored. */
     async applyPushed(prediction: Prediction): Promise<void> {
       const id = byPrediction.get(prediction.id);
-      if (!id) return;
+      if (!id) {
+        // Followed by another instance (its webhook reached this one), or by nobody yet: the generation id in the
+        // webhook URL names it. Applying here is safe whoever else applies too: every change is conditional.
+        const marked = markerOf(prediction);
+        if (!marked) return;
+        const record = await deps.store.get(marked);
+        if (!record || record.prediction_id !== prediction.id || TERMINAL_STATUSES.includes(record.status)) return;
+        await withLock(marked, () => applyUnlocked(marked, prediction));
+        return;
+      }
       // Fresh news makes the next look-up pointless: polling is for predictions that went quiet. Under load,
       // when generations take longer than the poll interval, this spares a request to Replicate (and its
       // handling here) per generation per interval.

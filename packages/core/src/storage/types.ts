@@ -190,4 +190,11 @@ export interface GenerationStore {
    * totals match what a list shows. Returns how many entries it removed.
    */
   reconcile?(): Promise<{ removed: number }>;
+  /**
+   * Stores shared by several instances (e.g. `claimingStore` of `@dotbase/scale/postgres`) hand each instance the
+   * unfinished generations no live instance tracks any more (their instance died): the service calls `claim()`
+   * every `intervalMs` and resumes the generations whose ids it answers. Absent in the embedded store (one
+   * process follows everything from its start).
+   */
+  readonly takeover?: { intervalMs: number; claim(): Promise<string[]> };
 }
