@@ -137,7 +137,7 @@ describe.skipIf(!postgresAvailable())('tracking across instances (processes) on 
     pushTo.push(a, b);
     const created = (await a.send({ cmd: 'create', count: 3, outputs: 2 })) as GenerationRecord[];
     const ids = created.map((record) => record.id);
-    const [{ instance: ofA }] = await sql`SELECT instance FROM generation_claims WHERE generation_id = ${ids[0]!}`;
+    const ofA = (await sql`SELECT instance FROM generation_claims WHERE generation_id = ${ids[0]!}`)[0]?.['instance'] as string;
     // A stalls (a long pause, a frozen VM) past its lease: B takes its generations over while A still follows them
     a.child.kill('SIGSTOP');
     await eventually(
