@@ -170,11 +170,11 @@ describe.skipIf(!postgresAvailable())('tracking across instances (processes) on 
   });
 
   it('finishes the generations of a SIGKILLed instance on a running one within the lease window', async () => {
-    const { simulator, env, pushTo, generations, outputFiles } = await setup(3000);
+    const { simulator, env, generations, outputFiles } = await setup(3000);
     const a = await startInstance(env);
     const b = await startInstance(env);
-    // webhooks reach only the survivor (as behind a balancer once A is gone); polling does the rest
-    pushTo.push(b);
+    // no webhook reaches anyone (a webhook on B would end them without B following them): only B's takeover and
+    // polling can finish them
     const created = (await a.send({ cmd: 'create', count: 4, outputs: 1 })) as GenerationRecord[];
     const ids = created.map((record) => record.id);
     a.child.kill('SIGKILL');
@@ -184,6 +184,22 @@ describe.skipIf(!postgresAvailable())('tracking across instances (processes) on 
     for (const row of done) expect(endings.get(row.id), row.id).toHaveLength(1);
     expect(await outputFiles()).toEqual(done.flatMap((row) => row.output_keys).sort());
     expect(simulator.stats().creates).toBe(4);
+  });
+
+  it('ends a generation on the instance its webhook reaches, though another follows it', async () => {
+    const { env, pushTo, generations, outputFiles } = await setup(1500);
+    // long leases: nothing is taken over during this test, B never follows A's generations
+    const a = await startInstance({ ...env, LEASE_MS: '600000' });
+    const b = await startInstance({ ...env, LEASE_MS: '600000' });
+    pushTo.push(b);
+    const created = (await a.send({ cmd: 'create', count: 2, outputs: 1 })) as GenerationRecord[];
+    const ids = created.map((record) => record.id);
+    // A, which follows them, is frozen: only the webhooks B receives can end them
+    a.child.kill('SIGSTOP');
+    const done = await eventually(() => generations(ids), (rows) => rows.every((row) => row.status === 'completed'), 'completion through B', 20_000);
+    const endings = await endingsOf([b]);
+    for (const row of done) expect(endings.get(row.id)?.map((ending) => ending.status), row.id).toEqual(['completed']);
+    expect(await outputFiles()).toEqual(done.flatMap((row) => row.output_keys).sort());
   });
 
   it('submits a held batch item once when two instances submit it at the same moment', async () => {
