@@ -1,4 +1,4 @@
-import { createBatchStore, createOutboxStore, isDotbaseError } from '@dotbase/core';
+import { createBatchStore, createOutboxStore, isDotbaseError, type BatchStore } from '@dotbase/core';
 import { prefixStorage } from 'unstorage';
 import { Hono } from 'hono';
 import { createAuth, type AuthOptions } from './auth/setup.js';
@@ -83,16 +83,17 @@ export interface ServerOptions {
 }
 
 /** The batch scheduler, for an app made without `startServer`. */
-function defaultScheduler(options: ServerOptions, limits: Limits, logger: Logger): BatchScheduler {
+function defaultScheduler(options: ServerOptions, batches: BatchStore, limits: Limits, logger: Logger): BatchScheduler {
   const scheduler = createBatchScheduler({
     service: options.dotbase.service,
     store: options.dotbase.store,
+    batches,
     perUser: limits.batchConcurrencyPerUser,
     total: limits.batchConcurrency,
     logger,
   });
   scheduler.start().catch((error: unknown) => logger.error('batch items not resumed', { error: String(error) }));
-  options.shutdown?.addEventListener('abort', () => scheduler.stop(), { once: true });
+  options.shutdown?.addEventListener('abort', () => void scheduler.stop(), { once: true });
   return scheduler;
 }
 
@@ -129,6 +130,7 @@ export function createServer(options: ServerOptions): Hono<AppEnv> {
   const owners = createOwnership(serverStorage);
   const active = createActiveGenerations(options.dotbase.service);
   const basePath = (options.basePath ?? '').replace(/\/+$/, '');
+  const batches = options.dotbase.batches ?? createBatchStore(prefixStorage(options.dotbase.storage, 'batches'));
 
   // Outputs become the owner's, so they can feed them into their next generation (create → upscale) and nobody else can.
   options.dotbase.service.subscribe((event) => {
@@ -164,8 +166,9 @@ export function createServer(options: ServerOptions): Hono<AppEnv> {
     ...(options.webhookSecret ? { webhookSecret: options.webhookSecret } : {}),
     deliveries: createDeliveryLog(),
     webhooks: options.webhooks ?? defaultWebhooks(options, logger),
-    batches: options.dotbase.batches ?? createBatchStore(prefixStorage(options.dotbase.storage, 'batches')),
-    scheduler: options.scheduler ?? defaultScheduler(options, limits, logger),
+    batches,
+    // the scheduler claims items in the same store the routes queue them in (the embedded one keeps its queue in memory)
+    scheduler: options.scheduler ?? defaultScheduler(options, batches, limits, logger),
     batchBodySchema: createBatchBodySchema(limits.maxPromptLength),
     heartbeatMs: options.heartbeatMs ?? 15_000,
     ...(options.shutdown ? { shutdown: options.shutdown } : {}),

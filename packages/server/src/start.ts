@@ -120,7 +120,7 @@ async function startBackend(config: ServerConfig, options: StartOptions, logger:
   // the embedded folder unless DATABASE_URL, REDIS_URL or DOTBASE_S3_BUCKET say otherwise (see docs/scaling.md)
   const backends = await openBackends(scale, config.dataDir, config.durability, logger);
   cleanups.push(...backends.cleanups);
-  const { storage, store, serviceStore, blobs, tokenState } = backends;
+  const { storage, store, serviceStore, blobs, tokenState, outbox, batches } = backends;
   // Replicate's API base, when not Replicate's own (a proxy, a simulator), is trusted with http and its address.
   const trustedHosts = baseUrl ? [hostRuleOf(baseUrl)] : [];
   const created = createDotbase({
@@ -132,6 +132,8 @@ async function startBackend(config: ServerConfig, options: StartOptions, logger:
     ...(serviceStore ? { store: serviceStore } : {}),
     ...(blobs ? { blobs } : {}),
     ...(tokenState ? { tokenState } : {}),
+    ...(outbox ? { outbox } : {}),
+    ...(batches ? { batches } : {}),
     imageTools: sharpImageTools(),
     // Replicate allows 600 creates a minute per account: stay under it instead of collecting 429s.
     budget: { limit: 600, windowMs: 60_000 },
@@ -171,6 +173,7 @@ async function startBackend(config: ServerConfig, options: StartOptions, logger:
   const scheduler = createBatchScheduler({
     service: dotbase.service,
     store: dotbase.store,
+    batches: dotbase.batches,
     perUser: limits.batchConcurrencyPerUser,
     total: limits.batchConcurrency,
     logger,

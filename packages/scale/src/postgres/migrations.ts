@@ -156,6 +156,65 @@ ALTER TABLE generations ADD COLUMN webhook jsonb, ADD COLUMN batch_id text;
 ALTER TABLE generations ADD COLUMN submit_started_at timestamptz;
 `,
   },
+  {
+    version: 7,
+    name: 'outgoing webhooks outbox and batches',
+    sql: `
+-- outgoing webhook messages: written before they are sent, kept until delivered or given up on (then for the record)
+CREATE TABLE webhook_outbox (
+  id text PRIMARY KEY,
+  -- the order messages were enqueued in: a generation's deliveries are listed oldest first
+  seq bigserial NOT NULL,
+  user_id text NOT NULL,
+  generation_id text NOT NULL,
+  event text NOT NULL,
+  url text NOT NULL,
+  body text NOT NULL,
+  status text NOT NULL CHECK (status IN ('pending', 'delivered', 'failed')),
+  created_at timestamptz NOT NULL,
+  -- when a pending message is due, or (claimed) when its sender's lease ends; NULL once delivered or failed
+  next_attempt_at timestamptz,
+  attempts jsonb NOT NULL DEFAULT '[]'
+);
+CREATE INDEX webhook_outbox_due ON webhook_outbox (next_attempt_at, seq) WHERE status = 'pending';
+CREATE INDEX webhook_outbox_generation ON webhook_outbox (generation_id, seq);
+
+-- generations whose webhook messages may still have to be enqueued (see OutboxStore.watch)
+CREATE TABLE webhook_watched (
+  generation_id text PRIMARY KEY
+);
+
+CREATE TABLE batches (
+  id text PRIMARY KEY,
+  seq bigserial NOT NULL,
+  user_id text NOT NULL,
+  items jsonb NOT NULL,
+  webhook jsonb,
+  created_at timestamptz NOT NULL,
+  canceled_at timestamptz
+);
+CREATE INDEX batches_user ON batches (user_id, seq DESC);
+
+-- batch items between their batch's creation and their end: waiting for a turn, claimed by an instance that is
+-- submitting them (until claimed_until: a dead instance's claim runs out), or running (submitted). Finished items
+-- are deleted, so this table holds only what is queued or in flight.
+CREATE TABLE batch_items (
+  generation_id text PRIMARY KEY,
+  user_id text NOT NULL,
+  seq bigserial NOT NULL,
+  state text NOT NULL CHECK (state IN ('waiting', 'claimed', 'running')),
+  claimed_until timestamptz
+);
+CREATE INDEX batch_items_queue ON batch_items (user_id, seq);
+
+-- whose turn it is: the user served longest ago goes first
+CREATE TABLE batch_turns (
+  user_id text PRIMARY KEY,
+  turn bigint NOT NULL
+);
+CREATE SEQUENCE batch_turn_seq;
+`,
+  },
 ];
 
 /** Any fixed number: the key of the advisory lock that lets one instance migrate while the others wait. */

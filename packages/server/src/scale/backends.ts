@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import type { BlobStore, GenerationStore, TokenPoolState } from '@dotbase/core';
+import type { BatchStore, BlobStore, GenerationStore, OutboxStore, TokenPoolState } from '@dotbase/core';
 import { atomicFsDriver, fsStorage } from '@dotbase/core/node';
 import { createStorage, type Storage } from 'unstorage';
 import type { Logger } from '../log.js';
@@ -12,6 +12,10 @@ export interface Backends {
   serviceStore?: GenerationStore;
   blobs?: BlobStore;
   tokenState?: TokenPoolState;
+  /** Outgoing webhooks' outbox, claimed per delivery across instances (with `DATABASE_URL`). */
+  outbox?: OutboxStore;
+  /** Batches and their items' queue, shared by every instance's scheduler (with `DATABASE_URL`). */
+  batches?: BatchStore;
   /** Generation events between instances (with `DATABASE_URL`). */
   events?: import('@dotbase/scale/postgres').EventRelay;
   /** A presigned link to a blob, when files are served by redirect. */
@@ -42,6 +46,8 @@ async function open(scale: ScaleConfig, dataDir: string, durability: 'sync' | 'o
   let tokenState: TokenPoolState | undefined;
   let sql: import('@dotbase/scale/postgres').Sql | undefined;
   let events: Backends['events'];
+  let outbox: OutboxStore | undefined;
+  let batches: BatchStore | undefined;
   if (scale.databaseUrl) {
     const postgres = await import('@dotbase/scale/postgres');
     sql = postgres.connectPostgres(scale.databaseUrl);
@@ -53,6 +59,8 @@ async function open(scale: ScaleConfig, dataDir: string, durability: 'sync' | 'o
     const claiming = postgres.claimingStore(sql, store, scale.trackingLeaseMs ? { ttlMs: scale.trackingLeaseMs } : {});
     cleanups.push(() => claiming.close());
     serviceStore = claiming;
+    outbox = postgres.createPostgresOutboxStore(sql);
+    batches = postgres.createPostgresBatchStore(sql);
     const relay = postgres.createPostgresEventRelay(sql, store, (error) => logger.warn('generation events between instances failed', { error: String(error) }));
     cleanups.push(() => relay.close());
     await relay.ready();
@@ -96,5 +104,5 @@ async function open(scale: ScaleConfig, dataDir: string, durability: 'sync' | 'o
     cleanups.push(() => state.close());
     tokenState = state;
   }
-  return { storage, ...(events ? { events } : {}), ...(store ? { store } : {}), ...(serviceStore ? { serviceStore } : {}), ...(blobs ? { blobs } : {}), ...(tokenState ? { tokenState } : {}), ...(signedUrl ? { signedUrl } : {}) };
+  return { storage, ...(events ? { events } : {}), ...(outbox ? { outbox } : {}), ...(batches ? { batches } : {}), ...(store ? { store } : {}), ...(serviceStore ? { serviceStore } : {}), ...(blobs ? { blobs } : {}), ...(tokenState ? { tokenState } : {}), ...(signedUrl ? { signedUrl } : {}) };
 }
