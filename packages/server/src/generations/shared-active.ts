@@ -1,0 +1,97 @@
+import { TERMINAL_STATUSES, type GenerationRecord, type GenerationService, type GenerationStore } from '@dotbase/core';
+import type { HeldSlots } from '../limits/held-slots.js';
+import type { ActiveGenerations, Reservation } from './active.js';
+
+/** Slots bound to a generation are never refused: the create already passed the cap with its reservation. */
+const NO_LIMIT = 2_147_483_647;
+/** Generations heard ending recently, for a create whose generation ended before its slot was bound. */
+const REMEMBER_ENDED = 10_000;
+
+/**
+ * Each user's running generations counted across every instance, in the shared slot store: a create reserves a
+ * slot atomically (count and take in one step, so two creates racing on two instances cannot both pass the cap);
+ * once created, the generation holds a slot of its own (holder `gen:<id>`) until this instance hears it end, from
+ * whichever instance finished it. Slots of an instance that died free themselves after their TTL.
+ *
+ * @example
+ * const active = createSharedActiveGenerations(service, held);
+ * const release = await active.tryReserve('alice', 20); // null → 429
+ * creating.then((record) => release?.(record), () => release?.());
+ */
+export function createSharedActiveGenerations(service: Pick<GenerationService, 'subscribe'>, held: HeldSlots): ActiveGenerations {
+  const userKey = (userId: string) => `active:${userId}`;
+  const groupKey = (groupId: string) => `active-group:${groupId}`;
+  // the slots this instance holds for generations, by generation id
+  const bound = new Map<string, Array<() => void>>();
+  const ended = new Set<string>();
+
+  function unbind(id: string): void {
+    const releases = bound.get(id);
+    if (!releases) return;
+    bound.delete(id);
+    for (const release of releases) release();
+  }
+
+  function markEnded(id: string): void {
+    ended.add(id);
+    if (ended.size > REMEMBER_ENDED) ended.delete(ended.values().next().value as string);
+    unbind(id);
+  }
+
+  service.subscribe((event) => {
+    if (TERMINAL_STATUSES.includes(event.status)) markEnded(event.id);
+  });
+
+  /** Gives the generation slots of its own (idempotent: the holder is its id, whichever instance binds it). */
+  async function bind(id: string, userId: string, groupId: string | undefined): Promise<void> {
+    if (ended.has(id) || bound.has(id)) return;
+    const keys = [userKey(userId), ...(groupId === undefined ? [] : [groupKey(groupId)])];
+    const releases: Array<() => void> = [];
+    bound.set(id, releases);
+    for (const key of keys) {
+      const release = await held.take(key, NO_LIMIT, `gen:${id}`);
+      if (release) releases.push(release);
+    }
+    // it may have ended while the slots were being taken
+    if (ended.has(id)) unbind(id);
+  }
+
+  return {
+    count: (userId) => held.count(userKey(userId)),
+
+    async tryReserve(userId, max, group): Promise<Reservation | null> {
+      const user = await held.take(userKey(userId), max);
+      if (!user) return null;
+      let inGroup: (() => void) | null = null;
+      if (group) {
+        inGroup = await held.take(groupKey(group.id), group.max);
+        if (!inGroup) {
+          user();
+          return null;
+        }
+      }
+      let done = false;
+      return (created?: GenerationRecord) => {
+        if (done) return;
+        done = true;
+        const giveBack = () => {
+          user();
+          inGroup?.();
+        };
+        if (!created || TERMINAL_STATUSES.includes(created.status)) return giveBack();
+        // the generation's own slot first, then the reservation: the count never dips in between
+        bind(created.id, userId, group?.id).then(giveBack, giveBack);
+      };
+    },
+
+    forget: (_userId, id) => markEnded(id),
+
+    async seed(store: Pick<GenerationStore, 'listUnfinished' | 'get'>, groupOf: (userId: string) => string | undefined = () => undefined): Promise<void> {
+      // generations resumed here (or left by an instance that died) count again; a holder already there is kept
+      for (const id of await store.listUnfinished()) {
+        const record = await store.get(id);
+        if (record && !TERMINAL_STATUSES.includes(record.status)) await bind(id, record.user_id, groupOf(record.user_id));
+      }
+    },
+  };
+}
