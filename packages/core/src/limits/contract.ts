@@ -99,6 +99,35 @@ export function describeSlotStoreContract(name: string, factory: LimitFactory<Sl
       expect(await slots.acquire('k', 'h2', 1, 60_000)).toBe(false);
     });
 
+    it('moves a slot to another holder without freeing it in between', async () => {
+      const [slots] = (await views(factory, 1)) as [SlotStore];
+      expect(await slots.acquire('k', 'reservation', 2, 60_000)).toBe(true);
+      expect(await slots.acquire('k', 'other', 2, 60_000)).toBe(true);
+      expect(await slots.move('k', 'reservation', 'gen:1', 60_000)).toBe(true);
+      expect(await slots.count('k')).toBe(2);
+      expect(await slots.acquire('k', 'third', 2, 60_000)).toBe(false);
+      // the new holder owns it: releasing the old one changes nothing, releasing the new one frees it
+      await slots.release('k', 'reservation');
+      expect(await slots.count('k')).toBe(2);
+      await slots.release('k', 'gen:1');
+      expect(await slots.count('k')).toBe(1);
+      // nothing to move
+      expect(await slots.move('k', 'absent', 'gen:2', 60_000)).toBe(false);
+      expect(await slots.count('k')).toBe(1);
+      // onto a holder already there: the two become one
+      expect(await slots.acquire('k', 'again', 2, 60_000)).toBe(true);
+      expect(await slots.move('k', 'again', 'other', 60_000)).toBe(true);
+      expect(await slots.count('k')).toBe(1);
+    });
+
+    it('does not move an expired slot', async () => {
+      const [slots] = (await views(factory, 1)) as [SlotStore];
+      expect(await slots.acquire('k', 'dead', 2, 200)).toBe(true);
+      await sleep(400);
+      expect(await slots.move('k', 'dead', 'gen:1', 60_000)).toBe(false);
+      expect(await slots.count('k')).toBe(0);
+    });
+
     it('frees the slots nobody renews (an instance that died) after their time', async () => {
       const [slots] = (await views(factory, 1)) as [SlotStore];
       expect(await slots.acquire('k', 'dead-1', 2, 300)).toBe(true);

@@ -73,6 +73,14 @@ export function createMemorySlotStore(options: { now?: () => number } = {}): Slo
         if (holders?.has(holder)) holders.set(holder, at + ttlMs);
       }
     },
+    async move(key, from, to, ttlMs) {
+      const at = now();
+      const holders = live(key, at);
+      if (!holders?.has(from)) return false;
+      holders.delete(from);
+      holders.set(to, at + ttlMs);
+      return true;
+    },
     async release(key, holder) {
       const holders = byKey.get(key);
       if (!holders) return;

@@ -43,6 +43,11 @@ export interface SlotStore {
   acquire(key: string, holder: string, max: number, ttlMs: number): Promise<boolean>;
   /** Extends these slots to `ttlMs` from now; slots already expired or released stay gone. */
   renew(slots: SlotRef[], ttlMs: number): Promise<void>;
+  /**
+   * Hands `from`'s unexpired slot of `key` to `to` in one step (the count never changes in between), renewed to
+   * `ttlMs`; false when `from` holds none. If `to` already holds one, `from`'s is simply given back.
+   */
+  move(key: string, from: string, to: string, ttlMs: number): Promise<boolean>;
   /** Gives a slot back; releasing one not held does nothing. */
   release(key: string, holder: string): Promise<void>;
   /** How many unexpired slots of `key` are held. */

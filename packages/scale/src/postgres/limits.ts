@@ -46,6 +46,15 @@ export function createPostgresLimits(sql: Sql): { rate: RateLimitStore; slots: S
         FROM unnest(${sql.array(held.map((slot) => slot.key))}::text[], ${sql.array(held.map((slot) => slot.holder))}::text[]) AS r(key, holder)
         WHERE s.key = r.key AND s.holder = r.holder AND s.expires_at > clock_timestamp()`;
     },
+    async move(key, from, to, ttlMs) {
+      // one statement, one snapshot: other sessions see the slot under the old holder or the new, never neither
+      const rows = await sql`
+        WITH gone AS (DELETE FROM dotbase_slots WHERE key = ${key} AND holder = ${from} AND expires_at > clock_timestamp() RETURNING key)
+        INSERT INTO dotbase_slots (key, holder, expires_at) SELECT key, ${to}, clock_timestamp() + ${ttlMs} * interval '1 millisecond' FROM gone
+        ON CONFLICT (key, holder) DO UPDATE SET expires_at = greatest(dotbase_slots.expires_at, EXCLUDED.expires_at)
+        RETURNING 1`;
+      return rows.length === 1;
+    },
     async release(key, holder) {
       await sql`DELETE FROM dotbase_slots WHERE key = ${key} AND holder = ${holder}`;
     },

@@ -55,3 +55,13 @@ return 1`;
 /** How many unexpired slots a key has. KEYS[1] the key's holders. */
 export const SLOT_COUNT = `${NOW}
 return redis.call('ZCOUNT', KEYS[1], '(' .. now, '+inf')`;
+
+/** Hands a held slot to another holder. KEYS[1] the key's holders; ARGV from, to, ttlMs. 1 when moved. */
+export const SLOT_MOVE = `${NOW}
+local score = redis.call('ZSCORE', KEYS[1], ARGV[1])
+if not score or tonumber(score) <= now then return 0 end
+redis.call('ZREM', KEYS[1], ARGV[1])
+local expires = now + tonumber(ARGV[3])
+redis.call('ZADD', KEYS[1], expires, ARGV[2])
+if redis.call('PTTL', KEYS[1]) < tonumber(ARGV[3]) then redis.call('PEXPIREAT', KEYS[1], expires) end
+return 1`;

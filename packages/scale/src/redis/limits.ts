@@ -1,13 +1,13 @@
 import type { RateLimitStore, RateVerdict, SeenOnceStore, SlotRef, SlotStore } from '@dotbase/core';
 import type { Redis } from 'ioredis';
-import { RATE_HIT, SLOT_ACQUIRE, SLOT_COUNT, SLOT_RENEW } from './limit-scripts.js';
+import { RATE_HIT, SLOT_ACQUIRE, SLOT_COUNT, SLOT_MOVE, SLOT_RENEW } from './limit-scripts.js';
 
 export interface RedisLimitsOptions {
   /** Key prefix shared by every instance of one deployment (default `dotbase:limits`). */
   prefix?: string;
 }
 
-type LimitScript = 'dotbaseRateHit' | 'dotbaseSlotAcquire' | 'dotbaseSlotRenew' | 'dotbaseSlotCount';
+type LimitScript = 'dotbaseRateHit' | 'dotbaseSlotAcquire' | 'dotbaseSlotRenew' | 'dotbaseSlotCount' | 'dotbaseSlotMove';
 type ScriptRunner = Record<LimitScript, (key: string, ...args: (string | number)[]) => Promise<number>>;
 
 const SCRIPTS: Record<LimitScript, string> = {
@@ -15,6 +15,7 @@ const SCRIPTS: Record<LimitScript, string> = {
   dotbaseSlotAcquire: SLOT_ACQUIRE,
   dotbaseSlotRenew: SLOT_RENEW,
   dotbaseSlotCount: SLOT_COUNT,
+  dotbaseSlotMove: SLOT_MOVE,
 };
 
 function defineScripts(redis: Redis): ScriptRunner {
@@ -58,6 +59,9 @@ export function createRedisLimits(redis: Redis, options: RedisLimitsOptions = {}
       const results = await pipeline.exec();
       const failed = results?.find(([error]) => error);
       if (failed) throw failed[0];
+    },
+    async move(key, from, to, ttlMs) {
+      return Number(await scripts.dotbaseSlotMove(slotKey(key), from, to, Math.ceil(ttlMs))) === 1;
     },
     async release(key, holder) {
       await redis.zrem(slotKey(key), holder);

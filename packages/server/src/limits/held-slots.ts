@@ -46,6 +46,17 @@ export function createHeldSlots(store: SlotStore, options: { logger: Logger; ttl
       held.set(id(slot), slot);
       return releaser(slot);
     },
+    /**
+     * Hands the slot `from` holds to `to` (kept and renewed by this instance from now on), in one step; false when
+     * `from` held none. Returns the new holder's release.
+     */
+    async move(key: string, from: string, to: string): Promise<(() => void) | null> {
+      held.delete(id({ key, holder: from }));
+      if (!(await store.move(key, from, to, ttlMs))) return null;
+      const slot = { key, holder: to };
+      held.set(id(slot), slot);
+      return releaser(slot);
+    },
     count: (key: string) => store.count(key),
     stop: () => clearInterval(timer),
   };
