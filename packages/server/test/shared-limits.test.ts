@@ -23,6 +23,7 @@ for (const engine of ['redis', 'postgres'] as const) {
     let cluster: PostgresCluster;
     let redis: RedisServer | undefined;
     const servers: TestServer[] = [];
+    let redisDatabase = 0;
     beforeAll(async () => {
       [cluster, redis] = await Promise.all([startPostgresCluster(), engine === 'redis' ? startRedisServer() : undefined]);
     });
@@ -35,7 +36,8 @@ for (const engine of ['redis', 'postgres'] as const) {
     async function twoInstances(env: Record<string, string> = {}, options: Parameters<typeof startTestServer>[1] = {}): Promise<[TestServer, TestServer]> {
       const shared = {
         DATABASE_URL: await cluster.createDatabase(),
-        ...(redis ? { REDIS_URL: redis.url } : {}),
+        // a database of its own per test: slots of the instances of an earlier test are still held (and renewed)
+        ...(redis ? { REDIS_URL: `${redis.url}/${++redisDatabase}` } : {}),
         DOTBASE_SECRET: SECRET,
         REPLICATE_WEBHOOK_SECRET: WEBHOOK_SECRET,
         ...env,
