@@ -146,9 +146,9 @@ export function generationRoutes(ctx: ServerContext) {
         // the minter's own generations are stored under its owner id, which for a long name is a digest
         const groupId = minter === undefined ? undefined : ownerIdFor(minter);
         const groupMax = ctx.limits.maxActiveGenerationsPerMinter;
-        const release = ctx.active.tryReserve(userId, ctx.limits.maxActiveGenerations, groupId === undefined ? undefined : { id: groupId, max: groupMax });
+        const release = await ctx.active.tryReserve(userId, ctx.limits.maxActiveGenerations, groupId === undefined ? undefined : { id: groupId, max: groupMax });
         if (!release) {
-          const mine = ctx.active.count(userId) >= ctx.limits.maxActiveGenerations;
+          const mine = (await ctx.active.count(userId)) >= ctx.limits.maxActiveGenerations;
           throw new HttpError(
             429,
             'too_many_generations',
@@ -169,7 +169,7 @@ export function generationRoutes(ctx: ServerContext) {
         // the server-wide slot is given back when the generation ends (or at once if the create fails)
         const creating = slot.run(() => service.create(userId, body));
         // The slot is held until the create has really ended, even when the caller stopped waiting for it below.
-        creating.then(release, release);
+        creating.then((record) => release(record), () => release());
         return withinDeadline(ctx, userId, creating);
       };
       let record: GenerationRecord;
