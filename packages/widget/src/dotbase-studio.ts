@@ -437,6 +437,12 @@ export class DotbaseStudio extends LitElement {
     this.setView('studio');
   }
 
+  private async setFavorite(generation: Generation, favorite: boolean): Promise<void> {
+    const refused = await this.generation.setFavorite(generation, favorite);
+    const s = this.strings.result;
+    this.say(refused ? errorText(this.strings, refused.code, refused.message) : favorite ? s.starred : s.unstarred);
+  }
+
   private openFromHistory(generation: Generation): void {
     if (this.visibleActions().includes(generation.action)) this.setAction(generation.action);
     this.generation.show(generation);
@@ -687,6 +693,7 @@ export class DotbaseStudio extends LitElement {
           .session=${this.generation.session}
           .endpoint=${this.client.endpoint}
           @result-show=${(e: CustomEvent<{ generation: Generation }>) => this.generation.show(e.detail.generation)}
+          @result-favorite=${(e: CustomEvent<{ generation: Generation; favorite: boolean }>) => void this.setFavorite(e.detail.generation, e.detail.favorite)}
           @result-cancel=${() => this.generation.cancel()}
           @result-retry=${() => void this.retry()}
           @result-reuse=${(e: CustomEvent<{ generation: Generation }>) => this.reuse(e.detail.generation)}
