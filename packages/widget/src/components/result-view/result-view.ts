@@ -212,13 +212,15 @@ export class DotbaseResultView extends LitElement {
     const before = this.beforeUrl(generation);
     return html`<dialog part="viewer" aria-label=${index === null ? s.heading : s.output(index + 1)} @close=${this.onDialogClose} @click=${(e: Event) => e.target === e.currentTarget && this.closeViewer()}>
       ${url && index !== null
-        ? html`<div class="stage ${this.zoomed ? 'zoomed' : ''}" style="--split:${this.split}%">
-              <img src=${url} alt=${s.output(index + 1)} @click=${() => (this.zoomed = !this.zoomed)} />
-              ${this.comparing && before ? html`<img class="before" src=${before} alt=${s.before} />` : nothing}
+        ? html`<div class="frame">
+              <div class="stage ${this.zoomed ? 'zoomed' : ''}" style="--split:${this.split}%">
+                <img src=${url} alt=${s.output(index + 1)} @click=${() => (this.zoomed = !this.zoomed)} />
+                ${this.comparing && before ? html`<img class="before" src=${before} alt=${s.before} />` : nothing}
+              </div>
+              ${this.comparing && before
+                ? html`<input class="divider" type="range" min="0" max="100" aria-label=${s.compare} .value=${String(this.split)} @input=${(e: Event) => (this.split = Number((e.target as HTMLInputElement).value))} />`
+                : nothing}
             </div>
-            ${this.comparing && before
-              ? html`<input class="divider" type="range" min="0" max="100" aria-label=${s.compare} .value=${String(this.split)} @input=${(e: Event) => (this.split = Number((e.target as HTMLInputElement).value))} />`
-              : nothing}
             <div class="viewer-actions">
               <button type="button" aria-pressed=${this.zoomed ? 'true' : 'false'} @click=${() => (this.zoomed = !this.zoomed)}>${s.zoom}</button>
               ${before ? html`<button type="button" aria-pressed=${this.comparing ? 'true' : 'false'} @click=${() => (this.comparing = !this.comparing)}>${s.compare}</button>` : nothing}
