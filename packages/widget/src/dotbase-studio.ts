@@ -468,7 +468,9 @@ export class DotbaseStudio extends LitElement {
     if (error.code === 'invalid_input' && Array.isArray(issues)) {
       for (const issue of issues) {
         const path = typeof issue.path === 'string' ? issue.path : '';
-        const message = typeof issue.message === 'string' ? issue.message : '';
+        const sent = typeof issue.message === 'string' ? issue.message : '';
+        // the server words issues in English; the studio's language says them again where it knows how
+        const message = packFor(this.strings.lang).issue?.(sent) ?? sent;
         const field = path === 'prompt' || path === 'mask' ? path : path.startsWith('input_images') ? 'images' : path.startsWith('settings.') ? path.split('.', 2).join('.') : 'form';
         problems[field] = problems[field] ? `${problems[field]} ${message}` : message;
       }
