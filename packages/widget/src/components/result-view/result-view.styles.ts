@@ -280,12 +280,14 @@ export const resultViewStyles = css`
     font-weight: 600;
     color: var(--db-fg);
   }
+  /* takes what the buttons leave and ends in an ellipsis, so model, prompt, star and buttons share one line */
   .prompt {
     overflow: hidden;
     text-overflow: ellipsis;
     white-space: nowrap;
     max-width: 100%;
-    flex: 1 1 120px;
+    min-width: 0;
+    flex: 1 1 40px;
   }
   .reuse {
     margin-left: auto;
