@@ -287,6 +287,51 @@ END
 $fn$;
 `,
   },
+  {
+    version: 9,
+    name: 'generations: the owner\'s star (favorites)',
+    sql: `
+-- the owner's star; existing generations are not starred
+ALTER TABLE generations ADD COLUMN favorite boolean NOT NULL DEFAULT false;
+
+-- the favorites filter alone and with action, status or both, in list order: partial indexes hold only the
+-- starred rows, so a page is an index range however many generations (starred or not) the user has
+CREATE INDEX generations_user_favorite_created ON generations (user_id, created_at DESC, id DESC) WHERE favorite;
+CREATE INDEX generations_user_favorite_action_created ON generations (user_id, action, created_at DESC, id DESC) WHERE favorite;
+CREATE INDEX generations_user_favorite_status_created ON generations (user_id, status, created_at DESC, id DESC) WHERE favorite;
+CREATE INDEX generations_user_favorite_action_status_created ON generations (user_id, action, status, created_at DESC, id DESC) WHERE favorite;
+
+-- totals of the favorites filter from the counters too: one counter row per user, action, status and star
+-- (every existing row counts unstarred generations, which is what they all are)
+ALTER TABLE generation_counts ADD COLUMN favorite boolean NOT NULL DEFAULT false;
+ALTER TABLE generation_counts DROP CONSTRAINT generation_counts_pkey, ADD PRIMARY KEY (user_id, action, status, favorite);
+
+CREATE OR REPLACE FUNCTION dotbase_count_generations() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  IF TG_OP = 'UPDATE' AND OLD.action = NEW.action AND OLD.status = NEW.status AND OLD.favorite = NEW.favorite THEN
+    RETURN NULL;
+  END IF;
+  -- Rows are upserted in key order, so two transactions moving generations in opposite directions never wait on
+  -- each other in a cycle.
+  INSERT INTO generation_counts AS c (user_id, action, status, favorite, count)
+  SELECT change.user_id, change.action, change.status, change.favorite, sum(change.delta)
+  FROM (
+    SELECT NEW.user_id, NEW.action, NEW.status, NEW.favorite, 1 WHERE TG_OP IN ('INSERT', 'UPDATE')
+    UNION ALL
+    SELECT OLD.user_id, OLD.action, OLD.status, OLD.favorite, -1 WHERE TG_OP IN ('UPDATE', 'DELETE')
+  ) AS change (user_id, action, status, favorite, delta)
+  GROUP BY 1, 2, 3, 4
+  ORDER BY 1, 2, 3, 4
+  ON CONFLICT (user_id, action, status, favorite) DO UPDATE SET count = c.count + EXCLUDED.count;
+  RETURN NULL;
+END;
+$$;
+
+DROP TRIGGER generations_count ON generations;
+CREATE TRIGGER generations_count AFTER INSERT OR UPDATE OF action, status, favorite OR DELETE ON generations
+  FOR EACH ROW EXECUTE FUNCTION dotbase_count_generations();
+`,
+  },
 ];
 
 /** Any fixed number: the key of the advisory lock that lets one instance migrate while the others wait. */

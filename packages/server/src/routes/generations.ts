@@ -209,6 +209,13 @@ export function generationRoutes(ctx: ServerContext) {
       if (!(await service.get(c.get('owner'), id))) throw notFound(id);
       return c.json({ items: await ctx.webhooks.deliveries(id) });
     })
+    // PUT stars, DELETE unstars; both are idempotent and answer the generation as it now is
+    .on(['PUT', 'DELETE'], '/api/generations/:id/favorite', async (c) => {
+      const id = generationId(c);
+      const record = await service.setFavorite(c.get('owner'), id, c.req.method === 'PUT');
+      if (!record) throw notFound(id);
+      return jsonText(c, presentedJson(record, baseUrlFor(ctx, c)));
+    })
     .post('/api/generations/:id/cancel', async (c) => {
       const id = generationId(c);
       const record = await service.cancel(c.get('owner'), id);
