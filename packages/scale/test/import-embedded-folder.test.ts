@@ -59,11 +59,14 @@ describe.skipIf(!postgresAvailable())('importEmbeddedFolder', () => {
     const target = createPostgresGenerationStore(sql);
     await withFolder(dir, async (store) => {
       for (const id of ['a', 'b', 'c']) await store.create(record(id, 'alice', 'processing'));
+      await store.setFavorite('b', true);
     });
     // another user's generation already holds id "c" in the target (never with uuids; it must not be taken over)
     await target.create(record('c', 'mallory', 'processing'));
 
     expect((await importOnce(dir, { sql })).generations).toEqual({ imported: 2, finished: 0, present: 0, conflicts: 1, invalid: 0 });
+    // a star comes along, into the favorites filter and its total
+    expect(await target.list('alice', { page: 1, limit: 10, favorite: true })).toMatchObject({ total: 1, items: [{ id: 'b', favorite: true }] });
 
     // the old server ran on: "a" finished in the folder; meanwhile the new instances finished "b" their own way
     await withFolder(dir, async (store) => {

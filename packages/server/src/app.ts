@@ -7,6 +7,11 @@ import type { AppEnv, DotbaseParts, ServerContext } from './context.js';
 import { createActiveGenerations } from './generations/active.js';
 import { createGenerationAdmission } from './generations/admission.js';
 import { createStreamSlots } from './generations/stream-slots.js';
+import { createSharedStreamSlots } from './generations/shared-stream-slots.js';
+import { createSharedActiveGenerations } from './generations/shared-active.js';
+import { createHeldSlots } from './limits/held-slots.js';
+import type { SharedLimitStores } from './limits/shared.js';
+import { createTurns } from './limits/turns.js';
 import { apiCors } from './http/cors.js';
 import { DAMAGE_RECOVERY, errorResponse } from './http/errors.js';
 import { loopbackHostsOnly } from './http/host-check.js';
@@ -80,6 +85,12 @@ export interface ServerOptions {
    * now (queueing the batch items a previous run left) and stopped on `shutdown`.
    */
   scheduler?: BatchScheduler;
+  /**
+   * Where per-user limits count when several instances serve one deployment (rate limit, open event streams,
+   * running generations, upload turns, seen webhook ids): `startServer` passes Redis's or PostgreSQL's. Default:
+   * this process's memory.
+   */
+  sharedLimits?: SharedLimitStores;
 }
 
 /** The batch scheduler, for an app made without `startServer`. */
@@ -128,7 +139,9 @@ export function createServer(options: ServerOptions): Hono<AppEnv> {
   const logger = options.logger ?? silentLogger;
   const serverStorage = prefixStorage(options.dotbase.storage, 'server');
   const owners = createOwnership(serverStorage);
-  const active = createActiveGenerations(options.dotbase.service);
+  const shared = options.sharedLimits;
+  const held = shared ? createHeldSlots(shared.slots, { logger, ...(options.shutdown ? { shutdown: options.shutdown } : {}) }) : undefined;
+  const active = held ? createSharedActiveGenerations(options.dotbase.service, held) : createActiveGenerations(options.dotbase.service);
   const basePath = (options.basePath ?? '').replace(/\/+$/, '');
   const batches = options.dotbase.batches ?? createBatchStore(prefixStorage(options.dotbase.storage, 'batches'));
 
@@ -153,9 +166,10 @@ export function createServer(options: ServerOptions): Hono<AppEnv> {
       targetLagMs: limits.admissionTargetLagMs,
       ...(options.shutdown ? { shutdown: options.shutdown } : {}),
     }),
-    streams: createStreamSlots(),
+    streams: held ? createSharedStreamSlots(held) : createStreamSlots(),
     idempotency: createIdempotency(serverStorage),
-    limiter: createRateLimiter({ perMinute: limits.requestsPerMinute }),
+    limiter: shared ? createRateLimiter({ perMinute: limits.requestsPerMinute, store: shared.rate }) : createRateLimiter({ perMinute: limits.requestsPerMinute }),
+    turns: createTurns(held),
     limits,
     logger,
     mode: options.mode,
@@ -164,7 +178,7 @@ export function createServer(options: ServerOptions): Hono<AppEnv> {
     basePath,
     corsOrigins: options.corsOrigins ?? [],
     ...(options.webhookSecret ? { webhookSecret: options.webhookSecret } : {}),
-    deliveries: createDeliveryLog(),
+    deliveries: shared ? createDeliveryLog({ store: shared.seen }) : createDeliveryLog(),
     webhooks: options.webhooks ?? defaultWebhooks(options, logger),
     batches,
     // the scheduler claims items in the same store the routes queue them in (the embedded one keeps its queue in memory)

@@ -1,5 +1,6 @@
 /**
- * dotbase on PostgreSQL: the generation store, the token-pool state, the webhook outbox, batches and the schema's migrations. Loaded only when `DATABASE_URL` is set.
+ * dotbase on PostgreSQL: the generation store, the token-pool state, the webhook outbox, batches, shared per-user
+ * limits and the schema's migrations. Loaded only when `DATABASE_URL` is set.
  */
 export { connectPostgres, type PostgresOptions, type Sql } from './connect.js';
 export { migrate, MIGRATIONS, type Migration, type MigrationReport } from './migrations.js';
@@ -12,3 +13,4 @@ export { createPostgresEventRelay, type EventRelay } from './event-relay.js';
 export { claimingStore, type ClaimingStore } from './claiming-store.js';
 export { createPostgresOutboxStore } from './outbox-store.js';
 export { createPostgresBatchStore } from './batch-store.js';
+export { createPostgresLimits } from './limits.js';
