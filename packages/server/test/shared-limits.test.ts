@@ -154,11 +154,14 @@ for (const engine of ['redis', 'postgres'] as const) {
         expect(answers.map((answer) => answer.status)).toEqual([200, 200]);
         expect(answers.filter((answer) => answer.body.duplicate === true), `delivery ${i}`).toHaveLength(1);
       }
-      // the end, delivered to A (which follows the prediction), then retried at B: B drops it, and shows A's result
-      const failed = JSON.stringify({ id: predictionId, status: 'failed', error: 'stopped by the test', logs: '' });
-      expect((await deliver(a, 'msg_final', failed)).body).toEqual({ ok: true });
-      expect((await deliver(b, 'msg_final', failed)).body).toEqual({ ok: true, duplicate: true });
-      expect((await b.json('GET', `/api/generations/${created.body.id}`)).body.status).toBe('failed');
+      // the end, at both at once: whichever takes it applies it, and both show the result
+      // (the webhook URL Replicate echoes names the generation, so an instance that does not follow it applies it too)
+      const webhook = `http://127.0.0.1/api/webhooks/replicate?generation=${created.body.id}`;
+      const failed = JSON.stringify({ id: predictionId, status: 'failed', error: 'stopped by the test', logs: '', webhook });
+      const ends = await Promise.all([deliver(b, 'msg_final', failed), deliver(a, 'msg_final', failed)]);
+      expect(ends.filter((answer) => answer.body.duplicate === true)).toHaveLength(1);
+      expect((await deliver(a, 'msg_final', failed)).body).toEqual({ ok: true, duplicate: true });
+      for (const server of [a, b]) expect((await server.json('GET', `/api/generations/${created.body.id}`)).body.status).toBe('failed');
     });
   });
 }

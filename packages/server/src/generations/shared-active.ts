@@ -43,6 +43,16 @@ export function createSharedActiveGenerations(service: Pick<GenerationService, '
     if (TERMINAL_STATUSES.includes(event.status)) markEnded(event.id);
   });
 
+  /**
+   * After slots were taken for a generation: if it ended meanwhile (its event came between two awaits), give back
+   * every one of them, those taken after the event's unbind included.
+   */
+  function settle(id: string, releases: Array<() => void>): void {
+    if (!ended.has(id)) return;
+    if (bound.get(id) === releases) bound.delete(id);
+    for (const release of releases) release();
+  }
+
   /** Gives the generation slots of its own (idempotent: the holder is its id, whichever instance binds it). */
   async function bind(id: string, userId: string, groupId: string | undefined): Promise<void> {
     if (ended.has(id) || bound.has(id)) return;
@@ -52,8 +62,7 @@ export function createSharedActiveGenerations(service: Pick<GenerationService, '
       const release = await held.take(key, NO_LIMIT, `gen:${id}`);
       if (release) releases.push(release);
     }
-    // it may have ended while the slots were being taken
-    if (ended.has(id)) unbind(id);
+    settle(id, releases);
   }
 
   /**
@@ -74,7 +83,7 @@ export function createSharedActiveGenerations(service: Pick<GenerationService, '
       const release = moved ?? (await held.take(slot.key, NO_LIMIT, `gen:${id}`));
       if (release) releases.push(release);
     }
-    if (ended.has(id)) unbind(id);
+    settle(id, releases);
   }
 
   return {

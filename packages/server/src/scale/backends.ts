@@ -110,5 +110,6 @@ async function open(scale: ScaleConfig, dataDir: string, durability: 'sync' | 'o
     tokenState = state;
     limits = { ...createPostgresLimits(sql), engine: 'postgres' };
   }
+  if (limits) logger.info('per-user limits are shared by the instances', { engine: limits.engine });
   return { storage, ...(events ? { events } : {}), ...(outbox ? { outbox } : {}), ...(batches ? { batches } : {}), ...(store ? { store } : {}), ...(serviceStore ? { serviceStore } : {}), ...(blobs ? { blobs } : {}), ...(tokenState ? { tokenState } : {}), ...(signedUrl ? { signedUrl } : {}), ...(limits ? { limits } : {}) };
 }
