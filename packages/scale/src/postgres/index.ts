@@ -8,5 +8,5 @@ export { createPostgresTokenPoolState, type PostgresTokenPoolStateOptions } from
 export type { SharedTokenPoolState } from '../tokens/shared-state.js';
 export { mirrorTokenState, type TokenMirror, type TokenMirrorOptions } from './token-mirror.js';
 export { KV_CONFLICT, postgresKvDriver } from './kv-driver.js';
-export { createPostgresEventRelay, type EventRelay } from './event-relay.js';
+export { createPostgresEventRelay, type EventRelay, type EventRelayOptions, type SequencedGenerationEvent } from './event-relay.js';
 export { claimingStore, type ClaimingStore } from './claiming-store.js';

@@ -156,6 +156,22 @@ ALTER TABLE generations ADD COLUMN webhook jsonb, ADD COLUMN batch_id text;
 ALTER TABLE generations ADD COLUMN submit_started_at timestamptz;
 `,
   },
+  {
+    version: 7,
+    name: 'generation_events: numbered changes for event stream resumes',
+    sql: `
+-- each generation's changes, numbered 1, 2, 3, … in the order they were committed: the ids of its live events, so a
+-- client reconnecting to any instance with Last-Event-ID gets what it missed. Kept for an hour (the relay prunes).
+CREATE TABLE IF NOT EXISTS generation_events (
+  generation_id text NOT NULL,
+  seq integer NOT NULL,
+  record jsonb NOT NULL,
+  created_at timestamptz NOT NULL DEFAULT now(),
+  PRIMARY KEY (generation_id, seq)
+);
+CREATE INDEX IF NOT EXISTS generation_events_created_at ON generation_events (created_at);
+`,
+  },
 ];
 
 /** Any fixed number: the key of the advisory lock that lets one instance migrate while the others wait. */

@@ -53,7 +53,7 @@ async function open(scale: ScaleConfig, dataDir: string, durability: 'sync' | 'o
     const claiming = postgres.claimingStore(sql, store);
     cleanups.push(() => claiming.close());
     serviceStore = claiming;
-    const relay = postgres.createPostgresEventRelay(sql, store, (error) => logger.warn('generation events between instances failed', { error: String(error) }));
+    const relay = postgres.createPostgresEventRelay(sql, { onError: (error) => logger.warn('generation events between instances failed', { error: String(error) }) });
     cleanups.push(() => relay.close());
     await relay.ready();
     events = relay;
