@@ -1,5 +1,7 @@
 /**
  * dotbase on PostgreSQL: the generation store, the token-pool state and the schema's migrations. Loaded only when `DATABASE_URL` is set.
+ *
+ * @module @dotbase/scale/postgres
  */
 export { connectPostgres, type PostgresOptions, type Sql } from './connect.js';
 export { migrate, MIGRATIONS, type Migration, type MigrationReport } from './migrations.js';

@@ -3,6 +3,7 @@ import type { BlobStore, GenerationStore, TokenPoolState } from '@dotbase/core';
 import { atomicFsDriver, fsStorage } from '@dotbase/core/node';
 import { createStorage, type Storage } from 'unstorage';
 import type { Logger } from '../log.js';
+import { loadScalePostgres, loadScaleRedis, loadScaleS3 } from '../optional-deps.js';
 import type { ScaleConfig } from './config.js';
 
 export interface Backends {
@@ -22,7 +23,8 @@ export interface Backends {
 
 /**
  * Opens what the configuration names: the embedded folder when nothing is set (exactly as before), else PostgreSQL
- * (migrated here), Redis and S3 as set. Each driver is loaded only when its variable is set.
+ * (migrated here), Redis and S3 as set. Each driver is loaded only when its variable is set, from `@dotbase/scale`
+ * (an optional peer: when it is missing, the error says to install it).
  */
 export async function openBackends(scale: ScaleConfig, dataDir: string, durability: 'sync' | 'os', logger: Logger): Promise<Backends> {
   const cleanups: Backends['cleanups'] = [];
@@ -43,11 +45,13 @@ async function open(scale: ScaleConfig, dataDir: string, durability: 'sync' | 'o
   let sql: import('@dotbase/scale/postgres').Sql | undefined;
   let events: Backends['events'];
   if (scale.databaseUrl) {
-    const postgres = await import('@dotbase/scale/postgres');
+    const postgres = await loadScalePostgres();
     sql = postgres.connectPostgres(scale.databaseUrl);
     const pool = sql;
     cleanups.push(() => pool.end({ timeout: 5 }));
-    const { applied, version } = await postgres.migrate(sql);
+    const { applied, version } = await postgres.migrate(sql).catch((error: unknown) => {
+      throw new Error(`could not use the PostgreSQL database at DATABASE_URL (${whereIs(scale.databaseUrl as string)}): ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+    });
     logger.info('PostgreSQL schema ready', { version, applied });
     store = postgres.createPostgresGenerationStore(sql);
     const claiming = postgres.claimingStore(sql, store);
@@ -69,7 +73,7 @@ async function open(scale: ScaleConfig, dataDir: string, durability: 'sync' | 'o
   let blobs: BlobStore | undefined;
   let signedUrl: Backends['signedUrl'];
   if (scale.s3) {
-    const { createS3BlobStore } = await import('@dotbase/scale/s3');
+    const { createS3BlobStore } = await loadScaleS3();
     const s3 = createS3BlobStore(scale.s3);
     cleanups.push(async () => s3.close());
     blobs = s3;
@@ -78,7 +82,7 @@ async function open(scale: ScaleConfig, dataDir: string, durability: 'sync' | 'o
   }
 
   if (scale.redisUrl) {
-    const { connectRedis, createRedisTokenPoolState } = await import('@dotbase/scale/redis');
+    const { connectRedis, createRedisTokenPoolState } = await loadScaleRedis();
     const redis = await connectRedis(scale.redisUrl);
     cleanups.push(async () => void (await redis.quit().catch(() => redis.disconnect())));
     const state = createRedisTokenPoolState(redis);
@@ -86,15 +90,25 @@ async function open(scale: ScaleConfig, dataDir: string, durability: 'sync' | 'o
     tokenState = state;
     if (sql) {
       // the seed's operator SQL on replicate_tokens reaches the Redis state, and its counters come back
-      const { mirrorTokenState } = await import('@dotbase/scale/postgres');
+      const { mirrorTokenState } = await loadScalePostgres();
       const mirror = mirrorTokenState(sql, state, { onError: (error) => logger.warn('could not sync replicate_tokens with Redis', { error: String(error) }) });
       cleanups.push(async () => mirror.stop());
     }
   } else if (sql) {
-    const { createPostgresTokenPoolState } = await import('@dotbase/scale/postgres');
+    const { createPostgresTokenPoolState } = await loadScalePostgres();
     const state = createPostgresTokenPoolState(sql);
     cleanups.push(() => state.close());
     tokenState = state;
   }
   return { storage, ...(events ? { events } : {}), ...(store ? { store } : {}), ...(serviceStore ? { serviceStore } : {}), ...(blobs ? { blobs } : {}), ...(tokenState ? { tokenState } : {}), ...(signedUrl ? { signedUrl } : {}) };
+}
+
+/** `host:port/database` of a connection URL: enough to tell which server failed, without its user or password. */
+function whereIs(url: string): string {
+  try {
+    const parsed = new URL(url);
+    return `${parsed.hostname}:${parsed.port || '5432'}${parsed.pathname}`;
+  } catch {
+    return 'an unparsable URL';
+  }
 }
