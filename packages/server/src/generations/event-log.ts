@@ -26,9 +26,12 @@ export interface GenerationEventLog {
 }
 
 export interface MemoryEventLogOptions {
-  /** Generations whose changes are kept; the oldest is forgotten first (default 5,000). */
-  maxGenerations?: number;
-  /** Changes kept per generation (default 500: far more than a generation makes). */
+  /**
+   * Changes kept in all (default 10,000, a few MB of records): past it the generation that changed least recently
+   * is forgotten first, so a reconnect for it gets the current state.
+   */
+  maxEvents?: number;
+  /** Changes kept per generation (default 200: far more than a generation makes). */
   maxEventsPerGeneration?: number;
 }
 
@@ -38,8 +41,9 @@ export interface MemoryEventLogOptions {
  * does not hold (the stream then sends the current state, which is all a client needs to render).
  */
 export function createMemoryEventLog(service: Pick<GenerationService, 'subscribe'>, options: MemoryEventLogOptions = {}): GenerationEventLog {
-  const maxGenerations = options.maxGenerations ?? 5_000;
-  const maxEvents = options.maxEventsPerGeneration ?? 500;
+  const maxEvents = options.maxEvents ?? 10_000;
+  const maxPerGeneration = options.maxEventsPerGeneration ?? 200;
+  let kept = 0;
   // insertion-ordered: the first key is the generation that changed least recently
   const logs = new Map<string, SequencedGenerationEvent[]>();
   const listeners = new Set<(event: SequencedGenerationEvent) => void>();
@@ -50,8 +54,16 @@ export function createMemoryEventLog(service: Pick<GenerationService, 'subscribe
     logs.set(record.id, log);
     const event = { seq: (log.at(-1)?.seq ?? 0) + 1, record };
     log.push(event);
-    if (log.length > maxEvents) log.shift();
-    if (logs.size > maxGenerations) logs.delete(logs.keys().next().value as string);
+    kept += 1;
+    if (log.length > maxPerGeneration) {
+      log.shift();
+      kept -= 1;
+    }
+    while (kept > maxEvents && logs.size > 1) {
+      const [oldest, events] = logs.entries().next().value as [string, SequencedGenerationEvent[]];
+      logs.delete(oldest);
+      kept -= events.length;
+    }
     for (const listener of listeners) {
       try {
         listener(event);
