@@ -29,7 +29,7 @@ describe.skipIf(!postgresAvailable())('dotbase migrate', () => {
     const sql = connectPostgres(url, { max: 1 });
     try {
       const tables = await sql`SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY tablename`;
-      expect(tables.map((t) => t['tablename'])).toEqual(['dotbase_kv', 'dotbase_migrations', 'generation_claims', 'generation_counts', 'generations', 'replicate_token_leases', 'replicate_token_uses', 'replicate_tokens']);
+      expect(tables.map((t) => t['tablename'])).toEqual(['dotbase_kv', 'dotbase_migrations', 'generation_claims', 'generation_counts', 'generation_events', 'generations', 'replicate_token_leases', 'replicate_token_uses', 'replicate_tokens']);
     } finally {
       await sql.end();
     }

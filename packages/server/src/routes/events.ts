@@ -114,8 +114,9 @@ export async function generationEvents(ctx: ServerContext, c: Context<AppEnv>, i
         for (const event of missed) sendNewer(event);
       } else {
         // A first connection (or a Last-Event-ID the log no longer holds): the current state, then what follows.
-        // A change already waiting is at least as new as the stored record (its write came before it was logged),
-        // and the ones after it follow in order; else the stored record stands for the change numbered `head`.
+        // The stored record is at least as new as change `head`, and every later change arrives here (each is
+        // logged after its write). When some already wait, they go out instead, in order: the last of them, or one
+        // still coming, is at least as new as the stored record. Else the stored record stands for change `head`.
         if (!waiting.some((event) => event.seq > head)) send(stored, head);
         else lastSeq = head;
       }
