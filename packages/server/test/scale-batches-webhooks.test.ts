@@ -12,6 +12,7 @@ import { webhookReceiver } from './receiver.js';
 // random, as a real DOTBASE_SECRET must be (the entropy check refuses a plain-looking one)
 const SECRET = randomBytes(32).toString('base64url');
 const ALICE = 'alice-key-0123456789';
+const BOB = 'bob-key-0123456789ab';
 const TOKEN = 'r8_instances_0123456789abcdef';
 
 const item = (prompt: string) => ({ action: 'create', model_id: 'flux-schnell', prompt });
@@ -49,7 +50,7 @@ describe.skipIf(!postgresAvailable())('batches and outgoing webhooks across inst
         DOTBASE_PUBLIC_URL: `http://127.0.0.1:${port}`,
         DATABASE_URL: databaseUrl,
         DOTBASE_SECRET: SECRET,
-        DOTBASE_API_KEYS: `alice:${ALICE}`,
+        DOTBASE_API_KEYS: `alice:${ALICE},bob:${BOB}`,
         REPLICATE_API_TOKENS: TOKEN,
         REPLICATE_API_BASE_URL: simulator.url,
         ...env,
@@ -60,48 +61,58 @@ describe.skipIf(!postgresAvailable())('batches and outgoing webhooks across inst
     return server;
   }
 
-  it('submits each item of a batch once, never more than its concurrency at a time over both instances', async () => {
+  it('submits each batch item once, never more than the per-user concurrency at a time over both instances', async () => {
     const url = await cluster.createDatabase();
     const concurrency = 3;
     const limits = { DOTBASE_BATCH_CONCURRENCY_PER_USER: String(concurrency), DOTBASE_BATCH_CONCURRENCY: '16' };
     const before = simulator.stats();
+    const items = (who: string, count: number) => Array.from({ length: count }, (_, i) => item(`${who} ${i}`));
     const a = await instance(url, limits);
-    const created = await a.json('POST', '/api/batches', { token: ALICE, body: { items: Array.from({ length: 24 }, (_, i) => item(`item ${i}`)) } });
-    expect(created.status).toBe(201);
-    // the second instance starts while the batch waits: it finds the waiting items in the shared store
+    const alices = await a.json('POST', '/api/batches', { token: ALICE, body: { items: items('alice', 24) } });
+    expect(alices.status).toBe(201);
+    // the second instance starts while alice's batch waits: it finds her waiting items in the shared store
     const b = await instance(url, limits);
+    // bob's batch goes to the second instance, which claims his first items at once: both instances submit
+    const bobs = await b.json('POST', '/api/batches', { token: BOB, body: { items: items('bob', 12) } });
+    expect(bobs.status).toBe(201);
 
-    const deadline = Date.now() + 90_000;
-    let batch: any;
-    do {
-      await new Promise((resolve) => setTimeout(resolve, 100));
-      batch = (await b.json('GET', `/api/batches/${created.body.id}`, { token: ALICE })).body;
-    } while (batch.counts.completed + batch.counts.failed < 24 && Date.now() < deadline);
-    const errors = batch.counts.failed ? await Promise.all(batch.items.map(async (id: string) => (await a.json('GET', `/api/generations/${id}`, { token: ALICE })).body.error)) : [];
-    expect(batch.counts, JSON.stringify(errors)).toMatchObject({ completed: 24, failed: 0, pending: 0, processing: 0 });
+    const finished = async (id: string, token: string, size: number) => {
+      const deadline = Date.now() + 90_000;
+      let batch: any;
+      do {
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        batch = (await a.json('GET', `/api/batches/${id}`, { token })).body;
+      } while (batch.counts.completed + batch.counts.failed < size && Date.now() < deadline);
+      const errors = batch.counts.failed ? await Promise.all(batch.items.map(async (g: string) => (await a.json('GET', `/api/generations/${g}`, { token })).body.error)) : [];
+      expect(batch.counts, JSON.stringify(errors)).toMatchObject({ completed: size, failed: 0, pending: 0, processing: 0 });
+      return Promise.all(batch.items.map(async (g: string) => (await b.json('GET', `/api/generations/${g}`, { token })).body));
+    };
+    const generations = { alice: await finished(alices.body.id, ALICE, 24), bob: await finished(bobs.body.id, BOB, 12) };
 
-    // exactly one prediction per item, and both instances submitted some
-    expect(simulator.stats().creates - before.creates).toBe(24);
-    const generations = await Promise.all(batch.items.map(async (id: string) => (await a.json('GET', `/api/generations/${id}`, { token: ALICE })).body));
-    const predictions = generations.map((g) => simulator.getPrediction(g.prediction_id));
-    expect(new Set(generations.map((g) => g.prediction_id)).size).toBe(24);
-    const submittedBy = (server: TestServer) => predictions.filter((p) => p!.webhook?.startsWith(`${server.url}/`)).length;
-    expect(submittedBy(a) + submittedBy(b)).toBe(24);
+    // exactly one prediction per item
+    expect(simulator.stats().creates - before.creates).toBe(36);
+    const all = [...generations.alice, ...generations.bob];
+    expect(new Set(all.map((g) => g.prediction_id)).size).toBe(36);
+    const predictions = (list: any[]) => list.map((g) => simulator.getPrediction(g.prediction_id)!);
+    const submittedBy = (server: TestServer) => predictions(all).filter((p) => p.webhook?.startsWith(`${server.url}/`)).length;
+    expect(submittedBy(a) + submittedBy(b)).toBe(36);
     expect(submittedBy(a)).toBeGreaterThan(0);
     expect(submittedBy(b)).toBeGreaterThan(0);
 
-    // at the simulator, never more than `concurrency` of them ran at once (a dotbase slot is held from the claim to
-    // the end dotbase heard of, which spans the prediction's whole life at the simulator)
-    const edges = predictions.flatMap((p) => [
-      { at: Date.parse(p!.created_at), change: 1 },
-      { at: Date.parse(p!.completed_at!), change: -1 },
-    ]);
-    edges.sort((x, y) => x.at - y.at || x.change - y.change);
-    let atOnce = 0;
-    let most = 0;
-    for (const edge of edges) most = Math.max(most, (atOnce += edge.change));
-    expect(most).toBeLessThanOrEqual(concurrency);
-    expect(most).toBeGreaterThan(1);
+    // at the simulator, never more than `concurrency` of a user's items ran at once (a dotbase slot is held from the
+    // claim to the end dotbase heard of, which spans the prediction's whole life at the simulator)
+    for (const list of [generations.alice, generations.bob]) {
+      const edges = predictions(list).flatMap((p) => [
+        { at: Date.parse(p.created_at), change: 1 },
+        { at: Date.parse(p.completed_at!), change: -1 },
+      ]);
+      edges.sort((x, y) => x.at - y.at || x.change - y.change);
+      let atOnce = 0;
+      let most = 0;
+      for (const edge of edges) most = Math.max(most, (atOnce += edge.change));
+      expect(most).toBeLessThanOrEqual(concurrency);
+      expect(most).toBeGreaterThan(1);
+    }
   }, 120_000);
 
   it('delivers each webhook message once per attempt from two senders, losing none', async () => {
