@@ -18,10 +18,11 @@ export function createSdkFetch(baseFetch: typeof fetch, timeoutMs: number): type
     let response: Response;
     const signal = init?.signal ?? AbortSignal.timeout(timeoutMs);
     try {
-      if (init?.body == null || init.redirect !== undefined) {
+      // only a text body (the SDK's JSON) is certain to be sendable twice
+      if (typeof init?.body !== 'string' || init.redirect !== undefined) {
         response = await baseFetch(input, { ...init, signal });
       } else {
-        // A request with a body (a create, a cancel) is sent with redirects turned off: following one, fetch must be
+        // A request with a JSON body (a create) is sent with redirects turned off: following one, fetch must be
         // able to send the body again, so it copies every request body through a tee of web streams first (measured:
         // ~3 % of the server's CPU per generation). Replicate's API answers these directly; if an answer ever is a
         // redirect, the request (which was not acted on) is sent again the ordinary way, which follows it.
