@@ -3,7 +3,7 @@
  * bench/results.json with the machine it ran on. Everything runs on this machine, against the simulator.
  */
 import { writeFile } from 'node:fs/promises';
-import { cpus, totalmem } from 'node:os';
+import { cpus, loadavg, totalmem } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import type { BenchRow } from './stats.js';
 
@@ -27,6 +27,8 @@ if (unknown.length > 0) {
 }
 
 const log = (line: string) => console.error(`  ${line}`);
+// Numbers on a machine others are using say little: the load average before and after is kept with the results
+const loadBefore = loadavg()[0]!;
 const rows: BenchRow[] = [];
 for (const name of names) {
   console.error(`== ${name}`);
@@ -51,6 +53,9 @@ const machine = {
   memory_gib: Math.round(totalmem() / 2 ** 30),
   node: process.version,
   platform: `${process.platform} ${process.arch}`,
+  // 1-minute load average when the run started and when it ended; well above 2 (this machine's cores) means other
+  // work shared the cores and the absolute rates are not comparable
+  load_average: { start: Math.round(loadBefore * 10) / 10, end: Math.round(loadavg()[0]! * 10) / 10 },
 };
 const resultsFile = fileURLToPath(new URL('./results.json', import.meta.url));
 await writeFile(resultsFile, `${JSON.stringify({ date: new Date().toISOString(), machine, rows }, null, 2)}\n`);

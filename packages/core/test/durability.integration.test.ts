@@ -28,18 +28,18 @@ function requireStrace(context: TestContext): void {
 }
 
 /** Writes one blob in its own traced process; returns the blob's path on disk and what the process did to files. */
-async function tracedBlobWrite(durability: 'sync' | 'os'): Promise<{ blobPath: string; events: FileEvent[] }> {
+async function tracedBlobWrite(durability: 'sync' | 'os', count = 1): Promise<{ blobPath: string; blobPaths: string[]; events: FileEvent[] }> {
   const temp = await tempDir();
   undo.push(temp.remove);
   const dataDir = join(temp.dir, 'data');
   const { stdout, trace } = await runTraced(
     join(temp.dir, 'strace.txt'),
     process.execPath,
-    ['--import', 'tsx', FIXTURE, dataDir, durability],
+    ['--import', 'tsx', FIXTURE, dataDir, durability, String(count)],
     PACKAGE_DIR,
   );
-  const { key } = JSON.parse(stdout) as { key: string };
-  return { blobPath: join(dataDir, 'blobs', key), events: fileEvents(trace) };
+  const { key, keys } = JSON.parse(stdout) as { key: string; keys: string[] };
+  return { blobPath: join(dataDir, 'blobs', key), blobPaths: keys.map((each) => join(dataDir, 'blobs', each)), events: fileEvents(trace) };
 }
 
 /** The temporary file renamed onto the blob's path, and where in the trace that happened. */
@@ -67,6 +67,21 @@ describe('fsStorage durability, observed with strace', () => {
     // and the rename itself: the directory holding the blob is synced after it
     const dirSyncs = indexesOf(events, 'sync', dirname(blobPath));
     expect(dirSyncs.some((index) => index > renamedAt), `${dirname(blobPath)} not synced after the rename`).toBe(true);
+  });
+
+  it("'sync' with many blobs at once: every rename is followed by a sync of its directory, shared between them", async (context) => {
+    requireStrace(context);
+    const count = 24;
+    const { blobPaths, events } = await tracedBlobWrite('sync', count);
+    const dir = dirname(blobPaths[0]!);
+    expect(new Set(blobPaths.map((path) => dirname(path)))).toEqual(new Set([dir]));
+    const dirSyncs = indexesOf(events, 'sync', dir);
+    for (const blobPath of blobPaths) {
+      const { at: renamedAt } = renameOnto(events, blobPath);
+      expect(dirSyncs.some((index) => index > renamedAt), `${dir} not synced after the rename onto ${blobPath}`).toBe(true);
+    }
+    // renames that land while a directory sync runs share the next one: fewer syncs than blobs (was one each)
+    expect(dirSyncs.length).toBeLessThan(count);
   });
 
   it("'os' leaves blob files and their directory to the OS: no fsync", async (context) => {

@@ -1,3 +1,5 @@
+import { createServer, request, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { startSimulator } from '@dotbase/simulator';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createReplicateProvider } from './replicate.js';
@@ -48,6 +50,39 @@ describe('Replicate provider against the simulator (real SDK)', () => {
     simulator.setFaults([{ kind: 'drop', times: 1 }]);
     await expect(provider().submit(TOKEN, { route: FLUX, input: { prompt: 'x' } })).rejects.toMatchObject({ code: 'network_error' });
     simulator.setFaults([]);
+  });
+
+  it('follows a redirect on a create (sent without one first, so its body is not copied), creating once', async () => {
+    // a loopback proxy in front of the simulator that moved its API: under /old/… every request is answered 307
+    // to the same path without /old (same origin, so the token goes along); everything else is passed through
+    let redirected = 0;
+    const target = new URL(simulator.url);
+    const redirector: Server = createServer((incoming, outgoing) => {
+      if (incoming.url?.startsWith('/old/')) {
+        redirected += 1;
+        incoming.resume();
+        outgoing.writeHead(307, { location: incoming.url.slice('/old'.length) }).end();
+        return;
+      }
+      const upstream = request({ host: target.hostname, port: target.port, path: incoming.url, method: incoming.method, headers: incoming.headers }, (answer) => {
+        outgoing.writeHead(answer.statusCode ?? 502, answer.headers);
+        answer.pipe(outgoing);
+      });
+      incoming.pipe(upstream);
+    });
+    await new Promise<void>((resolve) => redirector.listen(0, '127.0.0.1', resolve));
+    try {
+      const { port } = redirector.address() as AddressInfo;
+      const before = simulator.stats().creates;
+      const moved = createReplicateProvider({ baseUrl: `http://127.0.0.1:${port}/old${target.pathname}` });
+      const created = await moved.submit(TOKEN, { route: FLUX, input: { prompt: 'a fox' } });
+      expect(created.id).toBeTruthy();
+      expect(simulator.stats().creates - before).toBe(1);
+      // first without following (refused at the redirect), then the ordinary way
+      expect(redirected).toBe(2);
+    } finally {
+      await new Promise((resolve) => redirector.close(resolve));
+    }
   });
 
   it('uploads a file and downloads an output', async () => {

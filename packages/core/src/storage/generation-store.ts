@@ -67,6 +67,8 @@ export function createGenerationStore(backing: Storage, options: GenerationStore
   const activity = createActivityLog(storage, withLock, stats, bucketMs);
   const unfinished = createUnfinishedSet(storage);
   const genKey = (id: string) => `gen:${keySegment(id)}`;
+  /** Stored values that passed `checked`: frozen, so they stay as checked. */
+  const verified = new WeakSet<object>();
 
   /**
    * Records are handed out frozen and without a copy: reads (one per status poll, twelve per list page) then cost a
@@ -74,12 +76,22 @@ export function createGenerationStore(backing: Storage, options: GenerationStore
    */
   function checked(key: string, stored: StoredGeneration | null): StoredGeneration | null {
     if (stored === null) return null;
+    // a value checked (and frozen) once cannot have changed since: hot records are not re-checked per read
+    if (verified.has(stored)) return stored;
     // unstorage's fs driver hands back the error object of a failed read (ENOTDIR) as if it were the value
     if (stored instanceof Error) throw new DotbaseError('storage_error', `[dotbase] [storage] read ${key} failed: ${stored.message}`);
     // a few type tests per read: a damaged value is reported as such instead of handed out half-broken
     const problem = storedGenerationProblem(stored);
     if (problem) throw new DotbaseError('storage_damaged', `[dotbase] [generation-store] ${key} is damaged: ${problem}`);
-    return deepFreeze(stored);
+    verified.add(deepFreeze(stored));
+    return stored;
+  }
+
+  /** `read`, without a promise when the value is in memory; undefined when it has to be read from storage. */
+  function readCached(id: string): StoredGeneration | null | undefined {
+    const key = genKey(id);
+    const cached = storage.cachedItem<StoredGeneration>(key);
+    return cached ? checked(key, cached.value) : undefined;
   }
 
   async function read(id: string): Promise<StoredGeneration | null> {
@@ -169,7 +181,9 @@ export function createGenerationStore(backing: Storage, options: GenerationStore
         ...(query.favorite ? { favorite: true as const } : {}),
       };
       const { ids, total } = await index.page(userId, filter, query.page, query.limit);
-      const records = await Promise.all(ids.map((id) => read(id)));
+      // a page of hot records is read from memory without a promise per record
+      const cached = ids.map(readCached);
+      const records = cached.includes(undefined) ? await Promise.all(ids.map((id, at) => (cached[at] !== undefined ? cached[at] : read(id)))) : cached;
       // A record deleted between the index read and now is simply left out.
       return { items: records.flatMap((stored) => (stored ? [stored.record] : [])), total };
     },

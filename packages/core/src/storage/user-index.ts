@@ -97,7 +97,9 @@ export function createUserIndex(storage: CachedStorage, withLock: KeyedMutex, de
    */
   async function readMeta(segment: string): Promise<UserIndexMeta | null> {
     const key = metaKey(segment);
-    const meta = await storageCall(`read ${key}`, () => storage.peekItem<UserIndexMeta>(key));
+    // in memory (the usual case for an active user): no storage call, no closure
+    const known = storage.cachedItem<UserIndexMeta>(key);
+    const meta = known ? known.value : await storageCall(`read ${key}`, () => storage.peekItem<UserIndexMeta>(key));
     const problem = meta === null ? undefined : indexMetaProblem(meta, false);
     if (problem) throw corrupt(key, problem);
     return meta;
@@ -105,7 +107,8 @@ export function createUserIndex(storage: CachedStorage, withLock: KeyedMutex, de
 
   async function readChunk(segment: string, chunk: number): Promise<IndexEntry[]> {
     const key = chunkKey(segment, chunk);
-    const entries = await storageCall(`read ${key}`, () => storage.peekItem<IndexEntry[]>(key));
+    const known = storage.cachedItem<IndexEntry[]>(key);
+    const entries = known ? known.value : await storageCall(`read ${key}`, () => storage.peekItem<IndexEntry[]>(key));
     if (entries === null) return [];
     if (!Array.isArray(entries)) throw corrupt(key);
     return entries;

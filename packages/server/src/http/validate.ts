@@ -38,3 +38,30 @@ export async function readJson(c: Context): Promise<unknown> {
     throw new HttpError(400, 'invalid_json', 'the request body is not valid JSON');
   }
 }
+
+/**
+ * `parseWith(schema, c.req.query())`, remembered per query string: a page polled with the same URL (a history
+ * view refreshing, a dashboard) is parsed and checked once, not on every request. A query that fails is not
+ * remembered (it throws every time); the cache holds at most `size` query strings (of ≤ 300 characters) per
+ * schema, dropping the oldest. The answer is frozen: callers share it.
+ *
+ * @example
+ * const listQuery = queryParser(listQuerySchema);
+ * const { page, limit } = listQuery(c);
+ */
+export function queryParser<S extends z.ZodType>(schema: S, size = 256): (c: Context) => Readonly<z.output<S>> {
+  const known = new Map<string, Readonly<z.output<S>>>();
+  return (c) => {
+    const url = c.req.url;
+    const at = url.indexOf('?');
+    const search = at < 0 ? '' : url.slice(at);
+    const hit = known.get(search);
+    if (hit !== undefined) return hit;
+    const parsed = Object.freeze(parseWith(schema, c.req.query())) as Readonly<z.output<S>>;
+    // only short query strings are kept (real pages' queries are): the cache stays a few KB however it is fed
+    if (search.length > 300) return parsed;
+    if (known.size >= size) known.delete(known.keys().next().value as string);
+    known.set(search, parsed);
+    return parsed;
+  };
+}

@@ -10,7 +10,7 @@ import { HttpError } from '../http/errors.js';
 import { idempotencyKeyOf, requestFingerprint } from '../http/idempotency.js';
 import { limitBody, requireUser } from '../http/guards.js';
 import { preferredWaitSeconds } from '../http/prefer-wait.js';
-import { parseWith, readJson, type FieldIssue } from '../http/validate.js';
+import { parseWith, queryParser, readJson, type FieldIssue } from '../http/validate.js';
 import { listGenerationsQuerySchema } from '../schemas.js';
 import { generationEvents } from './events.js';
 
@@ -113,6 +113,7 @@ function jsonText(c: Context<AppEnv>, json: string, status: 200 | 201 = 200): Re
 export function generationRoutes(ctx: ServerContext) {
   const { service } = ctx.dotbase;
   let seeded: Promise<void> | undefined;
+  const listQuery = queryParser(listGenerationsQuerySchema);
 
   return new Hono<AppEnv>()
     .use('/api/generations/*', requireUser(ctx))
@@ -191,7 +192,7 @@ export function generationRoutes(ctx: ServerContext) {
       return jsonText(c, presentedJson(record, baseUrlFor(ctx, c)), 201);
     })
     .get('/api/generations/list', async (c) => {
-      const { q, ...query } = parseWith(listGenerationsQuerySchema, c.req.query());
+      const { q, ...query } = listQuery(c);
       const result = q ? await searchByPrompt(service, c.get('owner'), { ...query, q }) : await service.list(c.get('owner'), query);
       const base = baseUrlFor(ctx, c);
       const items = result.items.map((record) => presentedJson(record, base)).join(',');

@@ -45,6 +45,43 @@ async function syncDir(dir: string): Promise<void> {
   }
 }
 
+/**
+ * Directory flushes shared by the renames that need them: a rename is durable once a flush of its directory has
+ * *started* after it. While one flush of a directory runs, every rename that lands asks for the next one, and
+ * they all wait for that single flush (which starts when the running one ends). Under load a burst of outputs
+ * into one folder then costs one or two directory flushes instead of one each (each an open, fsync and close on
+ * the thread pool, measured at ~0.2 ms of CPU on a small VM), and no rename is answered before a flush that
+ * covers it.
+ */
+function createDirSyncs(): (dir: string) => Promise<void> {
+  const dirs = new Map<string, { running: Promise<void>; next?: Promise<void> }>();
+  return function syncDirShared(dir: string): Promise<void> {
+    const state = dirs.get(dir);
+    if (!state) {
+      const running = syncDir(dir).finally(() => {
+        const current = dirs.get(dir);
+        if (current?.running === running && current.next === undefined) dirs.delete(dir);
+      });
+      dirs.set(dir, { running });
+      return running;
+    }
+    // a flush is running, and it may have started before this rename: wait for the next one, shared
+    state.next ??= state.running
+      .catch(() => undefined)
+      .then(() => {
+        const next = state.next as Promise<void>;
+        state.running = next;
+        state.next = undefined;
+        return syncDir(dir);
+      })
+      .finally(() => {
+        const current = dirs.get(dir);
+        if (current === state && current.next === undefined) dirs.delete(dir);
+      });
+    return state.next;
+  };
+}
+
 export function atomicFsDriver(options: AtomicFsDriverOptions): Driver {
   const base = resolve(options.base);
   const temp = join(base, TEMP_DIR);
@@ -52,6 +89,7 @@ export function atomicFsDriver(options: AtomicFsDriverOptions): Driver {
   // Temporary names: unique per driver instance (several processes may share a base) and cheap to make.
   const scratchPrefix = `${process.pid}-${randomBytes(6).toString('hex')}-`;
   let scratchCount = 0;
+  const syncDirShared = createDirSyncs();
   /** Directories this driver made or found, so a write costs a write and a rename, not four mkdir calls too. */
   const knownDirs = new Set<string>();
 
@@ -74,7 +112,7 @@ export function atomicFsDriver(options: AtomicFsDriverOptions): Driver {
       if (options.fsync) {
         await writeDurably(scratch, data);
         await rename(scratch, path);
-        await syncDir(dirname(path));
+        await syncDirShared(dirname(path));
       } else {
         await writeFile(scratch, data);
         await rename(scratch, path);
