@@ -81,7 +81,7 @@ export interface Instance {
   cli: CliProcess;
   /** Whether the process is still running. */
   alive(): boolean;
-  json<T = any>(method: string, path: string, body?: unknown): Promise<{ status: number; body: T }>;
+  json<T = any>(method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<{ status: number; body: T }>;
   /** A crash: SIGKILL, nothing flushed, no claim released. */
   kill(): Promise<void>;
   stop(): Promise<void>;
@@ -108,10 +108,10 @@ export async function startInstances(count: number, env: Record<string, string>)
         pid: cli.child.pid!,
         cli,
         alive,
-        async json(method, path, body) {
+        async json(method, path, body, headers = {}) {
           const response = await fetch(`${url}${path}`, {
             method,
-            ...(body === undefined ? {} : { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }),
+            ...(body === undefined ? { headers } : { headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) }),
           });
           const text = await response.text();
           return { status: response.status, body: text ? JSON.parse(text) : null };
