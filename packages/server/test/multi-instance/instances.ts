@@ -154,27 +154,37 @@ export async function follow(id: string, instances: Instance[], timeoutMs: numbe
   const deadline = Date.now() + timeoutMs;
   const followedOn: string[] = [];
   const statuses: string[] = [];
+  let reconnects = 0;
   for (let attempt = 0; Date.now() < deadline; attempt++) {
     const instance = instances.find((candidate) => candidate.alive()) ?? instances[0]!;
     followedOn.push(instance.name);
     let last: any;
+    let response: Response;
     try {
-      const response = await fetch(`${instance.url}/api/generations/${id}/events`, {
+      response = await fetch(`${instance.url}/api/generations/${id}/events`, {
         headers: { accept: 'text/event-stream' },
         signal: AbortSignal.timeout(Math.max(1, deadline - Date.now())),
       });
-      if (response.status !== 200) throw new Error(`events answered ${response.status}: ${await response.text()}`);
-      const text = await response.text();
-      for (const block of text.split('\n\n')) {
-        const data = block.split('\n').find((line) => line.startsWith('data: '));
-        if (!block.startsWith('event: generation') || !data) continue;
-        last = JSON.parse(data.slice('data: '.length));
-        statuses.push(last.status);
-      }
     } catch (error) {
-      // the instance was killed under the stream: reconnect to the next live one; a live instance's failing stream
-      // is a failure of what is tested
+      // The connection failed: the instance was killed, or (on a live one, rarely) a keep-alive socket was closed
+      // by the server just as the request went out. Reconnect, as EventSource does; a few times at most on a live one.
+      if (instance.alive() && ++reconnects > 5) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      continue;
+    }
+    if (response.status !== 200) throw new Error(`events of ${id} on ${instance.name} answered ${response.status}: ${await response.text()}`);
+    let text = '';
+    try {
+      text = await response.text();
+    } catch (error) {
+      // the instance died under the stream: what it sent before still counts
       if (instance.alive()) throw error;
+    }
+    for (const block of text.split('\n\n')) {
+      const data = block.split('\n').find((line) => line.startsWith('data: '));
+      if (!block.startsWith('event: generation') || !data) continue;
+      last = JSON.parse(data.slice('data: '.length));
+      statuses.push(last.status);
     }
     if (last && TERMINAL.includes(last.status)) return { record: last, followedOn, statuses };
     await new Promise((resolve) => setTimeout(resolve, Math.min(1000, 50 * 2 ** attempt)));

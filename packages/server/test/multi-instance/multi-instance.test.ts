@@ -8,7 +8,7 @@ import type { PredictionJson } from '@dotbase/simulator';
 import { connectPostgres } from '@dotbase/scale/postgres';
 import { postgresAvailable, redisAvailable, startPostgresCluster, startRedisServer, startS3Server, type PostgresCluster, type RedisServer, type S3Server } from '@dotbase/scale/testing';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { follow, mapLimit, startInstances, startSimulatorProcess, tokenIdOf, type Followed, type Instance, type SimulatorProcess } from './instances.js';
+import { follow, mapLimit, startInstances, startSimulatorProcess, tokenIdOf, type Instance, type SimulatorProcess } from './instances.js';
 
 // random, as a real DOTBASE_SECRET must be (the entropy check refuses a plain-looking one)
 const SECRET = randomBytes(32).toString('base64url');
@@ -17,13 +17,14 @@ const SEED_GENERATIONS_SQL =
   "SELECT action, status, COUNT(*) as count, AVG(processing_time_ms) as avg_time FROM generations WHERE created_at > NOW() - INTERVAL '24 hours' GROUP BY action, status;";
 
 /**
- * The simulator refuses a token's 9th create within 1 s (Replicate's limit, scaled down so that the three instances
- * on this machine reach it: without the budget they collect hundreds of 429s); dotbase's budget allows 8 per 2 s.
- * The extra second covers a create picked on one instance and arriving late at the simulator on this shared machine
- * (0.6 s was not always enough). Polls are not what is tested here: their limit is high.
+ * The simulator refuses a token's 51st create within 10 s (Replicate's limit, scaled down so that the three
+ * instances on this machine reach it: without the budget they collect 429s); dotbase's budget allows 50 per 12 s.
+ * The extra 2 s cover a create picked on one instance and arriving late at the simulator on this shared, often
+ * overloaded machine (with 0.6 s and 1 s extra it sometimes did). Polls are not what is tested here: their limit is
+ * high.
  */
-const SIMULATOR_LIMIT = { creates: 8, windowMs: 1000, others: 1_000_000 };
-const BUDGET_ENV = { REPLICATE_TOKEN_BUDGET: '8', REPLICATE_TOKEN_BUDGET_WINDOW_MS: '2000' };
+const SIMULATOR_LIMIT = { creates: 50, windowMs: 10_000, others: 1_000_000 };
+const BUDGET_ENV = { REPLICATE_TOKEN_BUDGET: '50', REPLICATE_TOKEN_BUDGET_WINDOW_MS: '12000' };
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const sha256 = (bytes: ArrayBuffer) => createHash('sha256').update(new Uint8Array(bytes)).digest('hex');
@@ -107,6 +108,8 @@ describe.skipIf(!postgresAvailable() || !redisAvailable())('three dotbase instan
     const others = instances.filter((instance) => instance !== accepting);
     const order = [...others.slice(index % others.length), ...others.slice(0, index % others.length), accepting];
     const followed = follow(created.body.id as string, order, timeoutMs);
+    // awaited once every create is in; a failure before that is reported then, not as an unhandled rejection
+    followed.catch(() => undefined);
     return { id: created.body.id as string, prompt, acceptedOn: accepting.name, followed };
   }
 
@@ -123,27 +126,37 @@ describe.skipIf(!postgresAvailable() || !redisAvailable())('three dotbase instan
   }
 
   it('runs 300 generations, each created on one instance and followed on another, once each and within the rate limits', async () => {
+    const started = Date.now();
+    const mark = (what: string) => console.info(`[multi-instance] ${what} after ${((Date.now() - started) / 1000).toFixed(1)} s`);
     const { tokens, simulator, instances, sql } = await deployment({ startingMs: 100, processingMs: 1500 });
-    const runs: { id: string; prompt: string; acceptedOn: string; followed: Promise<Followed> }[] = [];
+    mark('three instances listening');
+    let accepted = 0;
+    const start = (index: number) =>
+      createAndFollow(instances, index, `multi-instance ${index}`, 90_000).then((run) => {
+        accepted += 1;
+        return run;
+      });
 
-    // a burst of 150: more than the four tokens may start in one window, so the budget has to hold some back
-    runs.push(...(await Promise.all(Array.from({ length: 150 }, (_, i) => createAndFollow(instances, i, `multi-instance ${i}`, 60_000)))));
+    // a burst of 230: more than the four tokens may start in one window (4 × 50), so the budget holds the rest back
+    const burst = Array.from({ length: 230 }, (_, i) => start(i));
+    while (accepted < 180) await sleep(50);
+    mark(`${accepted} creates accepted`);
 
-    // the operator disables a token that has been in use, with the seed's UPDATE, while creates keep coming
+    // the operator disables a token that has been in use, with the seed's UPDATE, while creates keep coming: those
+    // the budget holds back, and 70 more asked for over 7 s
     const disabled = tokens[0]!;
     expect((await simulator.predictions(disabled)).length).toBeGreaterThan(0);
     const disabledAt = Date.now();
     await sql.unsafe(`UPDATE replicate_tokens SET is_active = false WHERE id = '${tokenIdOf(disabled)}';`);
-    // 150 more, asked for over 6 s (the budget of the three tokens left stretches them over about 12 s)
-    runs.push(
-      ...(await Promise.all(
-        Array.from({ length: 150 }, async (_, j) => {
-          await sleep(j * 40);
-          return createAndFollow(instances, 150 + j, `multi-instance ${150 + j}`, 60_000);
-        }),
-      )),
-    );
+    const more = Array.from({ length: 70 }, async (_, j) => {
+      await sleep(j * 100);
+      return start(230 + j);
+    });
+    const runs = await Promise.all([...burst, ...more]);
+    mark('300 creates accepted');
     const ended = await Promise.all(runs.map(async (run) => ({ ...run, ...(await run.followed) })));
+    expect(ended).toHaveLength(300);
+    mark('300 completed');
     if (createRetries > 0) console.info(`[multi-instance] ${createRetries} create(s) retried after a connection failure`);
 
     // every generation completed, followed on an instance other than the one that accepted it
@@ -171,7 +184,7 @@ describe.skipIf(!postgresAvailable() || !redisAvailable())('three dotbase instan
     // other tokens kept taking new ones
     const since = [...byPrompt.values()].flat().filter((prediction) => Date.parse(prediction.created_at) > disabledAt + 3000);
     expect(since.filter((prediction) => prediction.token === disabled)).toEqual([]);
-    expect(since.length).toBeGreaterThan(50);
+    expect(since.length).toBeGreaterThan(20);
 
     // the output of each generation, from every instance: the same bytes (they are in S3, not on one machine)
     await mapLimit(ended, 8, async (run) => {
@@ -187,6 +200,7 @@ describe.skipIf(!postgresAvailable() || !redisAvailable())('three dotbase instan
       expect(new Set(hashes).size).toBe(1);
     });
 
+    mark('outputs read from every instance');
     // the seed's operator SQL: 300 creates completed; the token rows count 300 requests (the Redis state is written
     // back into the table every 2 s), and the disabled one is inactive
     const generations = await sql.unsafe(SEED_GENERATIONS_SQL);
