@@ -19,7 +19,7 @@ export { tokenIdFor } from './tokens/token-id.js';
 export * from './storage/types.js';
 export { reasonOf as failureReasonOf } from './storage/activity-log.js';
 export { createBlobStore } from './storage/blob-store.js';
-export { newBlobKey, parseBlobKey } from './storage/blob-keys.js';
+export { newBlobKey, outputBlobKey, parseBlobKey } from './storage/blob-keys.js';
 export { createGenerationStore, type GenerationStoreOptions } from './storage/generation-store.js';
 export { checkGenerationRecord, checkListQuery } from './storage/generation-checks.js';
 export { keySegmentLength } from './storage/key-segment.js';

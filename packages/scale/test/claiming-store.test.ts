@@ -37,4 +37,37 @@ describe.skipIf(!postgresAvailable())('claiming store (which instance tracks a g
     await b.close();
     expect((await sql`SELECT count(*)::int AS n FROM generation_claims`)[0]?.['n']).toBe(0);
   });
+
+  it('lets a running instance take over the generations of one that died or stopped, never those of a live one', async () => {
+    const { url, sql } = await pg.freshDatabase();
+    const poolA = connectPostgres(url, { max: 2 });
+    const a = claimingStore(poolA, createPostgresGenerationStore(poolA), { ttlMs: 600 });
+    const b = claimingStore(sql, createPostgresGenerationStore(sql), { ttlMs: 600 });
+    const c = claimingStore(sql, createPostgresGenerationStore(sql), { ttlMs: 600 });
+    expect(b.takeover.intervalMs).toBe(100);
+    const ofA = makeGenerationRecord({ status: 'processing' });
+    const ofB = makeGenerationRecord({ status: 'processing' });
+    await a.create(ofA);
+    await b.create(ofB);
+    // the claim is stored with the record: no moment in which another instance could take it
+    expect((await sql`SELECT instance FROM generation_claims WHERE generation_id = ${ofA.id}`).length).toBe(1);
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    expect(await b.takeover.claim()).toEqual([]);
+    expect(await c.takeover.claim()).toEqual([]);
+
+    await poolA.end({ timeout: 1 });
+    let taken: string[] = [];
+    for (let tries = 0; tries < 50 && taken.length === 0; tries++) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      taken = await b.takeover.claim();
+    }
+    // B's own generation is not "taken over" again; C finds nothing left
+    expect(taken).toEqual([ofA.id]);
+    expect(await c.takeover.claim()).toEqual([]);
+
+    // an instance that stops gives its claims up: the others take them at their next round
+    await b.close();
+    expect((await c.takeover.claim()).sort()).toEqual([ofA.id, ofB.id].sort());
+    await c.close();
+  });
 });

@@ -24,7 +24,8 @@ export function submittableSince(record: GenerationRecord): number {
   return record.submit_started_at ?? record.created_at;
 }
 
-function markerOf(prediction: Prediction): string | undefined {
+/** The generation a prediction was created for, as its webhook URL names it (see `markedWebhookUrl`). */
+export function markerOf(prediction: Prediction): string | undefined {
   if (!prediction.webhook) return undefined;
   try {
     return new URL(prediction.webhook).searchParams.get(GENERATION_MARKER) ?? undefined;

@@ -9,7 +9,7 @@ import { createGenerationEvents } from './events.js';
 import { checkImageRefs } from './inputs.js';
 import { findLostPredictions, submittableSince } from './recovery.js';
 import { submitGeneration, type SubmitDeps } from './submit.js';
-import { createTracker } from './tracking.js';
+import { createTracker, UNFINISHED } from './tracking.js';
 import type { CreateGenerationRequest, GenerationService } from './types.js';
 
 export interface GenerationServiceOptions {
@@ -151,22 +151,24 @@ export function createGenerationService(options: GenerationServiceOptions): Gene
     try {
       submitted = await submitGeneration(submitDeps, record);
     } catch (error) {
-      await tracker.withLock(record.id, async () => {
-        const current = await store.get(record.id);
-        if (current && !TERMINAL_STATUSES.includes(current.status)) await tracker.finish(current, { status: 'failed', error: message(error) });
-      });
+      // conditional: one cancelled or ended meanwhile (here or on another instance) keeps its end
+      await tracker.withLock(record.id, () => tracker.finish(record, { status: 'failed', error: message(error) }));
       throw error;
     }
     const { prediction, tokenId } = submitted;
     const updated = await tracker.withLock(record.id, async () => {
-      const current = await store.get(record.id);
-      if (!current || current.status === 'canceled') {
-        // cancelled (or deleted) while the submission was on its way: stop the prediction we just started
-        const secret = pool.secretFor(tokenId);
-        if (secret) await provider.cancel(secret, prediction.id).catch(() => undefined);
-        return current;
-      }
-      return tracker.save(record.id, { status: 'processing', prediction_id: prediction.id, token_id: tokenId, started_at: now() });
+      // only a generation still pending without a prediction becomes this prediction's
+      const saved = await tracker.save(
+        record.id,
+        { status: 'processing', prediction_id: prediction.id, token_id: tokenId, started_at: now() },
+        { status: ['pending'], unset: ['prediction_id'] },
+      );
+      if (saved) return saved;
+      // cancelled, deleted or ended (or submitted by another instance) while the submission was on its way: stop
+      // the prediction we just started
+      const secret = pool.secretFor(tokenId);
+      if (secret) await provider.cancel(secret, prediction.id).catch(() => undefined);
+      return store.get(record.id);
     });
     if (!updated || updated.status !== 'processing') return updated ?? record;
     tracker.track(updated);
@@ -176,11 +178,13 @@ export function createGenerationService(options: GenerationServiceOptions): Gene
 
   /** Links a generation to the prediction its lost submission created, and follows it from there. */
   async function adopt(record: GenerationRecord, prediction: Prediction, tokenId: string): Promise<void> {
-    const updated = await tracker.withLock(record.id, async () => {
-      const current = await store.get(record.id);
-      if (!current || TERMINAL_STATUSES.includes(current.status) || current.prediction_id) return null;
-      return tracker.save(record.id, { status: 'processing', prediction_id: prediction.id, token_id: tokenId, started_at: now() });
-    });
+    const updated = await tracker.withLock(record.id, () =>
+      tracker.save(
+        record.id,
+        { status: 'processing', prediction_id: prediction.id, token_id: tokenId, started_at: now() },
+        { status: UNFINISHED, unset: ['prediction_id'] },
+      ),
+    );
     if (!updated) return;
     tracker.track(updated, now());
   }
@@ -251,6 +255,93 @@ export function createGenerationService(options: GenerationServiceOptions): Gene
     };
   }
 
+  /**
+   * Follows the unfinished generations among `ids` that have a prediction (their polling starts now) and answers
+   * the orphans: recorded but never confirmed as submitted. Held batch items are left to their batch.
+   */
+  async function sortUnfinished(ids: string[], claimed: Set<string>): Promise<GenerationRecord[]> {
+    const orphans: GenerationRecord[] = [];
+    for (const id of ids) {
+      // a damaged record (the operator started with the store check off) cannot be resumed; its reads say so
+      const record = await store.get(id).catch(unlessDamaged(null));
+      if (!record || TERMINAL_STATUSES.includes(record.status)) continue;
+      if (record.prediction_id && record.token_id) {
+        claimed.add(record.prediction_id);
+        tracker.track(record, now());
+      } else if (record.status === 'pending' && record.batch_id && !record.submit_started_at) {
+        // a held batch item: its batch's scheduler submits it when its turn comes (one whose submission had
+        // begun is an orphan like any other: it may have a prediction already)
+      } else {
+        orphans.push(record);
+      }
+    }
+    return orphans;
+  }
+
+  /** Resumes orphans (see `sortUnfinished`): adopts the prediction a lost submission made, else submits them. */
+  async function recover(candidates: GenerationRecord[], claimed: Set<string>): Promise<void> {
+    // One interrupted longer ago than a generation may run is failed, not looked for: the search would page
+    // through hours of predictions, and a result would come too late anyway.
+    const stale = candidates.filter((record) => now() - submittableSince(record) > maxTrackingMs);
+    for (const record of stale) {
+      await tracker.withLock(record.id, () => tracker.finish(record, { status: 'failed', error: 'interrupted by a restart too long ago to resume' }));
+    }
+    const orphans = candidates.filter((record) => !stale.includes(record));
+    if (orphans.length === 0) return;
+    // Recorded but not confirmed as submitted: the process died before or after sending the create. Look for
+    // the prediction first; submitting blindly could pay for it twice.
+    for (const userId of new Set(orphans.map((record) => record.user_id))) {
+      const { items } = await store.list(userId, { page: 1, limit: 100 }).catch(unlessDamaged({ items: [] as GenerationRecord[] }));
+      for (const record of items) if (record.prediction_id) claimed.add(record.prediction_id);
+    }
+    const { found, unlisted } = await findLostPredictions({ registry, pool, provider }, orphans, claimed, options.webhookUrl !== undefined);
+    for (const record of orphans) {
+      const lost = found.get(record.id);
+      if (lost) {
+        adopt(record, lost.prediction, lost.tokenId).catch(() => undefined);
+      } else if (unlisted.length > 0) {
+        await tracker.withLock(record.id, () =>
+          tracker.finish(record, {
+            status: 'failed',
+            error: 'interrupted by a restart, and Replicate could not be asked whether it had already started; not resubmitted so it is not paid for twice',
+          }),
+        );
+      } else {
+        // it never reached Replicate: submit it now, in the background
+        submit(record).catch(() => undefined);
+      }
+    }
+  }
+
+  // Takeover (stores shared by several instances): the generations of an instance that died are claimed here and
+  // resumed as at a start. Ids that could not be read (the database was unreachable) are tried again next round:
+  // the store answers each claimed id once.
+  let running = false;
+  let takeoverTimer: ReturnType<typeof setTimeout> | undefined;
+  let takeoverRound: Promise<void> = Promise.resolve();
+  let retryIds: string[] = [];
+  function scheduleTakeover(): void {
+    const takeover = store.takeover;
+    if (!takeover || !running) return;
+    takeoverTimer = setTimeout(() => {
+      takeoverRound = (async () => {
+        const ids = [...retryIds];
+        retryIds = [];
+        const claimed = new Set<string>();
+        let orphans: GenerationRecord[];
+        try {
+          ids.push(...(await takeover.claim()));
+          orphans = await sortUnfinished([...new Set(ids)].filter((id) => !tracker.follows(id)), claimed);
+        } catch {
+          retryIds = ids;
+          return;
+        }
+        // not retried: a second recovery of an orphan whose submission is under way could submit it twice
+        await recover(orphans, claimed).catch(() => undefined);
+      })().finally(scheduleTakeover);
+    }, takeover.intervalMs);
+  }
+
   return {
     async create(userId, request) {
       const record = await buildRecord(userId, request, null);
@@ -283,11 +374,8 @@ export function createGenerationService(options: GenerationServiceOptions): Gene
       const record = await store.get(id);
       if (!record || record.status !== 'pending' || record.prediction_id || record.submit_started_at) return record;
       // written before the create is sent: a crash after sending leaves an item recovery knows to look for
-      const marked = await tracker.withLock(id, async () => {
-        const current = await store.get(id);
-        if (!current || current.status !== 'pending' || current.prediction_id || current.submit_started_at) return null;
-        return store.update(id, { submit_started_at: now() });
-      });
+      // conditional: of two instances submitting one item, one marks it and submits; the other finds it marked
+      const marked = await store.update(id, { submit_started_at: now() }, { status: ['pending'], unset: ['prediction_id', 'submit_started_at'] });
       if (!marked || marked.submit_started_at === undefined || marked.submit_started_at === null) return (await store.get(id)) ?? record;
       return submit(marked);
     },
@@ -355,58 +443,19 @@ export function createGenerationService(options: GenerationServiceOptions): Gene
       await pool.ready();
       // a crash between two writes can leave index entries of records never written: totals would count them
       await store.reconcile?.();
-      const orphans: GenerationRecord[] = [];
       const claimed = new Set<string>();
-      for (const id of await store.listUnfinished()) {
-        // a damaged record (the operator started with the store check off) cannot be resumed; its reads say so
-        const record = await store.get(id).catch(unlessDamaged(null));
-        if (!record) continue;
-        if (record.prediction_id && record.token_id) {
-          claimed.add(record.prediction_id);
-          tracker.track(record, now());
-        } else if (record.status === 'pending' && record.batch_id && !record.submit_started_at) {
-          // a held batch item: its batch's scheduler submits it when its turn comes (one whose submission had
-          // begun is an orphan like any other: it may have a prediction already)
-        } else {
-          orphans.push(record);
-        }
-      }
+      const orphans = await sortUnfinished(await store.listUnfinished(), claimed);
       tracker.start();
-      // One interrupted longer ago than a generation may run is failed, not looked for: the search would page
-      // through hours of predictions, and a result would come too late anyway.
-      const stale = orphans.filter((record) => now() - submittableSince(record) > maxTrackingMs);
-      for (const record of stale) {
-        await tracker.withLock(record.id, () => tracker.finish(record, { status: 'failed', error: 'interrupted by a restart too long ago to resume' }));
-      }
-      orphans.splice(0, orphans.length, ...orphans.filter((record) => !stale.includes(record)));
-      if (orphans.length === 0) return;
-      // Recorded but not confirmed as submitted: the process died before or after sending the create. Look for
-      // the prediction first; submitting blindly could pay for it twice.
-      for (const userId of new Set(orphans.map((record) => record.user_id))) {
-        const { items } = await store.list(userId, { page: 1, limit: 100 }).catch(unlessDamaged({ items: [] as GenerationRecord[] }));
-        for (const record of items) if (record.prediction_id) claimed.add(record.prediction_id);
-      }
-      const { found, unlisted } = await findLostPredictions({ registry, pool, provider }, orphans, claimed, options.webhookUrl !== undefined);
-      for (const record of orphans) {
-        const lost = found.get(record.id);
-        if (lost) {
-          adopt(record, lost.prediction, lost.tokenId).catch(() => undefined);
-        } else if (unlisted.length > 0) {
-          await tracker.withLock(record.id, () =>
-            tracker.finish(record, {
-              status: 'failed',
-              error: 'interrupted by a restart, and Replicate could not be asked whether it had already started; not resubmitted so it is not paid for twice',
-            }),
-          );
-        } else {
-          // it never reached Replicate: submit it now, in the background
-          submit(record).catch(() => undefined);
-        }
-      }
+      running = true;
+      scheduleTakeover();
+      await recover(orphans, claimed);
     },
 
-    stop() {
-      return tracker.stop();
+    async stop() {
+      running = false;
+      clearTimeout(takeoverTimer);
+      await takeoverRound;
+      await tracker.stop();
     },
   };
 }

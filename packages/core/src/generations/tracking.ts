@@ -1,12 +1,13 @@
 import { isDotbaseError } from '../errors.js';
 import { normalizeOutput, type Registry } from '../models/registry.js';
 import type { ImageProvider, Prediction } from '../providers/types.js';
-import { TERMINAL_STATUSES, type BlobStore, type GenerationRecord, type GenerationStore } from '../storage/types.js';
+import { TERMINAL_STATUSES, type BlobStore, type GenerationRecord, type GenerationStatus, type GenerationStore, type UpdateCondition } from '../storage/types.js';
 import type { TokenPool } from '../tokens/pool.js';
 import type { GenerationEvents } from './events.js';
 import { createKeyedMutex } from '../storage/keyed-mutex.js';
 import { copyOutputs } from './outputs.js';
 import { progressFromLogs } from './progress.js';
+import { markerOf } from './recovery.js';
 
 export interface TrackerDeps {
   registry: Registry;
@@ -22,6 +23,11 @@ export interface TrackerDeps {
   /** How many prediction look-ups may be in flight at once. */
   pollConcurrency: number;
 }
+
+type Patch = Parameters<GenerationStore['update']>[1];
+
+/** Statuses a generation can still leave: the condition of every change made while following it. */
+export const UNFINISHED: readonly GenerationStatus[] = ['pending', 'processing'];
 
 interface Tracked {
   predictionId: string;
@@ -45,8 +51,9 @@ function errorText(error: unknown): string {
 
 /**
  * Follows every submitted prediction to its end: by polling (a timer over the generations that are due) and by
- * predictions pushed through webhooks. Both paths end in `apply`, which is serialised per generation and
- * idempotent, so duplicates and races between webhook and poll change nothing.
+ * predictions pushed through webhooks. Both paths end in `apply`, which is idempotent: every change is a
+ * conditional update in the store, so duplicates and races between webhooks, polls and instances end a generation
+ * once. The in-process lock per generation only spares this process duplicate work (two downloads of one output).
  */
 export function createTracker(deps: TrackerDeps) {
   const tracked = new Map<string, Tracked>();
@@ -57,8 +64,9 @@ export function createTracker(deps: TrackerDeps) {
   let inFlight = 0;
   let currentTick: Promise<void> = Promise.resolve();
 
-  async function save(id: string, patch: Parameters<GenerationStore['update']>[1]): Promise<GenerationRecord | null> {
-    const record = await deps.store.update(id, patch);
+  /** A change, announced when it applied (a conditional change that lost announces nothing). */
+  async function save(id: string, patch: Patch, condition?: UpdateCondition): Promise<GenerationRecord | null> {
+    const record = await deps.store.update(id, patch, condition);
     if (record) deps.events.emit(record);
     return record;
   }
@@ -69,10 +77,22 @@ export function createTracker(deps: TrackerDeps) {
     tracked.delete(id);
   }
 
-  async function finish(record: GenerationRecord, patch: Parameters<GenerationStore['update']>[1]) {
+  /**
+   * Ends a generation: one conditional transition from unfinished to a terminal status. However many webhooks,
+   * polls and instances race, one wins; only the winner announces it (one event, one webhook, one count). A loser
+   * gets the record as the winner left it (null when it was deleted).
+   */
+  async function finish(record: GenerationRecord, patch: Patch): Promise<GenerationRecord | null> {
     const completedAt = deps.now();
     untrack(record.id);
-    return save(record.id, { ...patch, completed_at: completedAt, processing_time_ms: completedAt - record.created_at });
+    const won = await save(record.id, { ...patch, completed_at: completedAt, processing_time_ms: completedAt - record.created_at }, { status: UNFINISHED });
+    return won ?? deps.store.get(record.id);
+  }
+
+  /** Removes output copies the generation does not name (a lost race, a failed copy); copies it names stay. */
+  async function discardUnused(keys: string[], record: GenerationRecord | null): Promise<void> {
+    const kept = new Set(record?.output_keys ?? []);
+    await Promise.all(keys.filter((key) => !kept.has(key)).map((key) => deps.blobs.delete(key).catch(() => undefined)));
   }
 
   async function applyUnlocked(id: string, prediction: Prediction): Promise<GenerationRecord | null> {
@@ -90,17 +110,28 @@ export function createTracker(deps: TrackerDeps) {
       case 'processing': {
         const progress = progressFromLogs(prediction.logs) ?? record.progress;
         if (record.status === 'processing' && progress === record.progress) return record;
-        return save(id, { status: 'processing', progress });
+        // conditional: a late progress report must not bring back a generation another instance has just ended
+        const saved = await save(id, { status: 'processing', progress }, { status: UNFINISHED });
+        if (saved) return saved;
+        untrack(id);
+        return deps.store.get(id);
       }
       case 'succeeded': {
         const model = deps.registry.get(record.model_id);
+        let urls: string[];
         try {
-          const urls = model ? normalizeOutput(model, prediction.output) : [];
-          const outputKeys = await copyOutputs(deps.provider, deps.blobs, urls);
-          return finish(record, { status: 'completed', progress: 100, output_keys: outputKeys, error: null });
+          urls = model ? normalizeOutput(model, prediction.output) : [];
         } catch (error) {
           return finish(record, { status: 'failed', error: `outputs could not be saved: ${errorText(error)}` });
         }
+        // keys follow from the generation and its outputs: a racing copy writes the same objects, not new ones
+        const copied = await copyOutputs(deps.provider, deps.blobs, urls, record.id);
+        const final = copied.ok
+          ? await finish(record, { status: 'completed', progress: 100, output_keys: copied.keys, error: null })
+          : await finish(record, { status: 'failed', error: `outputs could not be saved: ${errorText(copied.error)}` });
+        // after the transition, never before: the copies may be the very objects a racing winner recorded
+        await discardUnused(copied.keys, final);
+        return final;
       }
       case 'failed':
         return finish(record, { status: 'failed', error: errorText(prediction.error) });
@@ -189,16 +220,29 @@ export function createTracker(deps: TrackerDeps) {
       byPrediction.set(record.prediction_id, record.id);
     },
     untrack,
+    /** Whether this process follows the generation (polls its prediction). */
+    follows(id: string): boolean {
+      return tracked.has(id);
+    },
     /** Applies a prediction to a generation (serialised per generation). */
     apply(id: string, prediction: Prediction): Promise<GenerationRecord | null> {
       return withLock(id, () => applyUnlocked(id, prediction));
     },
     /** The same, for a caller already inside `withLock(id)`: the lock is not reentrant, `apply` would wait forever. */
     applyHoldingLock: applyUnlocked,
-    /** Applies a pushed prediction (webhook); predictions this process does not follow are ignored. */
+    /** Applies a pushed prediction (webhook), also one another instance follows; unknown predictions are ignored. */
     async applyPushed(prediction: Prediction): Promise<void> {
       const id = byPrediction.get(prediction.id);
-      if (!id) return;
+      if (!id) {
+        // Followed by another instance (its webhook reached this one), or by nobody yet: the generation id in the
+        // webhook URL names it. Applying here is safe whoever else applies too: every change is conditional.
+        const marked = markerOf(prediction);
+        if (!marked) return;
+        const record = await deps.store.get(marked);
+        if (!record || record.prediction_id !== prediction.id || TERMINAL_STATUSES.includes(record.status)) return;
+        await withLock(marked, () => applyUnlocked(marked, prediction));
+        return;
+      }
       // Fresh news makes the next look-up pointless: polling is for predictions that went quiet. Under load,
       // when generations take longer than the poll interval, this spares a request to Replicate (and its
       // handling here) per generation per interval.

@@ -42,6 +42,20 @@ export function newBlobKey(contentType: string, prefix: string): { key: string; 
   return { key, contentType: TYPE_BY_EXTENSION[extension] as string };
 }
 
+/**
+ * The key of a generation's output number `index`: `outputs/<name>.ext`, the name a hash of the generation id, the
+ * index and the URL the output came from. Every instance copying the same output (a retry, a webhook racing a poll
+ * on another instance) writes the same object instead of a new one, so a lost race leaves nothing behind. Still
+ * unguessable: the URL is one Replicate made for dotbase's token and nobody else sees. Shaped like `newBlobKey`'s
+ * keys (22 base64url characters), so every store, route and older record treats both alike.
+ */
+export async function outputBlobKey(generationId: string, index: number, sourceUrl: string, contentType: string): Promise<{ key: string; contentType: string }> {
+  const extension = extensionFor(contentType);
+  const seed = new TextEncoder().encode(`dotbase output\0${generationId}\0${index}\0${sourceUrl}`);
+  const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', seed));
+  return { key: `outputs/${base64url(digest).slice(0, 22)}.${extension}`, contentType: TYPE_BY_EXTENSION[extension] as string };
+}
+
 /** The content type a valid key stands for; `invalid_input` for anything else (traversal, odd characters). */
 export function parseBlobKey(key: string): { contentType: string } {
   const match = typeof key === 'string' ? KEY.exec(key) : null;

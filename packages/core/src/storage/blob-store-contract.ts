@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { isDotbaseError } from '../errors.js';
+import { outputBlobKey, parseBlobKey } from './blob-keys.js';
 import type { BlobStore } from './types.js';
 
 const TYPES = [
@@ -66,6 +67,33 @@ export function describeBlobStoreContract(name: string, factory: () => Promise<B
       for (const contentType of ['image/svg+xml', 'text/html', 'application/octet-stream', '']) {
         expect(isDotbaseError(await rejection(blobs.put(randomBytes(4), contentType, 'uploads')), 'invalid_input')).toBe(true);
       }
+    });
+
+    it('stores under a given key with the type its extension names, overwrites on a second put, and refuses bad keys', async () => {
+      const blobs = await factory();
+      const { key } = await outputBlobKey('generation-1', 0, 'https://replicate.delivery/x/out-0.webp', 'image/webp');
+      expect(key).toMatch(/^outputs\/[A-Za-z0-9_-]{22}\.webp$/);
+      expect(await blobs.putAt(key, new Uint8Array([1, 2]))).toEqual({ key, contentType: 'image/webp', size: 2 });
+      await blobs.putAt(key, new Uint8Array([3]));
+      const got = await blobs.get(key);
+      expect(got?.contentType).toBe('image/webp');
+      expect(Array.from(got?.bytes ?? [])).toEqual([3]);
+      for (const bad of ['../outside.png', 'outputs/short.png', 'outputs/aaaaaaaaaaaaaaaaaaaaaa.svg', '/outputs/aaaaaaaaaaaaaaaaaaaaaa.png']) {
+        expect(isDotbaseError(await rejection(blobs.putAt(bad, new Uint8Array([1]))), 'invalid_input'), bad).toBe(true);
+      }
+    });
+
+    it('derives one key per output: the same for every copy of it, another for any other output', async () => {
+      const url = 'https://replicate.delivery/x/out-0.png';
+      const key = (await outputBlobKey('generation-1', 0, url, 'image/png')).key;
+      expect((await outputBlobKey('generation-1', 0, url, 'image/png')).key).toBe(key);
+      const others = await Promise.all([
+        outputBlobKey('generation-2', 0, url, 'image/png'),
+        outputBlobKey('generation-1', 1, url, 'image/png'),
+        outputBlobKey('generation-1', 0, 'https://replicate.delivery/y/out-0.png', 'image/png'),
+      ]);
+      expect(new Set([key, ...others.map((other) => other.key)]).size).toBe(4);
+      expect(parseBlobKey(key)).toEqual({ contentType: 'image/png' });
     });
 
     it('gives every blob a distinct unguessable key under its prefix', async () => {

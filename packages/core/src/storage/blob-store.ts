@@ -30,6 +30,11 @@ export function createBlobStore(storage: Storage): BlobStore {
       await storageCall(`put ${key}`, () => storage.setItemRaw(key, new Uint8Array(bytes)));
       return { key, contentType: type, size: bytes.byteLength };
     },
+    async putAt(key, bytes): Promise<StoredBlob> {
+      const { contentType } = parseKey(key);
+      await storageCall(`put ${key}`, () => storage.setItemRaw(key, new Uint8Array(bytes)));
+      return { key, contentType, size: bytes.byteLength };
+    },
     async get(key) {
       const { contentType } = parseKey(key);
       const bytes = toBytes(await storageCall(`get ${key}`, () => storage.getItemRaw(key)), key);

@@ -83,6 +83,57 @@ export function describeGenerationStoreContract(name: string, factory: () => Pro
       expect(await store.get(record.id)).toMatchObject({ submit_started_at: H + 5 });
     });
 
+    it('applies a conditional update only while its condition holds', async () => {
+      const store = await factory();
+      const record = makeGenerationRecord({ status: 'pending', batch_id: 'batch-1' });
+      await store.create(record);
+      expect(await store.update(record.id, { progress: 1 }, { status: ['processing'] })).toBeNull();
+      expect(await store.update('no-such-id', { progress: 1 }, { status: ['pending'] })).toBeNull();
+      // a batch item's submission is marked once: the second mark finds the field set
+      const marked = await store.update(record.id, { submit_started_at: H + 1 }, { status: ['pending'], unset: ['submit_started_at', 'prediction_id'] });
+      expect(marked).toMatchObject({ status: 'pending', submit_started_at: H + 1 });
+      expect(await store.update(record.id, { submit_started_at: H + 2 }, { status: ['pending'], unset: ['submit_started_at'] })).toBeNull();
+      const processing = await store.update(record.id, { status: 'processing', prediction_id: 'p1' }, { status: ['pending'], unset: ['prediction_id'] });
+      expect(processing).toMatchObject({ status: 'processing', prediction_id: 'p1' });
+      expect(await store.update(record.id, { prediction_id: 'p2' }, { unset: ['prediction_id'] })).toBeNull();
+      expect(await store.update(record.id, { status: 'completed' }, { status: ['pending', 'processing'] })).toMatchObject({ status: 'completed' });
+      expect(await store.update(record.id, { status: 'failed', error: 'late' }, { status: ['pending', 'processing'] })).toBeNull();
+      expect(await store.get(record.id)).toMatchObject({ status: 'completed', prediction_id: 'p1', submit_started_at: H + 1, error: null });
+      // an empty patch with a condition answers whether it holds
+      expect(await store.update(record.id, {}, { status: ['completed'] })).toMatchObject({ status: 'completed' });
+      expect(await store.update(record.id, {}, { status: ['pending'] })).toBeNull();
+    });
+
+    it('lets exactly one of many concurrent transitions from processing to a terminal status win', async () => {
+      const store = await factory();
+      const records = Array.from({ length: 10 }, () => makeGenerationRecord({ status: 'processing', prediction_id: 'p' }));
+      for (const record of records) await store.create(record);
+      const endings: Array<{ status: GenerationStatus; error: string | null }> = [
+        { status: 'completed', error: null },
+        { status: 'failed', error: 'boom' },
+        { status: 'canceled', error: null },
+      ];
+      const results = await Promise.all(
+        records.flatMap((record) =>
+          Array.from({ length: 12 }, (_, i) =>
+            store
+              .update(record.id, { ...endings[i % 3]!, progress: i, processing_time_ms: 100 + i }, { status: ['pending', 'processing'] })
+              .then((won) => ({ id: record.id, won })),
+          ),
+        ),
+      );
+      for (const record of records) {
+        const winners = results.filter((result) => result.id === record.id && result.won !== null);
+        expect(winners, record.id).toHaveLength(1);
+        // what is stored is the winner's write, whole
+        expect(await store.get(record.id)).toEqual(winners[0]!.won);
+      }
+      expect(await store.listUnfinished()).toEqual([]);
+      const counted = (await store.stats(H - HOUR)).reduce((sum, row) => sum + row.count, 0);
+      expect(counted).toBe(records.length);
+      expect((await store.users())[0]?.total).toBe(records.length);
+    });
+
     it('creates, reads, updates and deletes a record', async () => {
       const store = await factory();
       const record = makeGenerationRecord({ settings: { seed: 7, nested: { a: [1, 2] } }, input_images: ['uploads/x.png'] });

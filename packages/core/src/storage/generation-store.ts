@@ -9,7 +9,7 @@ import { createActivityLog } from './activity-log.js';
 import { createStatsBuckets, HOUR_MS } from './stats-buckets.js';
 import { storageCall } from './storage-error.js';
 import { storedGenerationProblem } from './stored-shapes.js';
-import { GENERATION_STATUSES, TERMINAL_STATUSES, type GenerationRecord, type GenerationStatus, type GenerationStore, type ListQuery } from './types.js';
+import { GENERATION_STATUSES, meetsCondition, TERMINAL_STATUSES, type GenerationRecord, type GenerationStatus, type GenerationStore, type ListQuery } from './types.js';
 import { createUnfinishedSet } from './unfinished-set.js';
 import { createUserIndex } from './user-index.js';
 import { checkGenerationRecord, checkListQuery } from './generation-checks.js';
@@ -119,10 +119,11 @@ export function createGenerationStore(backing: Storage, options: GenerationStore
       return (await read(id))?.record ?? null;
     },
 
-    async update(id, patch) {
+    async update(id, patch, condition) {
       return withLock(genKey(id), async () => {
         const stored = await read(id);
-        if (!stored) return null;
+        // checked under the record's lock: no other write to it can come between the check and this write
+        if (!stored || !meetsCondition(stored.record, condition)) return null;
         const before = stored.record;
         // id, owner and creation time are fixed, whatever the patch says at runtime.
         const after: GenerationRecord = { ...before, ...definedOnly(patch), id: before.id, user_id: before.user_id, created_at: before.created_at };

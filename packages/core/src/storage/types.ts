@@ -4,6 +4,11 @@ import type { Action } from '../models/types.js';
 export interface BlobStore {
   /** Stores bytes under a new unguessable key below `prefix` (e.g. `uploads`, `outputs`). */
   put(bytes: Uint8Array, contentType: string, prefix: string): Promise<StoredBlob>;
+  /**
+   * Stores bytes under a given valid key (e.g. `outputBlobKey`'s), the content type the one its extension names;
+   * a second call overwrites. For writes that must land on the same object however often they run.
+   */
+  putAt(key: string, bytes: Uint8Array): Promise<StoredBlob>;
   get(key: string): Promise<{ bytes: Uint8Array; contentType: string } | null>;
   has(key: string): Promise<boolean>;
   delete(key: string): Promise<void>;
@@ -125,6 +130,28 @@ export interface ActivityReport {
   recent_failures: RecentFailure[];
 }
 
+/** Fields a record may leave unset (null or absent): what an `UpdateCondition` can require to be still unset. */
+export type NullableGenerationField = { [K in keyof GenerationRecord]-?: null extends GenerationRecord[K] ? K : never }[keyof GenerationRecord];
+
+/**
+ * What must hold for a conditional `update` to apply, checked atomically with the write (one statement, or under
+ * the store's lock), however many processes race: of several updates from `processing` to a terminal status,
+ * exactly one applies. Every part given must hold.
+ */
+export interface UpdateCondition {
+  /** The record's status is one of these. */
+  status?: readonly GenerationStatus[];
+  /** These fields are still unset (null or absent). */
+  unset?: readonly NullableGenerationField[];
+}
+
+/** Whether a record meets a condition (for stores that check it in memory under their lock). */
+export function meetsCondition(record: GenerationRecord, condition: UpdateCondition | undefined): boolean {
+  if (!condition) return true;
+  if (condition.status && !condition.status.includes(record.status)) return false;
+  return (condition.unset ?? []).every((field) => record[field] === null || record[field] === undefined);
+}
+
 /** One user's generations by status, from their index (no records read). */
 export interface UserActivity {
   user_id: string;
@@ -140,8 +167,12 @@ export interface UserActivity {
 export interface GenerationStore {
   create(record: GenerationRecord): Promise<void>;
   get(id: string): Promise<GenerationRecord | null>;
-  /** Applies a patch and returns the new record; null when the id is unknown. Indexes follow the change. */
-  update(id: string, patch: Partial<Omit<GenerationRecord, 'id' | 'user_id' | 'created_at'>>): Promise<GenerationRecord | null>;
+  /**
+   * Applies a patch and returns the new record; null when the id is unknown. Indexes follow the change. With a
+   * `condition`, the patch applies only if it holds at the moment of the write (atomically, across processes);
+   * null when it does not. This is how a generation ends exactly once (see `UpdateCondition`).
+   */
+  update(id: string, patch: Partial<Omit<GenerationRecord, 'id' | 'user_id' | 'created_at'>>, condition?: UpdateCondition): Promise<GenerationRecord | null>;
   delete(id: string): Promise<boolean>;
   /** One user's generations, newest first. */
   list(userId: string, query: ListQuery): Promise<ListResult>;
@@ -159,4 +190,11 @@ export interface GenerationStore {
    * totals match what a list shows. Returns how many entries it removed.
    */
   reconcile?(): Promise<{ removed: number }>;
+  /**
+   * Stores shared by several instances (e.g. `claimingStore` of `@dotbase/scale/postgres`) hand each instance the
+   * unfinished generations no live instance tracks any more (their instance died): the service calls `claim()`
+   * every `intervalMs` and resumes the generations whose ids it answers. Absent in the embedded store (one
+   * process follows everything from its start).
+   */
+  readonly takeover?: { intervalMs: number; claim(): Promise<string[]> };
 }

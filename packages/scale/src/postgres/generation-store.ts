@@ -1,4 +1,4 @@
-import { ACTIONS, checkGenerationRecord, checkListQuery, DotbaseError, GENERATION_STATUSES, type GenerationRecord, type GenerationStore, type ListQuery, type StatsRow } from '@dotbase/core';
+import { ACTIONS, checkGenerationRecord, checkListQuery, DotbaseError, GENERATION_STATUSES, type GenerationRecord, type GenerationStore, type ListQuery, type StatsRow, type UpdateCondition } from '@dotbase/core';
 import type { Sql } from './connect.js';
 import { databaseCall } from './errors.js';
 import { readActivity, readUsers } from './generation-activity.js';
@@ -8,6 +8,19 @@ type Patch = Parameters<GenerationStore['update']>[1];
 
 /** Fields a patch may never change, whatever it says at runtime. */
 const FIXED = new Set<string>(['id', 'user_id', 'created_at']);
+
+/** The WHERE terms of a condition, its values appended to `values`. */
+function conditionSql(condition: UpdateCondition | undefined, values: unknown[]): string[] {
+  if (!condition) return [];
+  const terms: string[] = [];
+  if (condition.status) terms.push(`status = ANY($${values.push([...condition.status])}::text[])`);
+  for (const field of condition.unset ?? []) {
+    // the column name comes from the record's own field list, never from the caller's text
+    if (!(field in COLUMNS) || FIXED.has(field)) throw new DotbaseError('invalid_input', `cannot condition on ${JSON.stringify(field)}`);
+    terms.push(`${field} IS NULL`);
+  }
+  return terms;
+}
 
 const byActionThenStatus = (a: StatsRow, b: StatsRow) =>
   ACTIONS.indexOf(a.action) - ACTIONS.indexOf(b.action) || GENERATION_STATUSES.indexOf(a.status) - GENERATION_STATUSES.indexOf(b.status);
@@ -41,16 +54,22 @@ export function createPostgresGenerationStore(sql: Sql): GenerationStore {
       return rows[0] ? recordFromRow(rows[0]) : null;
     },
 
-    async update(id, patch: Patch) {
+    async update(id, patch: Patch, condition?: UpdateCondition) {
       const fields = (Object.keys(patch) as (keyof GenerationRecord)[]).filter(
         (name) => name in COLUMNS && !FIXED.has(name) && (patch as Record<string, unknown>)[name] !== undefined,
       );
       checkGenerationRecord(patch as Partial<GenerationRecord>, false);
-      if (fields.length === 0) return this.get(id);
+      const values: unknown[] = [id, ...fields.map((name) => COLUMNS[name].toDb((patch as Record<string, unknown>)[name]))];
+      const where = ['id = $1', ...conditionSql(condition, values)].join(' AND ');
+      if (fields.length === 0) {
+        const rows = await databaseCall(`read generation ${id}`, () => sql.unsafe(`SELECT ${SELECT_LIST} FROM generations WHERE ${where}`, values as never[]));
+        return rows[0] ? recordFromRow(rows[0]) : null;
+      }
       const assignments = fields.map((name, i) => `${name} = $${i + 2}::${COLUMNS[name].cast}`).join(', ');
-      const values = fields.map((name) => COLUMNS[name].toDb((patch as Record<string, unknown>)[name]));
+      // One statement: a concurrent update of the row waits for this one's row lock and then re-checks the WHERE
+      // against the row as this one left it, so of racing conditional updates only those still matching apply.
       const rows = await databaseCall(`update generation ${id}`, () =>
-        sql.unsafe(`UPDATE generations SET ${assignments} WHERE id = $1 RETURNING ${SELECT_LIST}`, [id, ...values] as never[]),
+        sql.unsafe(`UPDATE generations SET ${assignments} WHERE ${where} RETURNING ${SELECT_LIST}`, values as never[]),
       );
       return rows[0] ? recordFromRow(rows[0]) : null;
     },

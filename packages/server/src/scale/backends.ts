@@ -50,7 +50,7 @@ async function open(scale: ScaleConfig, dataDir: string, durability: 'sync' | 'o
     const { applied, version } = await postgres.migrate(sql);
     logger.info('PostgreSQL schema ready', { version, applied });
     store = postgres.createPostgresGenerationStore(sql);
-    const claiming = postgres.claimingStore(sql, store);
+    const claiming = postgres.claimingStore(sql, store, scale.trackingLeaseMs ? { ttlMs: scale.trackingLeaseMs } : {});
     cleanups.push(() => claiming.close());
     serviceStore = claiming;
     const relay = postgres.createPostgresEventRelay(sql, store, (error) => logger.warn('generation events between instances failed', { error: String(error) }));

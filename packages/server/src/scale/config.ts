@@ -18,6 +18,11 @@ export interface ScaleConfig {
   };
   /** `DOTBASE_S3_REDIRECT_SECONDS`: answer GET /files/<key> with a redirect to a presigned URL valid this long. */
   filesRedirectSeconds?: number;
+  /**
+   * `DOTBASE_TRACKING_LEASE_SECONDS` (with `DATABASE_URL`; default 30): an instance's claim on the generations it
+   * tracks lapses this long after its last renewal, and then a running instance takes them over.
+   */
+  trackingLeaseMs?: number;
 }
 
 const blank = (value: string | undefined) => (value === undefined || value.trim() === '' ? undefined : value.trim());
@@ -60,6 +65,11 @@ export function readScaleConfig(env: Record<string, string | undefined>): ScaleC
   if (seconds !== undefined && !(Number.isInteger(seconds) && seconds >= 1 && seconds <= 604_800)) {
     issues.push({ variable: 'DOTBASE_S3_REDIRECT_SECONDS', message: 'must be a whole number of seconds from 1 to 604800' });
   }
+  const lease = blank(env['DOTBASE_TRACKING_LEASE_SECONDS']);
+  const leaseSeconds = lease === undefined ? undefined : Number(lease);
+  if (leaseSeconds !== undefined && !(Number.isFinite(leaseSeconds) && leaseSeconds >= 1 && leaseSeconds <= 3600)) {
+    issues.push({ variable: 'DOTBASE_TRACKING_LEASE_SECONDS', message: 'must be a number of seconds from 1 to 3600' });
+  }
   if (issues.length > 0) throw new ConfigError(issues);
   return {
     ...(databaseUrl ? { databaseUrl } : {}),
@@ -68,6 +78,7 @@ export function readScaleConfig(env: Record<string, string | undefined>): ScaleC
       ? { s3: { bucket, ...(endpoint ? { endpoint } : {}), ...(prefix ? { prefix } : {}), ...(region ? { region } : {}), ...(credentials ? { credentials } : {}) } }
       : {}),
     ...(seconds !== undefined ? { filesRedirectSeconds: seconds } : {}),
+    ...(leaseSeconds !== undefined ? { trackingLeaseMs: Math.round(leaseSeconds * 1000) } : {}),
   };
 }
 
