@@ -45,7 +45,7 @@ describe.skipIf(!postgresAvailable() || !redisAvailable())('three dotbase instan
   });
 
   /** A fresh database and bucket, one simulator and three instances on them; everything is stopped after the test. */
-  async function deployment(timing: { startingMs: number; processingMs: number }) {
+  async function deployment(timing: { startingMs: number; processingMs: number }, extraEnv: Record<string, string> = {}) {
     const tokens = Array.from({ length: 4 }, () => `r8_${randomBytes(16).toString('hex')}`);
     const simulator = await startSimulatorProcess({ tokens, timing: { ...timing, steps: 3 }, rateLimit: SIMULATOR_LIMIT, outputScale: 0.125 });
     cleanups.push(() => simulator.stop());
@@ -66,6 +66,7 @@ describe.skipIf(!postgresAvailable() || !redisAvailable())('three dotbase instan
       DOTBASE_MAX_ACTIVE_GENERATIONS: '1000',
       DOTBASE_RATE_LIMIT_PER_MINUTE: '100000',
       DOTBASE_MAX_STREAMS_PER_USER: '1000',
+      ...extraEnv,
     };
     const instances = await startInstances(3, env);
     cleanups.push(async () => void (await Promise.all(instances.map((instance) => instance.stop()))));
@@ -110,7 +111,7 @@ describe.skipIf(!postgresAvailable() || !redisAvailable())('three dotbase instan
     const followed = follow(created.body.id as string, order, timeoutMs);
     // awaited once every create is in; a failure before that is reported then, not as an unhandled rejection
     followed.catch(() => undefined);
-    return { id: created.body.id as string, prompt, acceptedOn: accepting.name, followed };
+    return { id: created.body.id as string, predictionId: created.body.prediction_id as string, prompt, acceptedOn: accepting.name, followed };
   }
 
   /** Every prediction the simulator holds for these tokens, by prompt. */
@@ -123,6 +124,24 @@ describe.skipIf(!postgresAvailable() || !redisAvailable())('three dotbase instan
       }
     }
     return byPrompt;
+  }
+
+  type Ended = { id: string; prompt: string; acceptedOn: string; record: any; followedOn: string[]; statuses: string[] };
+
+  /** The output of each generation from each instance: the same bytes (they are in S3, not on one machine). */
+  async function expectOutputsEverywhere(ended: Ended[], instances: Instance[]) {
+    await mapLimit(ended, 8, async (run) => {
+      const path = new URL(run.record.output_urls[0]).pathname;
+      const hashes = await Promise.all(
+        instances.map(async (instance) => {
+          const response = await fetch(`${instance.url}${path}`);
+          expect(response.status, `${path} on ${instance.name}`).toBe(200);
+          expect(response.headers.get('content-type')).toMatch(/^image\//);
+          return sha256(await response.arrayBuffer());
+        }),
+      );
+      expect(new Set(hashes).size).toBe(1);
+    });
   }
 
   it('runs 300 generations, each created on one instance and followed on another, once each and within the rate limits', async () => {
@@ -186,20 +205,7 @@ describe.skipIf(!postgresAvailable() || !redisAvailable())('three dotbase instan
     expect(since.filter((prediction) => prediction.token === disabled)).toEqual([]);
     expect(since.length).toBeGreaterThan(20);
 
-    // the output of each generation, from every instance: the same bytes (they are in S3, not on one machine)
-    await mapLimit(ended, 8, async (run) => {
-      const path = new URL(run.record.output_urls[0]).pathname;
-      const hashes = await Promise.all(
-        instances.map(async (instance) => {
-          const response = await fetch(`${instance.url}${path}`);
-          expect(response.status, `${path} on ${instance.name}`).toBe(200);
-          expect(response.headers.get('content-type')).toMatch(/^image\//);
-          return sha256(await response.arrayBuffer());
-        }),
-      );
-      expect(new Set(hashes).size).toBe(1);
-    });
-
+    await expectOutputsEverywhere(ended, instances);
     mark('outputs read from every instance');
     // the seed's operator SQL: 300 creates completed; the token rows count 300 requests (the Redis state is written
     // back into the table every 2 s), and the disabled one is inactive
@@ -221,5 +227,58 @@ describe.skipIf(!postgresAvailable() || !redisAvailable())('three dotbase instan
       const row = rows.find((candidate) => candidate['id'] === tokenIdOf(token))!;
       expect(Number(row['request_count'])).toBe(stats.perToken[token]?.creates ?? 0);
     }
+  }, 180_000);
+  it('finishes every generation exactly once when an instance is SIGKILLed with about 100 in flight', async () => {
+    const started = Date.now();
+    const mark = (what: string) => console.info(`[multi-instance, kill] ${what} after ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    // predictions take 20 s, longer than the 300 creates take here, so all of the killed instance's are in flight;
+    // claims lapse 5 s after an instance's last renewal, and then the running instances take its generations over
+    const { tokens, simulator, instances, sql } = await deployment({ startingMs: 100, processingMs: 20_000 }, { DOTBASE_TRACKING_LEASE_SECONDS: '5' });
+    mark('three instances listening');
+    const runs = await Promise.all(Array.from({ length: 300 }, (_, i) => createAndFollow(instances, i, `killed ${i}`, 120_000)));
+    mark('300 creates accepted');
+
+    const victim = instances[2]!;
+    const done = new Set<string>();
+    for (const run of runs) void run.followed.then(() => done.add(run.id), () => undefined);
+    const inFlight = runs.filter((run) => run.acceptedOn === victim.name && !done.has(run.id));
+    await victim.kill();
+    mark(`${victim.name} killed with ${inFlight.length} of its generations in flight`);
+    expect(inFlight.length).toBeGreaterThanOrEqual(80);
+    // in flight in the simulator's word too: their predictions were still running when the victim died
+    const predictions = new Map((await Promise.all(tokens.map((token) => simulator.predictions(token)))).flat().map((prediction) => [prediction.id, prediction]));
+    const running = inFlight.filter((run) => ['starting', 'processing'].includes(predictions.get(run.predictionId)?.status ?? ''));
+    expect(running.length).toBeGreaterThanOrEqual(80);
+    const live = instances.filter((instance) => instance !== victim);
+
+    const ended = await Promise.all(runs.map(async (run) => ({ ...run, ...(await run.followed) })));
+    mark('300 completed');
+    expect(ended.filter((run) => run.record.status !== 'completed').map((run) => `${run.id}: ${run.record.status} ${run.record.error}`)).toEqual([]);
+    for (const run of ended) expect(run.followedOn[0]).not.toBe(run.acceptedOn);
+    // the clients that followed on the victim reconnected to another instance
+    expect(ended.filter((run) => run.followedOn[0] === victim.name && run.followedOn.length > 1).length).toBeGreaterThan(0);
+
+    // exactly once: one prediction per generation (a takeover resumes the prediction, it does not submit again)
+    const byPrompt = await predictionsByPrompt(simulator, tokens);
+    for (const run of ended) {
+      expect((byPrompt.get(run.prompt) ?? []).map((prediction) => prediction.id), run.prompt).toEqual([run.record.prediction_id]);
+    }
+    const stats = await simulator.stats();
+    expect({ creates: stats.creates, rateLimited: stats.rateLimited, unauthorized: stats.unauthorized }).toEqual({ creates: 300, rateLimited: 0, unauthorized: 0 });
+
+    // each record as the store holds it, from every running instance: completed, with one output readable everywhere
+    for (const instance of live) {
+      const listed = await instance.json('GET', '/api/generations/list?page=1&limit=1&status=completed');
+      expect(listed.body.total).toBe(300);
+    }
+    await expectOutputsEverywhere(ended, live);
+    const generations = await sql.unsafe(SEED_GENERATIONS_SQL);
+    expect(generations.map((row) => [row['action'], row['status'], Number(row['count'])])).toEqual([['create', 'completed', 300]]);
+    // nothing is left claimed once everything ended (each instance drops the claims of finished generations at its
+    // next heartbeat, a third of the lease)
+    const claims = async () => Number((await sql.unsafe('SELECT count(*) AS n FROM generation_claims'))[0]!['n']);
+    for (let tries = 0; (await claims()) > 0 && tries < 50; tries++) await sleep(200);
+    expect(await claims()).toBe(0);
+    mark('checked');
   }, 180_000);
 });
