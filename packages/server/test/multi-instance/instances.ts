@@ -166,6 +166,7 @@ export async function follow(id: string, instances: Instance[], timeoutMs: numbe
         signal: AbortSignal.timeout(Math.max(1, deadline - Date.now())),
       });
     } catch (error) {
+      if (error instanceof Error && error.name === 'TimeoutError') break;
       // The connection failed: the instance was killed, or (on a live one, rarely) a keep-alive socket was closed
       // by the server just as the request went out. Reconnect, as EventSource does; a few times at most on a live one.
       if (instance.alive() && ++reconnects > 5) throw error;
@@ -177,6 +178,7 @@ export async function follow(id: string, instances: Instance[], timeoutMs: numbe
     try {
       text = await response.text();
     } catch (error) {
+      if (error instanceof Error && error.name === 'TimeoutError') break;
       // the instance died under the stream: what it sent before still counts
       if (instance.alive()) throw error;
     }
