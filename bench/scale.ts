@@ -2,13 +2,13 @@
  * `pnpm bench scale`: dotbase as 1, 2 and 3 instances on PostgreSQL + Redis + S3-compatible storage (a private
  * PostgreSQL cluster and Redis from the Debian packages, s3rver in its own process), against the embedded store
  * (one instance, LMDB and local files), all against one simulator process. The load generator (this process)
- * keeps CONCURRENCY callers busy for DURATION_MS: each creates a generation on instance i mod N and follows it over
- * SSE until `completed` on the next instance (i + 1) mod N, so with two or more instances every completion crosses
- * instances (PostgreSQL LISTEN/NOTIFY). Completion is pushed by the simulator's webhook to the instance that
+ * keeps one caller busy (latency), then CONCURRENCY callers (throughput, CPU): each creates a generation on
+ * instance i mod N and follows it over SSE until `completed` on the next instance (i + 1) mod N, so with two or more
+ * instances every completion crosses instances (PostgreSQL LISTEN/NOTIFY). Completion is pushed by the simulator's webhook to the instance that
  * created the generation (its DOTBASE_PUBLIC_URL).
  *
- * Per configuration: completions/s, create → completed p50/p99 and what dotbase adds to the same call sent straight
- * to the simulator (SDK, `Prefer: wait`), and CPU per generation from /proc: every server instance together,
+ * Per configuration: completions/s at CONCURRENCY, create → completed p50/p99 with one caller and what dotbase adds
+ * to the same call sent straight to the simulator (SDK, `Prefer: wait`), and CPU per generation from /proc: every server instance together,
  * PostgreSQL (postmaster and backends), Redis, s3rver, the simulator and the load generator.
  */
 import { randomBytes } from 'node:crypto';
@@ -22,8 +22,11 @@ import { findProcess, treeCpuMs } from './engine-cpu.js';
 import { startProcess, type BenchProcess } from './procs.js';
 import { round, summarize, type BenchRow } from './stats.js';
 
+// Throughput: this many callers at once, enough to keep every configuration busy; latency: one caller, so the
+// numbers are what dotbase adds to one generation, not the queueing of a saturated machine.
 const CONCURRENCY = Number(process.env.BENCH_SCALE_CONCURRENCY ?? 32);
 const DURATION_MS = Number(process.env.BENCH_SCALE_SECONDS ?? 8) * 1000;
+const LATENCY_DURATION_MS = Number(process.env.BENCH_SCALE_LATENCY_SECONDS ?? 5) * 1000;
 const MODEL = 'black-forest-labs/flux-schnell';
 const SECRET = randomBytes(32).toString('base64url');
 
@@ -46,16 +49,16 @@ async function untilTerminal(url: string): Promise<string> {
   return statuses.at(-1)![1]!;
 }
 
-/** Keeps `concurrency` callers busy with `op` for DURATION_MS; latencies of the operations done, and their rate. */
-async function load(op: (i: number) => Promise<void>) {
+/** Keeps `concurrency` callers busy with `op` for `durationMs`; latencies of the operations done, and their rate. */
+async function load(concurrency: number, durationMs: number, op: (i: number) => Promise<void>) {
   const latencies: number[] = [];
   const reasons = new Map<string, number>();
   let errors = 0;
   let counter = 0;
   const started = performance.now();
-  const deadline = started + DURATION_MS;
+  const deadline = started + durationMs;
   await Promise.all(
-    Array.from({ length: CONCURRENCY }, async () => {
+    Array.from({ length: concurrency }, async () => {
       while (performance.now() < deadline) {
         const t0 = performance.now();
         try {
@@ -119,7 +122,9 @@ async function startInstances(configuration: Configuration, simulatorUrl: string
   const shared: Record<string, string> = engines
     ? {
         DATABASE_URL: await engines.databaseUrl(),
-        REDIS_URL: engines.redisUrl,
+        // a Redis database of its own per configuration: token ids another configuration registered would stay in
+        // the shared set, and an instance that picks one it has no secret for fails the create (500)
+        REDIS_URL: `${engines.redisUrl}/${configuration.instances}`,
         DOTBASE_S3_BUCKET: engines.s3.info.bucket,
         DOTBASE_S3_ENDPOINT: engines.s3.info.endpoint,
         DOTBASE_S3_PREFIX: `bench-${configuration.instances}`,
@@ -188,12 +193,17 @@ export async function benchScale(log: (line: string) => void): Promise<BenchRow[
   try {
     // the same call straight to the simulator, for what dotbase adds
     const replicate = new Replicate({ auth: 'r8_bench_scale_direct', baseUrl: simulator.info.url, useFileOutput: false });
-    const direct = await load(async () => {
+    const directOp = async () => {
       const prediction = await replicate.predictions.create({ model: MODEL, input: { prompt: 'bench' }, wait: 60 });
       if (prediction.status !== 'succeeded') throw new Error(`prediction ${prediction.status}`);
-    });
-    log(`scale/direct @${CONCURRENCY}: p50 ${round(direct.p50)} / p99 ${round(direct.p99)} ms, ${round(direct.perSecond, 1)}/s, ${direct.errors} errors`);
-    rows.push({ bench: 'scale', case: `direct to the simulator @ ${CONCURRENCY}`, metric: 'create → succeeded p50 / p99', value: round(direct.p50), unit: `/ ${round(direct.p99)} ms` });
+    };
+    const direct = await load(1, LATENCY_DURATION_MS, directOp);
+    const directLoaded = await load(CONCURRENCY, DURATION_MS, directOp);
+    log(`scale/direct: @1 p50 ${round(direct.p50)} / p99 ${round(direct.p99)} ms; @${CONCURRENCY} ${round(directLoaded.perSecond, 1)}/s, ${direct.errors + directLoaded.errors} errors`);
+    rows.push(
+      { bench: 'scale', case: 'direct to the simulator @ 1', metric: 'create → succeeded p50 / p99', value: round(direct.p50), unit: `/ ${round(direct.p99)} ms` },
+      { bench: 'scale', case: `direct to the simulator @ ${CONCURRENCY}`, metric: 'predictions per s', value: round(directLoaded.perSecond, 1), unit: '/s' },
+    );
 
     for (const configuration of CONFIGURATIONS) {
       const shared = configuration.shared ? engines : undefined;
@@ -207,9 +217,7 @@ export async function benchScale(log: (line: string) => void): Promise<BenchRow[
           redis: shared ? await shared.redisCpuMs() : 0,
           s3: shared ? await shared.s3.cpuMs() : 0,
         });
-        const before = await cpu();
-        const clientBefore = process.cpuUsage();
-        const result = await load(async (i) => {
+        const generation = async (i: number) => {
           const accepting = urls[i % urls.length]!;
           const following = urls[(i + 1) % urls.length]!;
           const response = await fetch(`${accepting}/api/generations/create`, {
@@ -217,32 +225,41 @@ export async function benchScale(log: (line: string) => void): Promise<BenchRow[
             headers: { 'content-type': 'application/json' },
             body: JSON.stringify({ action: 'create', model_id: 'flux-schnell', prompt: 'bench' }),
           });
-          if (response.status !== 201) throw new Error(`create answered ${response.status}`);
+          if (response.status !== 201) throw new Error(`create answered ${response.status}: ${(await response.text()).slice(0, 200)}`);
           const { id } = (await response.json()) as { id: string };
           const status = await untilTerminal(`${following}/api/generations/${id}/events`);
           if (status !== 'completed') throw new Error(`generation ${status}`);
-        });
+        };
+        const latency = await load(1, LATENCY_DURATION_MS, generation);
+        await settle(urls[0]!);
+        const before = await cpu();
+        const clientBefore = process.cpuUsage();
+        const result = await load(CONCURRENCY, DURATION_MS, generation);
         const clientUsage = process.cpuUsage(clientBefore);
         await settle(urls[0]!);
         const after = await cpu();
         const n = result.n;
         const per = (key: keyof typeof before) => (n > 0 ? (after[key] - before[key]) / n : Number.NaN);
         const client = n > 0 ? (clientUsage.user + clientUsage.system) / 1000 / n : Number.NaN;
+        const errors = latency.errors + result.errors;
+        const reasons = [latency.reasons, result.reasons].filter(Boolean).join('; ');
         log(
-          `scale/${configuration.name} @${CONCURRENCY}: ${round(result.perSecond, 1)} completions/s, p50 ${round(result.p50)} / p99 ${round(result.p99)} ms, ${result.errors} errors${result.errors ? ` (${result.reasons})` : ''}; ` +
+          `scale/${configuration.name}: @1 p50 ${round(latency.p50)} / p99 ${round(latency.p99)} ms; @${CONCURRENCY} ${round(result.perSecond, 1)} completions/s ` +
+            `(p50 ${round(result.p50)} / p99 ${round(result.p99)} ms); ${errors} errors${errors ? ` (${reasons})` : ''}; ` +
             `CPU ms per generation: servers ${round(per('servers'))}, PostgreSQL ${round(per('postgres'))}, Redis ${round(per('redis'))}, S3 ${round(per('s3'))}, simulator ${round(per('simulator'))}, load generator ${round(client)}`,
         );
-        const c = `${configuration.name} @ ${CONCURRENCY}`;
+        const c = configuration.name;
         rows.push(
-          { bench: 'scale', case: c, metric: 'completions per s', value: round(result.perSecond, 1), unit: '/s' },
-          { bench: 'scale', case: c, metric: 'create → completed p50 / p99', value: round(result.p50), unit: `/ ${round(result.p99)} ms` },
-          { bench: 'scale', case: c, metric: 'added over direct p50 / p99', value: round(result.p50 - direct.p50), unit: `/ ${round(result.p99 - direct.p99)} ms` },
-          { bench: 'scale', case: c, metric: 'errors', value: result.errors, unit: '' },
-          { bench: 'scale', case: c, metric: 'server CPU per generation (all instances)', value: round(per('servers')), unit: 'ms' },
+          { bench: 'scale', case: c, metric: `completions per s @ ${CONCURRENCY}`, value: round(result.perSecond, 1), unit: '/s' },
+          { bench: 'scale', case: c, metric: 'create → completed p50 / p99 @ 1', value: round(latency.p50), unit: `/ ${round(latency.p99)} ms` },
+          { bench: 'scale', case: c, metric: 'added over direct p50 / p99 @ 1', value: round(latency.p50 - direct.p50), unit: `/ ${round(latency.p99 - direct.p99)} ms` },
+          { bench: 'scale', case: c, metric: `create → completed p50 / p99 @ ${CONCURRENCY}`, value: round(result.p50), unit: `/ ${round(result.p99)} ms` },
+          { bench: 'scale', case: c, metric: 'errors', value: errors, unit: '' },
+          { bench: 'scale', case: c, metric: `server CPU per generation (all instances) @ ${CONCURRENCY}`, value: round(per('servers')), unit: 'ms' },
           ...(shared
-            ? [{ bench: 'scale', case: c, metric: 'PostgreSQL / Redis / S3 CPU per generation', value: round(per('postgres')), unit: `/ ${round(per('redis'))} / ${round(per('s3'))} ms` }]
+            ? [{ bench: 'scale', case: c, metric: `PostgreSQL / Redis / S3 CPU per generation @ ${CONCURRENCY}`, value: round(per('postgres')), unit: `/ ${round(per('redis'))} / ${round(per('s3'))} ms` }]
             : []),
-          { bench: 'scale', case: c, metric: 'simulator / load generator CPU per generation', value: round(per('simulator')), unit: `/ ${round(client)} ms` },
+          { bench: 'scale', case: c, metric: `simulator / load generator CPU per generation @ ${CONCURRENCY}`, value: round(per('simulator')), unit: `/ ${round(client)} ms` },
         );
       } finally {
         await stop();
