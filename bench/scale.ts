@@ -27,6 +27,7 @@ import { round, summarize, type BenchRow } from './stats.js';
 const CONCURRENCY = Number(process.env.BENCH_SCALE_CONCURRENCY ?? 32);
 const DURATION_MS = Number(process.env.BENCH_SCALE_SECONDS ?? 8) * 1000;
 const LATENCY_DURATION_MS = Number(process.env.BENCH_SCALE_LATENCY_SECONDS ?? 5) * 1000;
+const IDLE_MS = 4000;
 const MODEL = 'black-forest-labs/flux-schnell';
 const SECRET = randomBytes(32).toString('base64url');
 
@@ -232,21 +233,31 @@ export async function benchScale(log: (line: string) => void): Promise<BenchRow[
         };
         const latency = await load(1, LATENCY_DURATION_MS, generation);
         await settle(urls[0]!);
+        // what the instances cost doing nothing (claim heartbeats, takeover scans, the token-table mirror, their
+        // PostgreSQL and Redis connections): shared by however many generations a deployment runs
+        const idleBefore = await cpu();
+        await new Promise((resolve) => setTimeout(resolve, IDLE_MS));
+        const idleAfter = await cpu();
+        const idlePerSecond = (key: keyof typeof idleBefore) => ((idleAfter[key] - idleBefore[key]) * 1000) / IDLE_MS;
         const before = await cpu();
+        const loadStarted = performance.now();
         const clientBefore = process.cpuUsage();
         const result = await load(CONCURRENCY, DURATION_MS, generation);
         const clientUsage = process.cpuUsage(clientBefore);
         await settle(urls[0]!);
         const after = await cpu();
+        const measuredSeconds = (performance.now() - loadStarted) / 1000;
         const n = result.n;
         const per = (key: keyof typeof before) => (n > 0 ? (after[key] - before[key]) / n : Number.NaN);
         const client = n > 0 ? (clientUsage.user + clientUsage.system) / 1000 / n : Number.NaN;
+        // the same, less what the servers would have spent idle over that time
+        const netServers = n > 0 ? (after.servers - before.servers - idlePerSecond('servers') * measuredSeconds) / n : Number.NaN;
         const errors = latency.errors + result.errors;
         const reasons = [latency.reasons, result.reasons].filter(Boolean).join('; ');
         log(
           `scale/${configuration.name}: @1 p50 ${round(latency.p50)} / p99 ${round(latency.p99)} ms; @${CONCURRENCY} ${round(result.perSecond, 1)} completions/s ` +
             `(p50 ${round(result.p50)} / p99 ${round(result.p99)} ms); ${errors} errors${errors ? ` (${reasons})` : ''}; ` +
-            `CPU ms per generation: servers ${round(per('servers'))}, PostgreSQL ${round(per('postgres'))}, Redis ${round(per('redis'))}, S3 ${round(per('s3'))}, simulator ${round(per('simulator'))}, load generator ${round(client)}`,
+             `servers idle ${round(idlePerSecond('servers'))} ms/s; CPU ms per generation: servers ${round(per('servers'))} (${round(netServers)} net of idle), PostgreSQL ${round(per('postgres'))}, Redis ${round(per('redis'))}, S3 ${round(per('s3'))}, simulator ${round(per('simulator'))}, load generator ${round(client)}`,
         );
         const c = configuration.name;
         rows.push(
@@ -256,6 +267,8 @@ export async function benchScale(log: (line: string) => void): Promise<BenchRow[
           { bench: 'scale', case: c, metric: `create → completed p50 / p99 @ ${CONCURRENCY}`, value: round(result.p50), unit: `/ ${round(result.p99)} ms` },
           { bench: 'scale', case: c, metric: 'errors', value: errors, unit: '' },
           { bench: 'scale', case: c, metric: `server CPU per generation (all instances) @ ${CONCURRENCY}`, value: round(per('servers')), unit: 'ms' },
+          { bench: 'scale', case: c, metric: `server CPU per generation net of idle @ ${CONCURRENCY}`, value: round(netServers), unit: 'ms' },
+          { bench: 'scale', case: c, metric: 'servers idle (all instances)', value: round(idlePerSecond('servers')), unit: 'CPU ms/s' },
           ...(shared
             ? [{ bench: 'scale', case: c, metric: `PostgreSQL / Redis / S3 CPU per generation @ ${CONCURRENCY}`, value: round(per('postgres')), unit: `/ ${round(per('redis'))} / ${round(per('s3'))} ms` }]
             : []),
