@@ -16,6 +16,8 @@ export * from './tokens/types.js';
 export { createTokenPool, type TokenPool, type TokenPoolOptions, type Lease } from './tokens/pool.js';
 export { createMemoryTokenPoolState } from './tokens/memory-state.js';
 export { tokenIdFor } from './tokens/token-id.js';
+export * from './limits/types.js';
+export { createMemoryRateLimitStore, createMemorySlotStore, createMemorySeenOnceStore } from './limits/memory.js';
 export * from './storage/types.js';
 export { reasonOf as failureReasonOf } from './storage/activity-log.js';
 export { createBlobStore } from './storage/blob-store.js';

@@ -13,3 +13,4 @@ export { describeBlobStoreContract } from './storage/blob-store-contract.js';
 export { describeGenerationStoreContract, makeGenerationRecord } from './storage/generation-store-contract.js';
 export { describeOutboxStoreContract, makeOutboxMessage } from './webhooks/outbox-store-contract.js';
 export { describeBatchStoreContract, makeBatchRecord } from './batches/batch-store-contract.js';
+export { describeRateLimitStoreContract, describeSlotStoreContract, describeSeenOnceStoreContract, type LimitFactory } from './limits/contract.js';

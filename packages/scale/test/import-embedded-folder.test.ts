@@ -1,12 +1,13 @@
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createBlobStore, createGenerationStore, type GenerationRecord } from '@dotbase/core';
+import { createBatchStore, createBlobStore, createGenerationStore, createOutboxStore, type GenerationRecord } from '@dotbase/core';
+import { makeBatchRecord, makeOutboxMessage } from '@dotbase/core/testing';
 import { fsStorage } from '@dotbase/core/node';
 import { prefixStorage } from 'unstorage';
 import { afterAll, describe, expect, it } from 'vitest';
 import { importEmbeddedFolder, openEmbeddedFolder } from '../src/import/index.js';
-import { createPostgresGenerationStore } from '../src/postgres/index.js';
+import { createPostgresBatchStore, createPostgresGenerationStore, createPostgresOutboxStore } from '../src/postgres/index.js';
 import { createS3BlobStore, type S3BlobStore } from '../src/s3/index.js';
 import { postgresAvailable, startS3Server, type S3Server } from '../src/testing/index.js';
 import { usePostgres } from './postgres-fixture.js';
@@ -58,11 +59,14 @@ describe.skipIf(!postgresAvailable())('importEmbeddedFolder', () => {
     const target = createPostgresGenerationStore(sql);
     await withFolder(dir, async (store) => {
       for (const id of ['a', 'b', 'c']) await store.create(record(id, 'alice', 'processing'));
+      await store.setFavorite('b', true);
     });
     // another user's generation already holds id "c" in the target (never with uuids; it must not be taken over)
     await target.create(record('c', 'mallory', 'processing'));
 
     expect((await importOnce(dir, { sql })).generations).toEqual({ imported: 2, finished: 0, present: 0, conflicts: 1, invalid: 0 });
+    // a star comes along, into the favorites filter and its total
+    expect(await target.list('alice', { page: 1, limit: 10, favorite: true })).toMatchObject({ total: 1, items: [{ id: 'b', favorite: true }] });
 
     // the old server ran on: "a" finished in the folder; meanwhile the new instances finished "b" their own way
     await withFolder(dir, async (store) => {
@@ -108,5 +112,33 @@ describe.skipIf(!postgresAvailable())('importEmbeddedFolder', () => {
     const again = await importOnce(dir, { sql, blobs });
     expect(again.files).toEqual({ copied: 0, present: 2, skipped: 1 });
     expect(again.entries).toEqual({ copied: 0, present: 1 });
+  });
+
+  it('moves the webhook outbox and batches into their own tables, once', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'dotbase-import-outbox-'));
+    dirs.push(dir);
+    const { sql } = await pg.freshDatabase();
+    const pending = makeOutboxMessage({ generation_id: 'gen-x', next_attempt_at: 5000 });
+    const delivered = makeOutboxMessage({ generation_id: 'gen-x', status: 'delivered', next_attempt_at: null, attempts: [{ at: 1, status_code: 204, error: null, duration_ms: 2 }] });
+    const batch = makeBatchRecord({ items: ['gen-x', 'gen-y'], webhook: { url: 'http://127.0.0.1:1/hook', events_filter: ['completed'] } });
+    await withFolder(dir, async (_store, storage) => {
+      const outbox = createOutboxStore(prefixStorage(storage, 'outbox'));
+      await outbox.enqueue(pending);
+      await outbox.enqueue(delivered);
+      await outbox.watch('gen-x');
+      await createBatchStore(prefixStorage(storage, 'batches')).create(batch);
+    });
+
+    // two messages, one watched generation, one batch; the index keys (due, gen:, user:) are not copied
+    expect((await importOnce(dir, { sql })).entries).toEqual({ copied: 4, present: 0 });
+    const outbox = createPostgresOutboxStore(sql);
+    expect(await outbox.listByGeneration('gen-x')).toEqual([pending, delivered]);
+    expect(await outbox.watched()).toEqual(['gen-x']);
+    expect(await outbox.nextDueAt()).toBe(5000);
+    expect(await createPostgresBatchStore(sql).get(batch.id)).toEqual(batch);
+    expect(await sql`SELECT key FROM dotbase_kv WHERE key LIKE 'outbox:%' OR key LIKE 'batches:%'`).toHaveLength(0);
+
+    expect((await importOnce(dir, { sql })).entries).toEqual({ copied: 0, present: 4 });
+    expect(await outbox.listByGeneration('gen-x')).toHaveLength(2);
   });
 });

@@ -93,12 +93,13 @@ describe.skipIf(!postgresAvailable())('PostgreSQL schema', () => {
       sql.begin(async (tx) => {
         await tx`SET LOCAL session_replication_role = replica`;
         await tx`
-          INSERT INTO generations (id, user_id, action, model_id, status, created_at, processing_time_ms)
+          INSERT INTO generations (id, user_id, action, model_id, status, created_at, processing_time_ms, favorite)
           SELECT ${user} || '-' || n, ${user}, CASE WHEN n <= 240 THEN (ARRAY['create','edit','upscale','remove-bg'])[1 + n % 4] ELSE 'create' END,
                  'flux-schnell', CASE WHEN n <= 240 THEN 'failed' ELSE 'completed' END,
-                 timestamptz '2025-01-01' + n * interval '1 second', CASE WHEN n > 240 THEN 1000 END
+                 timestamptz '2025-01-01' + n * interval '1 second', CASE WHEN n > 240 THEN 1000 END, n <= 240 AND n % 2 = 0
           FROM generate_series(1, ${count}) AS n`;
-        await tx`INSERT INTO generation_counts SELECT user_id, action, status, count(*) FROM generations WHERE user_id = ${user} GROUP BY 1, 2, 3`;
+        await tx`INSERT INTO generation_counts (user_id, action, status, favorite, count)
+                 SELECT user_id, action, status, favorite, count(*) FROM generations WHERE user_id = ${user} GROUP BY 1, 2, 3, 4`;
       });
     await fill('small', 1_000);
     await fill('large', 100_000);
@@ -109,6 +110,11 @@ describe.skipIf(!postgresAvailable())('PostgreSQL schema', () => {
       const page = await store.list(user, { page: 1, limit: 12, action: 'edit', status: 'failed' });
       expect(page.items).toHaveLength(12);
       expect(page.total).toBe(60);
+      // the starred ones are 120 of the oldest (every second failed one): the newest first, from their own index
+      const starred = await store.list(user, { page: 2, limit: 12, favorite: true });
+      expect(starred.total).toBe(120);
+      expect(starred.items.map((r) => r.id)).toEqual(Array.from({ length: 12 }, (_, i) => `${user}-${240 - 24 - 2 * i}`));
+      expect((await store.list(user, { page: 1, limit: 12, favorite: true, action: 'upscale', status: 'failed' })).total).toBe(60);
       expect((await store.list(user, { page: 2, limit: 12 })).total).toBe(user === 'small' ? 1_000 : 100_000);
       work[user] = [];
       for (const [where, values] of [
@@ -116,6 +122,10 @@ describe.skipIf(!postgresAvailable())('PostgreSQL schema', () => {
         ['user_id = $1 AND status = $2', [user, 'failed']],
         ['user_id = $1 AND action = $2', [user, 'upscale']],
         ['user_id = $1 AND action = $2 AND status = $3', [user, 'edit', 'failed']],
+        ['user_id = $1 AND favorite', [user]],
+        ['user_id = $1 AND action = $2 AND favorite', [user, 'remove-bg']],
+        ['user_id = $1 AND status = $2 AND favorite', [user, 'failed']],
+        ['user_id = $1 AND action = $2 AND status = $3 AND favorite', [user, 'create', 'failed']],
       ] as const) {
         const pageCost = await buffersFor(sql, `SELECT * FROM generations WHERE ${where} ORDER BY created_at DESC, id DESC LIMIT 12`, [...values]);
         expect(pageCost.plan, where).not.toMatch(/"Seq Scan"|"Sort"/);

@@ -1,4 +1,4 @@
-import { createBatchStore, createOutboxStore, isDotbaseError } from '@dotbase/core';
+import { createBatchStore, createOutboxStore, isDotbaseError, type BatchStore } from '@dotbase/core';
 import { prefixStorage } from 'unstorage';
 import { Hono } from 'hono';
 import { createAuth, type AuthOptions } from './auth/setup.js';
@@ -7,6 +7,11 @@ import type { AppEnv, DotbaseParts, ServerContext } from './context.js';
 import { createActiveGenerations } from './generations/active.js';
 import { createGenerationAdmission } from './generations/admission.js';
 import { createStreamSlots } from './generations/stream-slots.js';
+import { createSharedStreamSlots } from './generations/shared-stream-slots.js';
+import { createSharedActiveGenerations } from './generations/shared-active.js';
+import { createHeldSlots } from './limits/held-slots.js';
+import type { SharedLimitStores } from './limits/shared.js';
+import { createTurns } from './limits/turns.js';
 import { apiCors } from './http/cors.js';
 import { DAMAGE_RECOVERY, errorResponse } from './http/errors.js';
 import { loopbackHostsOnly } from './http/host-check.js';
@@ -80,19 +85,26 @@ export interface ServerOptions {
    * now (queueing the batch items a previous run left) and stopped on `shutdown`.
    */
   scheduler?: BatchScheduler;
+  /**
+   * Where per-user limits count when several instances serve one deployment (rate limit, open event streams,
+   * running generations, upload turns, seen webhook ids): `startServer` passes Redis's or PostgreSQL's. Default:
+   * this process's memory.
+   */
+  sharedLimits?: SharedLimitStores;
 }
 
 /** The batch scheduler, for an app made without `startServer`. */
-function defaultScheduler(options: ServerOptions, limits: Limits, logger: Logger): BatchScheduler {
+function defaultScheduler(options: ServerOptions, batches: BatchStore, limits: Limits, logger: Logger): BatchScheduler {
   const scheduler = createBatchScheduler({
     service: options.dotbase.service,
     store: options.dotbase.store,
+    batches,
     perUser: limits.batchConcurrencyPerUser,
     total: limits.batchConcurrency,
     logger,
   });
   scheduler.start().catch((error: unknown) => logger.error('batch items not resumed', { error: String(error) }));
-  options.shutdown?.addEventListener('abort', () => scheduler.stop(), { once: true });
+  options.shutdown?.addEventListener('abort', () => void scheduler.stop(), { once: true });
   return scheduler;
 }
 
@@ -127,8 +139,11 @@ export function createServer(options: ServerOptions): Hono<AppEnv> {
   const logger = options.logger ?? silentLogger;
   const serverStorage = prefixStorage(options.dotbase.storage, 'server');
   const owners = createOwnership(serverStorage);
-  const active = createActiveGenerations(options.dotbase.service);
+  const shared = options.sharedLimits;
+  const held = shared ? createHeldSlots(shared.slots, { logger, ...(options.shutdown ? { shutdown: options.shutdown } : {}) }) : undefined;
+  const active = held ? createSharedActiveGenerations(options.dotbase.service, held) : createActiveGenerations(options.dotbase.service);
   const basePath = (options.basePath ?? '').replace(/\/+$/, '');
+  const batches = options.dotbase.batches ?? createBatchStore(prefixStorage(options.dotbase.storage, 'batches'));
 
   // Outputs become the owner's, so they can feed them into their next generation (create → upscale) and nobody else can.
   options.dotbase.service.subscribe((event) => {
@@ -151,9 +166,10 @@ export function createServer(options: ServerOptions): Hono<AppEnv> {
       targetLagMs: limits.admissionTargetLagMs,
       ...(options.shutdown ? { shutdown: options.shutdown } : {}),
     }),
-    streams: createStreamSlots(),
+    streams: held ? createSharedStreamSlots(held) : createStreamSlots(),
     idempotency: createIdempotency(serverStorage),
-    limiter: createRateLimiter({ perMinute: limits.requestsPerMinute }),
+    limiter: shared ? createRateLimiter({ perMinute: limits.requestsPerMinute, store: shared.rate }) : createRateLimiter({ perMinute: limits.requestsPerMinute }),
+    turns: createTurns(held),
     limits,
     logger,
     mode: options.mode,
@@ -162,10 +178,11 @@ export function createServer(options: ServerOptions): Hono<AppEnv> {
     basePath,
     corsOrigins: options.corsOrigins ?? [],
     ...(options.webhookSecret ? { webhookSecret: options.webhookSecret } : {}),
-    deliveries: createDeliveryLog(),
+    deliveries: shared ? createDeliveryLog({ store: shared.seen }) : createDeliveryLog(),
     webhooks: options.webhooks ?? defaultWebhooks(options, logger),
-    batches: options.dotbase.batches ?? createBatchStore(prefixStorage(options.dotbase.storage, 'batches')),
-    scheduler: options.scheduler ?? defaultScheduler(options, limits, logger),
+    batches,
+    // the scheduler claims items in the same store the routes queue them in (the embedded one keeps its queue in memory)
+    scheduler: options.scheduler ?? defaultScheduler(options, batches, limits, logger),
     batchBodySchema: createBatchBodySchema(limits.maxPromptLength),
     heartbeatMs: options.heartbeatMs ?? 15_000,
     ...(options.shutdown ? { shutdown: options.shutdown } : {}),

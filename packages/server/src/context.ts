@@ -11,6 +11,7 @@ import type { RateLimiter } from './http/rate-limit.js';
 import type { Logger } from './log.js';
 import type { createBatchBodySchema, createGenerationBodySchema } from './schemas.js';
 import type { Ownership } from './uploads/ownership.js';
+import type { Turns } from './limits/turns.js';
 import type { DeliveryLog } from './webhooks/dedupe.js';
 import type { OutgoingWebhooks } from './webhooks/outgoing/dispatcher.js';
 import type { BatchScheduler } from './batches/scheduler.js';
@@ -48,6 +49,8 @@ export interface ServerContext {
   /** `Idempotency-Key` records, per user, in the server's storage. */
   idempotency: Idempotency;
   limiter: RateLimiter;
+  /** One at a time per key (a user's uploads): in this process, and across instances with shared limits. */
+  turns: Turns;
   limits: Limits;
   logger: Logger;
   mode: 'simulator' | 'replicate';

@@ -68,6 +68,11 @@ export const listGenerationsQuerySchema = z.object({
   action: z.enum(ACTIONS).optional(),
   status: z.enum(GENERATION_STATUSES).optional(),
   q: z.string().trim().min(1).max(200, 'must be at most 200 characters').optional().describe('Only generations whose prompt contains this (case-insensitive)'),
+  favorite: z
+    .enum(['true'], { message: 'must be true (leave it out for all generations)' })
+    .transform(() => true as const)
+    .optional()
+    .describe('`true`: only the starred generations'),
 });
 
 export const listUploadsQuerySchema = z.object({
@@ -138,6 +143,7 @@ export const generationSchema = z.object({
   processing_time_ms: z.number().nullable(),
   created_at: z.number().describe('Epoch milliseconds'),
   completed_at: z.number().nullable(),
+  favorite: z.boolean().describe('Starred by its owner (PUT/DELETE /api/generations/{id}/favorite)'),
 });
 
 export const generationPageSchema = z.object({

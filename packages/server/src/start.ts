@@ -120,7 +120,7 @@ async function startBackend(config: ServerConfig, options: StartOptions, logger:
   // the embedded folder unless DATABASE_URL, REDIS_URL or DOTBASE_S3_BUCKET say otherwise (see docs/scaling.md)
   const backends = await openBackends(scale, config.dataDir, config.durability, logger);
   cleanups.push(...backends.cleanups);
-  const { storage, store, serviceStore, blobs, tokenState } = backends;
+  const { storage, store, serviceStore, blobs, tokenState, outbox, batches } = backends;
   // Replicate's API base, when not Replicate's own (a proxy, a simulator), is trusted with http and its address.
   const trustedHosts = baseUrl ? [hostRuleOf(baseUrl)] : [];
   const created = createDotbase({
@@ -132,6 +132,8 @@ async function startBackend(config: ServerConfig, options: StartOptions, logger:
     ...(serviceStore ? { store: serviceStore } : {}),
     ...(blobs ? { blobs } : {}),
     ...(tokenState ? { tokenState } : {}),
+    ...(outbox ? { outbox } : {}),
+    ...(batches ? { batches } : {}),
     imageTools: sharpImageTools(),
     // Replicate allows 600 creates a minute per account: stay under it instead of collecting 429s.
     budget: config.replicate.budget,
@@ -171,13 +173,14 @@ async function startBackend(config: ServerConfig, options: StartOptions, logger:
   const scheduler = createBatchScheduler({
     service: dotbase.service,
     store: dotbase.store,
+    batches: dotbase.batches,
     perUser: limits.batchConcurrencyPerUser,
     total: limits.batchConcurrency,
     logger,
   });
   await scheduler.start();
   cleanups.push(async () => scheduler.stop());
-  return { mode, simulator, dotbase, webhookSecret, webhookUrl, webhooks, listening, scheduler, fileRedirect: backends.signedUrl } as const;
+  return { mode, simulator, dotbase, webhookSecret, webhookUrl, webhooks, listening, scheduler, fileRedirect: backends.signedUrl, sharedLimits: backends.limits } as const;
 }
 
 /** Undo steps, run newest first; each runs even when an earlier one failed. */
@@ -206,7 +209,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
   // before anything opens records.lmdb: a damaged file is a message naming it, not 500s (or a crash) later
   await verifyStoreAtStart(config, logger);
   try {
-    const { mode, simulator, dotbase, webhookSecret, webhookUrl, webhooks, listening, scheduler, fileRedirect } = await startBackend(config, options, logger, secret, cleanups);
+    const { mode, simulator, dotbase, webhookSecret, webhookUrl, webhooks, listening, scheduler, fileRedirect, sharedLimits } = await startBackend(config, options, logger, secret, cleanups);
     const anonymous = config.apiKeys.length === 0 && !config.telegram;
     const shutdown = new AbortController();
     // every open event stream listens for shutdown (and stops listening when it ends): many at once is normal
@@ -237,6 +240,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
       webhooks,
       scheduler,
       ...(fileRedirect ? { fileRedirect } : {}),
+      ...(sharedLimits ? { sharedLimits } : {}),
     });
 
     const server = createHttpServer(getRequestListener(app.fetch, { errorHandler: malformedRequest }));

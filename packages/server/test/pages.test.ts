@@ -79,6 +79,7 @@ describe('GET /openapi.json', () => {
         '/api/generations/list',
         '/api/generations/{id}',
         '/api/generations/{id}/cancel',
+        '/api/generations/{id}/favorite',
         '/api/generations/{id}/events',
         '/api/generations/{id}/deliveries',
         '/api/webhooks/secret',
@@ -111,7 +112,9 @@ describe('GET /openapi.json', () => {
     ]);
     expect(body.paths['/api/batches'].post.parameters).toEqual([expect.objectContaining({ name: 'Idempotency-Key', in: 'header' })]);
     const list = body.paths['/api/generations/list'].get.parameters.map((p: { name: string }) => p.name);
-    expect(list).toEqual(['page', 'limit', 'action', 'status', 'q']);
+    expect(list).toEqual(['page', 'limit', 'action', 'status', 'q', 'favorite']);
+    expect(body.paths['/api/generations/{id}/favorite'].put.parameters[0]).toMatchObject({ name: 'id', in: 'path', required: true });
+    expect(Object.keys(body.paths['/api/generations/{id}/favorite'])).toEqual(['put', 'delete']);
     expect(body.paths['/api/generations/{id}'].get.parameters[0]).toMatchObject({ name: 'id', in: 'path', required: true });
   });
 });

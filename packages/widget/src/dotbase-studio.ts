@@ -437,6 +437,12 @@ export class DotbaseStudio extends LitElement {
     this.setView('studio');
   }
 
+  private async setFavorite(generation: Generation, favorite: boolean): Promise<void> {
+    const refused = await this.generation.setFavorite(generation, favorite);
+    const s = this.strings.result;
+    this.say(refused ? errorText(this.strings, refused.code, refused.message) : favorite ? s.starred : s.unstarred);
+  }
+
   private openFromHistory(generation: Generation): void {
     if (this.visibleActions().includes(generation.action)) this.setAction(generation.action);
     this.generation.show(generation);
@@ -462,7 +468,9 @@ export class DotbaseStudio extends LitElement {
     if (error.code === 'invalid_input' && Array.isArray(issues)) {
       for (const issue of issues) {
         const path = typeof issue.path === 'string' ? issue.path : '';
-        const message = typeof issue.message === 'string' ? issue.message : '';
+        const sent = typeof issue.message === 'string' ? issue.message : '';
+        // the server words issues in English; the studio's language says them again where it knows how
+        const message = packFor(this.strings.lang).issue?.(sent) ?? sent;
         const field = path === 'prompt' || path === 'mask' ? path : path.startsWith('input_images') ? 'images' : path.startsWith('settings.') ? path.split('.', 2).join('.') : 'form';
         problems[field] = problems[field] ? `${problems[field]} ${message}` : message;
       }
@@ -687,6 +695,7 @@ export class DotbaseStudio extends LitElement {
           .session=${this.generation.session}
           .endpoint=${this.client.endpoint}
           @result-show=${(e: CustomEvent<{ generation: Generation }>) => this.generation.show(e.detail.generation)}
+          @result-favorite=${(e: CustomEvent<{ generation: Generation; favorite: boolean }>) => void this.setFavorite(e.detail.generation, e.detail.favorite)}
           @result-cancel=${() => this.generation.cancel()}
           @result-retry=${() => void this.retry()}
           @result-reuse=${(e: CustomEvent<{ generation: Generation }>) => this.reuse(e.detail.generation)}

@@ -1,7 +1,7 @@
 import type { Action, CreateGenerationBody, Generation, Health, Upload } from './api/types.js';
 
 /** Where a failure happened, so embedders can tell a failed upload from a failed generation. */
-export type ErrorContext = 'load' | 'upload' | 'create' | 'generation' | 'cancel' | 'history' | 'sign-in';
+export type ErrorContext = 'load' | 'upload' | 'create' | 'generation' | 'cancel' | 'history' | 'sign-in' | 'favorite';
 
 export interface DotbaseReadyDetail {
   mode: Health['mode'];

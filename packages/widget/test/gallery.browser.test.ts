@@ -28,6 +28,34 @@ async function create(page: Page, prompt: string, count: number): Promise<Genera
   return (await recordedEvents<{ generation: Generation }>(page, 'dotbase-generation-complete'))[count - 1]!.detail.generation;
 }
 
+/** The before/after slider runs from the image's left edge to its right edge, as the image is displayed. */
+async function expectSliderSpansImage(page: Page): Promise<void> {
+  const viewer = studio(page).locator('dialog[open]');
+  const image = await viewer.locator('.stage img:not(.before)').boundingBox();
+  const slider = await viewer.locator('input.divider').boundingBox();
+  const before = await viewer.locator('img.before').boundingBox();
+  expect(image && slider && before).toBeTruthy();
+  const viewport = page.viewportSize()!;
+  expect(image!.width).toBeGreaterThan(Math.min(200, viewport.width / 2));
+  for (const [name, box] of [['slider', slider!], ['original', before!]] as const) {
+    expect(Math.abs(box.x - image!.x), `${name} left edge`).toBeLessThanOrEqual(1);
+    expect(Math.abs(box.x + box.width - (image!.x + image!.width)), `${name} right edge`).toBeLessThanOrEqual(1);
+  }
+  expect(image!.x + image!.width).toBeLessThanOrEqual(viewport.width);
+  // the box is the picture itself (no letterbox bands) and nothing of it is cut off
+  const shown = await viewer.locator('.stage').evaluate((stage) => {
+    const img = stage.querySelector<HTMLImageElement>('img:not(.before)')!;
+    return { ratio: img.naturalWidth / img.naturalHeight, scrolls: stage.scrollHeight > stage.clientHeight + 1 || stage.scrollWidth > stage.clientWidth + 1 };
+  });
+  expect(Math.abs(image!.width / image!.height - shown.ratio)).toBeLessThan(0.02);
+  expect(shown.scrolls).toBe(false);
+  // every viewer button fits on the screen
+  for (const box of await viewer.locator('.viewer-actions button').evaluateAll((buttons) => buttons.map((b) => b.getBoundingClientRect().toJSON() as DOMRect))) {
+    expect(box.left).toBeGreaterThanOrEqual(0);
+    expect(box.right).toBeLessThanOrEqual(viewport.width);
+  }
+}
+
 describeBrowser('results like a modern generator', () => {
   it("keeps this session's results in a gallery, with one actions menu per image and Download all", async () => {
     const page = await open(e2e.api.url, 'gallery');
@@ -97,6 +125,17 @@ describeBrowser('results like a modern generator', () => {
     await viewer.getByLabel('Compare with the original').fill('25');
     expect(await viewer.locator('.stage').getAttribute('style')).toBe('--split:25%');
     await screenshot(page, 'viewer-compare');
+    await expectSliderSpansImage(page);
+    await page.keyboard.press('Escape');
+
+    // the same on a phone: the slider follows the image as it is shown there
+    await page.setViewportSize({ width: 390, height: 844 });
+    await root.locator('[part~="output"]').first().click();
+    await viewer.waitFor();
+    await viewer.getByRole('button', { name: 'Compare with the original' }).click();
+    await viewer.locator('img.before').evaluate((img: HTMLImageElement) => img.decode());
+    await expectSliderSpansImage(page);
+    await screenshot(page, 'viewer-compare-mobile');
     await page.keyboard.press('Escape');
     await page.context().close();
   });

@@ -115,6 +115,19 @@ describeBrowser('the studio in Russian', () => {
     await root.locator('dotbase-result-view .problem .hint').evaluate((hint) => hint.remove());
     await check('result: failed');
 
+    // a request the form lets through and the server refuses (Recraft takes a size or an aspect ratio, not both):
+    // the server's English issue is shown beside its field in Russian
+    await root.locator('[part~="model"][data-model="recraft-v3"]').click();
+    await root.locator('[part~="model-selected"][data-model="recraft-v3"]').waitFor();
+    await root.getByLabel('Соотношение сторон', { exact: true }).selectOption('1:1');
+    await root.getByLabel('Размер', { exact: true }).selectOption('1024x1024');
+    await root.locator('[part~="submit"]').click();
+    const refusal = root.locator('dotbase-settings-form .error-text[role="alert"]');
+    await refusal.waitFor();
+    expect(await refusal.textContent()).toBe('Нельзя вместе с настройкой «Соотношение сторон»: укажите что-то одно.');
+    await check('server validation error');
+    await screenshot(page, 'ru-server-issue');
+
     await root.getByRole('button', { name: 'История' }).click();
     await root.locator('[part~="history-item"]').first().waitFor();
     await check('history');

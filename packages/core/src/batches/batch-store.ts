@@ -3,11 +3,14 @@ import { DotbaseError } from '../errors.js';
 import { keySegment } from '../storage/key-segment.js';
 import { createKeyedMutex } from '../storage/keyed-mutex.js';
 import { storageCall } from '../storage/storage-error.js';
+import { createMemoryBatchQueue } from './memory-queue.js';
 import type { BatchRecord, BatchStore } from './types.js';
 
 /**
  * Batches on any unstorage driver. Keys: `batch:<id>` — the batch; `user:<user>` — the user's batch ids, oldest
- * first. A batch is a hundred ids at most and users make few, so one list per user is enough.
+ * first. A batch is a hundred ids at most and users make few, so one list per user is enough. The items' queue is
+ * kept in memory (see memory-queue.ts): this store serves one process, and the scheduler queues the items again
+ * from the generation records at start.
  *
  * @example
  * const batches = createBatchStore(prefixStorage(storage, 'batches'));
@@ -20,6 +23,8 @@ export function createBatchStore(storage: Storage): BatchStore {
   const write = (key: string, value: unknown) => storageCall(`write ${key}`, () => storage.setItem(key, value as never));
 
   return {
+    ...createMemoryBatchQueue(),
+
     async create(batch) {
       await withLock(batchKey(batch.id), async () => {
         if (await read(batchKey(batch.id))) throw new DotbaseError('conflict', `batch ${batch.id} already exists`);

@@ -391,6 +391,12 @@ export function createGenerationService(options: GenerationServiceOptions): Gene
       return record ? cancelRecord(record) : null;
     },
 
+    async setFavorite(userId, id, favorite) {
+      if (!(await own(userId, id))) return null;
+      // no event: a star is not a status change (slot and cap bookkeeping listen to events)
+      return store.setFavorite(id, favorite);
+    },
+
     async delete(userId, id) {
       const record = await own(userId, id);
       if (!record) return false;

@@ -238,7 +238,8 @@ export function createTracker(deps: TrackerDeps) {
         // webhook URL names it. Applying here is safe whoever else applies too: every change is conditional.
         const marked = markerOf(prediction);
         if (!marked) return;
-        const record = await deps.store.get(marked);
+        // an id the store cannot even look up is no generation of ours (polling still covers our own)
+        const record = await deps.store.get(marked).catch(() => null);
         if (!record || record.prediction_id !== prediction.id || TERMINAL_STATUSES.includes(record.status)) return;
         await withLock(marked, () => applyUnlocked(marked, prediction));
         return;

@@ -40,6 +40,8 @@ export interface GenerationService {
   get(userId: string, id: string): Promise<GenerationRecord | null>;
   list(userId: string, query: ListQuery): Promise<ListResult>;
   cancel(userId: string, id: string): Promise<GenerationRecord | null>;
+  /** Stars or unstars the user's own generation; null when it is not theirs (or unknown). */
+  setFavorite(userId: string, id: string, favorite: boolean): Promise<GenerationRecord | null>;
   /** Removes the record and its output files. */
   delete(userId: string, id: string): Promise<boolean>;
   stats(windowMs: number): Promise<StatsRow[]>;

@@ -238,6 +238,79 @@ export function describeGenerationStoreContract(name: string, factory: () => Pro
       }
     });
 
+    it('stars and unstars a generation, keeping the rest of the record, and hands `favorite` out as true or not at all', async () => {
+      const store = await factory();
+      const record = makeGenerationRecord({ status: 'completed', output_keys: ['outputs/a.png'] });
+      await store.create(record);
+      expect(await store.get(record.id)).not.toHaveProperty('favorite');
+      const starred = await store.setFavorite(record.id, true);
+      expect(starred).toEqual({ ...record, favorite: true });
+      expect(await store.get(record.id)).toEqual({ ...record, favorite: true });
+      // a later status patch leaves the star alone
+      expect(await store.update(record.id, { progress: 100 })).toMatchObject({ favorite: true, progress: 100 });
+      const unstarred = await store.setFavorite(record.id, false);
+      expect(unstarred).not.toHaveProperty('favorite');
+      expect(await store.get(record.id)).toEqual({ ...record, progress: 100 });
+      expect(await store.setFavorite('no-such-id', true)).toBeNull();
+      // a record imported as starred is starred; one created with favorite: false is not
+      const imported = makeGenerationRecord({ favorite: true });
+      const plain = makeGenerationRecord({ favorite: false });
+      await store.create(imported);
+      await store.create(plain);
+      expect(await store.get(imported.id)).toEqual(imported);
+      expect(await store.get(plain.id)).not.toHaveProperty('favorite');
+      expect((await store.list('alice', { page: 1, limit: 10, favorite: true })).items.map((r) => r.id)).toEqual([imported.id]);
+    });
+
+    it('lists the starred generations newest first, paged, alone and with action and status, following stars, updates and deletes', async () => {
+      const store = await factory();
+      const records: GenerationRecord[] = [];
+      for (let i = 0; i < 40; i++) {
+        const record = makeGenerationRecord({
+          action: ACTIONS[i % ACTIONS.length] as Action,
+          status: GENERATION_STATUSES[(i * 3) % GENERATION_STATUSES.length] as GenerationStatus,
+        });
+        records.push(record);
+        await store.create(record);
+      }
+      await store.create(makeGenerationRecord({ user_id: 'bob', favorite: true }));
+      const starred = new Set<string>();
+      // stars race with each other and with status changes of the same records
+      await Promise.all(
+        records.flatMap((record, i) =>
+          i % 3 === 0
+            ? [store.setFavorite(record.id, true).then(() => starred.add(record.id)), store.update(record.id, { progress: i })]
+            : [],
+        ),
+      );
+      const check = async () => {
+        const current = await Promise.all(records.map(async (r) => (await store.get(r.id)) ?? undefined));
+        const live = current.filter((r): r is GenerationRecord => r !== undefined);
+        const queries: Array<{ action?: Action; status?: GenerationStatus }> = [{}, { action: 'create' }, { status: 'completed' }, { action: 'edit', status: 'failed' }];
+        for (const query of queries) {
+          const expected = live.filter((r) => starred.has(r.id) && (!query.action || r.action === query.action) && (!query.status || r.status === query.status));
+          const { items, total } = await listAll(store, 'alice', { ...query, favorite: true }, 4);
+          expect(total, JSON.stringify(query)).toBe(expected.length);
+          expect(items.map((r) => r.id), JSON.stringify(query)).toEqual(newestFirst(expected));
+          expect(items.every((r) => r.favorite === true)).toBe(true);
+        }
+        // the unfiltered list still holds every one, starred or not
+        expect((await store.list('alice', { page: 1, limit: 1 })).total).toBe(live.length);
+      };
+      await check();
+      expect(starred.size).toBe(14);
+      await store.setFavorite(records[3]!.id, false);
+      starred.delete(records[3]!.id);
+      await store.update(records[6]!.id, { status: 'completed', action: 'edit' });
+      await store.delete(records[9]!.id);
+      starred.delete(records[9]!.id);
+      // starring twice counts once
+      await store.setFavorite(records[12]!.id, true);
+      await check();
+      expect((await store.list('bob', { page: 1, limit: 10, favorite: true })).total).toBe(1);
+      expect(await store.list('nobody', { page: 1, limit: 10, favorite: true })).toEqual({ items: [], total: 0 });
+    });
+
     it('refuses malformed list queries', async () => {
       const store = await factory();
       const bad: ListQuery[] = [
@@ -246,6 +319,7 @@ export function describeGenerationStoreContract(name: string, factory: () => Pro
         { page: 1.5, limit: 10 },
         { page: 1, limit: 10, action: 'paint' as Action },
         { page: 1, limit: 10, status: 'done' as GenerationStatus },
+        { page: 1, limit: 10, favorite: false as unknown as true },
       ];
       for (const query of bad) expect(isDotbaseError(await rejection(store.list('alice', query)), 'invalid_input'), JSON.stringify(query)).toBe(true);
     });

@@ -69,12 +69,13 @@ describe('createGenerationStore', () => {
     async function readsForPages(count: number) {
       const { storage, reads } = countingMemoryStorage();
       const store = createGenerationStore(storage, { chunkSize: 50 });
-      for (let i = 0; i < count; i++) await store.create(makeGenerationRecord({ status: i % 10 === 0 ? 'failed' : 'completed' }));
+      for (let i = 0; i < count; i++) await store.create(makeGenerationRecord({ status: i % 10 === 0 ? 'failed' : 'completed', favorite: i % 10 === 3 }));
       const costs: Record<string, { keys: number; chunks: number }> = {};
       for (const [label, query] of [
         ['page 1', { page: 1, limit: 12 }],
         ['page 2', { page: 2, limit: 12 }],
         ['page 1 failed', { page: 1, limit: 12, status: 'failed' as const }],
+        ['page 1 favorites', { page: 1, limit: 12, favorite: true as const }],
       ] as const) {
         reads.length = 0;
         const result = await store.list('alice', query);
@@ -86,7 +87,8 @@ describe('createGenerationStore', () => {
     const small = await readsForPages(200);
     const large = await readsForPages(6000);
     expect(large).toEqual(small);
-    // meta + at most 3 chunks (the failed filter matches 1 in 10, 5 per chunk) + the 12 records.
+    // meta + at most 3 chunks (the failed filter matches 1 in 10, 5 per chunk) + the 12 records; favorites (1 in 10)
+    // read like the failed filter.
     for (const cost of Object.values(large)) expect(cost.keys).toBeLessThanOrEqual(1 + 3 + 12);
   });
 

@@ -12,7 +12,7 @@ import { storedGenerationProblem } from './stored-shapes.js';
 import { GENERATION_STATUSES, meetsCondition, TERMINAL_STATUSES, type GenerationRecord, type GenerationStatus, type GenerationStore, type ListQuery } from './types.js';
 import { createUnfinishedSet } from './unfinished-set.js';
 import { createUserIndex } from './user-index.js';
-import { checkGenerationRecord, checkListQuery } from './generation-checks.js';
+import { checkGenerationRecord, checkListQuery, withFavoriteNormalised } from './generation-checks.js';
 
 export interface GenerationStoreOptions {
   /** Index entries per chunk (default 500). A user's index keeps the size it was created with. */
@@ -98,11 +98,12 @@ export function createGenerationStore(backing: Storage, options: GenerationStore
   }
 
   return {
-    async create(record) {
-      checkGenerationRecord(record);
+    async create(given) {
+      checkGenerationRecord(given);
+      const record = withFavoriteNormalised(given);
       await withLock(genKey(record.id), async () => {
         if (await read(record.id)) throw new DotbaseError('conflict', `generation ${record.id} already exists`);
-        const chunk = await index.append(record.user_id, record.id, record.action, record.status);
+        const chunk = await index.append(record.user_id, record.id, record.action, record.status, record.favorite === true);
         // independent keys: written side by side, the latency of one write instead of three
         await Promise.all([
           write({ record, chunk }),
@@ -126,12 +127,13 @@ export function createGenerationStore(backing: Storage, options: GenerationStore
         if (!stored || !meetsCondition(stored.record, condition)) return null;
         const before = stored.record;
         // id, owner and creation time are fixed, whatever the patch says at runtime.
-        const after: GenerationRecord = { ...before, ...definedOnly(patch), id: before.id, user_id: before.user_id, created_at: before.created_at };
+        const after = withFavoriteNormalised({ ...before, ...definedOnly(patch), id: before.id, user_id: before.user_id, created_at: before.created_at });
         checkGenerationRecord(after);
-        const indexMoves = after.action !== before.action || after.status !== before.status;
+        const starred = after.favorite === true;
+        const indexMoves = after.action !== before.action || after.status !== before.status || starred !== (before.favorite === true);
         const [saved] = await Promise.all([
           write({ record: after, chunk: stored.chunk }),
-          indexMoves ? index.change(after.user_id, stored.chunk, id, after.action, after.status) : undefined,
+          indexMoves ? index.change(after.user_id, stored.chunk, id, after.action, after.status, starred) : undefined,
           stats.move(before, after),
           activity.move(before, after),
           isTerminal(after.status) && !isTerminal(before.status) ? unfinished.remove(id) : undefined,
@@ -153,9 +155,19 @@ export function createGenerationStore(backing: Storage, options: GenerationStore
       });
     },
 
+    // a patch of one field through `update`, which keeps the index's star in step with the record's
+    async setFavorite(id, favorite) {
+      if (typeof favorite !== 'boolean') throw new DotbaseError('invalid_input', 'favorite must be a boolean');
+      return this.update(id, { favorite });
+    },
+
     async list(userId, query) {
       checkListQuery(query);
-      const filter = { ...(query.action ? { action: query.action } : {}), ...(query.status ? { status: query.status } : {}) };
+      const filter = {
+        ...(query.action ? { action: query.action } : {}),
+        ...(query.status ? { status: query.status } : {}),
+        ...(query.favorite ? { favorite: true as const } : {}),
+      };
       const { ids, total } = await index.page(userId, filter, query.page, query.limit);
       const records = await Promise.all(ids.map((id) => read(id)));
       // A record deleted between the index read and now is simply left out.

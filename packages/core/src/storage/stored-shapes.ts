@@ -40,7 +40,7 @@ export function indexMetaProblem(value: unknown, deep = true): string | undefine
   return undefined;
 }
 
-/** `users:<user>:chunks:<n>`: `[id, action, status][]`. */
+/** `users:<user>:chunks:<n>`: `[id, action, status, favorite?: 1][]`. */
 export function indexChunkProblem(value: unknown): string | undefined {
   if (!Array.isArray(value)) return 'not an index chunk';
   const valid = value.every(
@@ -48,7 +48,8 @@ export function indexChunkProblem(value: unknown): string | undefined {
       Array.isArray(entry) &&
       isNonEmptyString(entry[0]) &&
       (ACTIONS as readonly unknown[]).includes(entry[1]) &&
-      (GENERATION_STATUSES as readonly unknown[]).includes(entry[2]),
+      (GENERATION_STATUSES as readonly unknown[]).includes(entry[2]) &&
+      (entry.length === 3 || (entry.length === 4 && entry[3] === 1)),
   );
-  return valid ? undefined : 'an index entry is not [id, action, status]';
+  return valid ? undefined : 'an index entry is not [id, action, status, favorite?]';
 }

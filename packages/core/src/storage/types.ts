@@ -69,11 +69,18 @@ export interface GenerationRecord {
    * that prediction, as for any interrupted generation, instead of the scheduler submitting the item again.
    */
   submit_started_at?: number | null;
+  /**
+   * The owner starred it (history's favorites filter). Stores hand it out as `true` or not at all: absent means
+   * not starred, for records written before favorites existed as for the others. Change it with `setFavorite`.
+   */
+  favorite?: boolean;
 }
 
 export interface ListQuery {
   action?: Action;
   status?: GenerationStatus;
+  /** Only the starred generations (from the index, like action and status). */
+  favorite?: true;
   /** 1-based. */
   page: number;
   limit: number;
@@ -174,6 +181,8 @@ export interface GenerationStore {
    */
   update(id: string, patch: Partial<Omit<GenerationRecord, 'id' | 'user_id' | 'created_at'>>, condition?: UpdateCondition): Promise<GenerationRecord | null>;
   delete(id: string): Promise<boolean>;
+  /** Stars or unstars a generation and moves it in the favorites index; the new record, or null when the id is unknown. */
+  setFavorite(id: string, favorite: boolean): Promise<GenerationRecord | null>;
   /** One user's generations, newest first. */
   list(userId: string, query: ListQuery): Promise<ListResult>;
   /** Ids of every generation not yet in a terminal status (for crash recovery). */

@@ -7,10 +7,17 @@ import { storageCall } from './storage-error.js';
 import { indexMetaProblem } from './stored-shapes.js';
 import type { GenerationStatus, UserActivity } from './types.js';
 
-/** One generation in a user's index: enough to filter without reading the record. */
-type IndexEntry = [id: string, action: Action, status: GenerationStatus];
+/**
+ * One generation in a user's index: enough to filter without reading the record. A starred one carries a 4th
+ * element, 1; entries written before favorites existed have three and are simply not starred.
+ */
+type IndexEntry = [id: string, action: Action, status: GenerationStatus, favorite?: 1];
 
-/** Counts per `action|status`; zero counts are dropped to keep the meta small. */
+/**
+ * Counts per `action|status`, and per `action|status|f` for starred generations (no status ends in `|f`), so the
+ * favorites filter, alone or with action and status, is a lookup like the others. Zero counts are dropped to keep
+ * the meta small.
+ */
 type ComboCounts = Record<string, number>;
 
 /**
@@ -28,9 +35,14 @@ interface UserIndexMeta {
 export interface IndexFilter {
   action?: Action;
   status?: GenerationStatus;
+  favorite?: true;
 }
 
-const combo = (action: Action, status: GenerationStatus) => `${action}|${status}`;
+const FAVORITE_SUFFIX = '|f';
+const combo = (action: Action, status: GenerationStatus, favorite = false) => `${action}|${status}${favorite ? FAVORITE_SUFFIX : ''}`;
+const entryCombo = (entry: IndexEntry) => combo(entry[1], entry[2], entry[3] === 1);
+/** The status a count key names (`action|status` or `action|status|f`). */
+const statusOf = (key: string) => key.split('|')[1] as GenerationStatus;
 
 function bump(counts: ComboCounts, key: string, by: number): void {
   const next = (counts[key] ?? 0) + by;
@@ -43,16 +55,23 @@ function sumCounts(counts: ComboCounts | undefined, filter: IndexFilter): number
   // runs for every chunk a page skips and for every total: plain string tests, no splitting
   const actionPrefix = filter.action === undefined ? undefined : `${filter.action}|`;
   const statusSuffix = filter.status === undefined ? undefined : `|${filter.status}`;
+  const starredStatusSuffix = statusSuffix === undefined ? undefined : `${statusSuffix}${FAVORITE_SUFFIX}`;
   for (const key in counts) {
     if (actionPrefix !== undefined && !key.startsWith(actionPrefix)) continue;
-    if (statusSuffix !== undefined && !key.endsWith(statusSuffix)) continue;
+    const starred = key.endsWith(FAVORITE_SUFFIX);
+    if (filter.favorite && !starred) continue;
+    if (statusSuffix !== undefined && !key.endsWith(starred ? (starredStatusSuffix as string) : statusSuffix)) continue;
     total += counts[key] as number;
   }
   return total;
 }
 
 function matches(entry: IndexEntry, filter: IndexFilter): boolean {
-  return (filter.action === undefined || filter.action === entry[1]) && (filter.status === undefined || filter.status === entry[2]);
+  return (
+    (filter.action === undefined || filter.action === entry[1]) &&
+    (filter.status === undefined || filter.status === entry[2]) &&
+    (filter.favorite === undefined || entry[3] === 1)
+  );
 }
 
 function corrupt(key: string, problem = 'not a valid index value'): DotbaseError {
@@ -115,7 +134,7 @@ export function createUserIndex(storage: CachedStorage, withLock: KeyedMutex, de
 
   return {
     /** Appends a new generation as the user's newest; returns the chunk it went into. */
-    async append(user: string, id: string, action: Action, status: GenerationStatus): Promise<number> {
+    async append(user: string, id: string, action: Action, status: GenerationStatus, favorite = false): Promise<number> {
       const segment = keySegment(user);
       const { chunk, written } = await withLock(base(segment), async () => {
         const meta = (await readMeta(segment)) ?? { chunkSize: defaultChunkSize, counts: {}, chunks: [] };
@@ -126,9 +145,10 @@ export function createUserIndex(storage: CachedStorage, withLock: KeyedMutex, de
           meta.chunks.push({});
           entries = [];
         }
-        entries.push([id, action, status]);
-        bump(meta.counts, combo(action, status), 1);
-        bump(meta.chunks[chunk] as ComboCounts, combo(action, status), 1);
+        const entry: IndexEntry = favorite ? [id, action, status, 1] : [id, action, status];
+        entries.push(entry);
+        bump(meta.counts, entryCombo(entry), 1);
+        bump(meta.chunks[chunk] as ComboCounts, entryCombo(entry), 1);
         const { written } = put([
           [chunkKey(segment, chunk), entries],
           [metaKey(segment), meta],
@@ -139,18 +159,18 @@ export function createUserIndex(storage: CachedStorage, withLock: KeyedMutex, de
       return chunk;
     },
 
-    /** Moves an entry to its record's new action/status. */
-    async change(user: string, chunk: number, id: string, action: Action, status: GenerationStatus): Promise<void> {
+    /** Moves an entry to its record's new action/status/star. */
+    async change(user: string, chunk: number, id: string, action: Action, status: GenerationStatus, favorite = false): Promise<void> {
       await editEntry(keySegment(user), chunk, id, (meta, entries, at) => {
-        const entry = entries[at] as IndexEntry;
-        const before = combo(entry[1], entry[2]);
-        const after = combo(action, status);
+        const next: IndexEntry = favorite ? [id, action, status, 1] : [id, action, status];
+        const before = entryCombo(entries[at] as IndexEntry);
+        const after = entryCombo(next);
         if (before === after) return;
         for (const counts of [meta.counts, meta.chunks[chunk] as ComboCounts]) {
           bump(counts, before, -1);
           bump(counts, after, 1);
         }
-        entries[at] = [id, action, status];
+        entries[at] = next;
       });
     },
 
@@ -161,9 +181,9 @@ export function createUserIndex(storage: CachedStorage, withLock: KeyedMutex, de
     /** `remove`, for a caller that has the user's escaped segment rather than the id (index repair). */
     async removeByKey(segment: string, chunk: number, id: string): Promise<void> {
       await editEntry(segment, chunk, id, (meta, entries, at) => {
-        const [, action, status] = entries[at] as IndexEntry;
-        bump(meta.counts, combo(action, status), -1);
-        bump(meta.chunks[chunk] as ComboCounts, combo(action, status), -1);
+        const key = entryCombo(entries[at] as IndexEntry);
+        bump(meta.counts, key, -1);
+        bump(meta.chunks[chunk] as ComboCounts, key, -1);
         entries.splice(at, 1);
       });
     },
@@ -186,7 +206,7 @@ export function createUserIndex(storage: CachedStorage, withLock: KeyedMutex, de
           const counts: UserActivity['counts'] = {};
           let total = 0;
           for (const [combo, count] of Object.entries(meta?.counts ?? {})) {
-            const status = combo.slice(combo.indexOf('|') + 1) as GenerationStatus;
+            const status = statusOf(combo);
             counts[status] = (counts[status] ?? 0) + count;
             total += count;
           }

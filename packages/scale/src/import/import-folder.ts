@@ -3,6 +3,7 @@ import type { Sql } from '../postgres/connect.js';
 import { COLUMN_NAMES, COLUMNS, SELECT_LIST } from '../postgres/generation-rows.js';
 import type { S3BlobStore } from '../s3/blob-store.js';
 import type { EmbeddedFolder } from './embedded-folder.js';
+import { importWebhooksAndBatches, tableEntryOf } from './webhooks-and-batches.js';
 
 export interface ImportTargets {
   /** A migrated PostgreSQL database: generations and the server's key-value entries go here (else they stay). */
@@ -106,7 +107,12 @@ export async function importEmbeddedFolder(folder: EmbeddedFolder, targets: Impo
     const step = stepper(keys.length, (done) => progress(`key-value entries ${done}/${keys.length}`));
     await inBatches(keys, batchSize, async (batch, before) => {
       const values = await Promise.all(batch.map((key) => folder.keyValue(key)));
-      const rows = batch.flatMap((key, i) => (values[i] === null ? [] : [{ key, value: values[i] as string }]));
+      const entries = batch.flatMap((key, i) => (values[i] === null ? [] : [{ key, value: values[i] as string }]));
+      // the outbox and batches have tables of their own (their index keys are not copied at all)
+      const rows = entries.filter((entry) => tableEntryOf(entry.key) === null);
+      const tabled = await importWebhooksAndBatches(sql, entries);
+      counts.copied += tabled.copied;
+      counts.present += tabled.present;
       if (rows.length > 0) {
         const inserted = await sql`INSERT INTO dotbase_kv ${sql(rows, 'key', 'value')} ON CONFLICT (key) DO NOTHING RETURNING key`;
         counts.copied += inserted.length;

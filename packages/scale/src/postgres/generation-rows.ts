@@ -40,10 +40,12 @@ export const COLUMNS: Readonly<Record<keyof GenerationRecord, Column>> = {
   batch_id: { cast: 'text', toDb: orNull, fromDb: same },
   // when a batch item's submission began (recovery adopts its prediction instead of submitting it again)
   submit_started_at: { cast: 'timestamptz', toDb: (value) => (value === undefined ? null : time(value)), fromDb: epoch },
+  // the owner's star: NOT NULL in its column (absent is false), handed out as true or not at all
+  favorite: { cast: 'boolean', toDb: (value) => value === true, fromDb: (value) => (value === true ? true : null) },
 };
 
 /** Fields a record may lack: NULL in their column means the record had none. */
-const OPTIONAL = new Set<keyof GenerationRecord>(['webhook', 'batch_id', 'submit_started_at']);
+const OPTIONAL = new Set<keyof GenerationRecord>(['webhook', 'batch_id', 'submit_started_at', 'favorite']);
 
 export const COLUMN_NAMES = Object.keys(COLUMNS) as (keyof GenerationRecord)[];
 /** The select list, in record order. */

@@ -74,6 +74,13 @@ export function createPostgresGenerationStore(sql: Sql): GenerationStore {
       return rows[0] ? recordFromRow(rows[0]) : null;
     },
 
+    async setFavorite(id, favorite) {
+      if (typeof favorite !== 'boolean') throw new DotbaseError('invalid_input', 'favorite must be a boolean');
+      // the counters follow in the same transaction (the trigger)
+      const rows = await databaseCall(`star generation ${id}`, () => sql.unsafe(`UPDATE generations SET favorite = $2 WHERE id = $1 RETURNING ${SELECT_LIST}`, [id, favorite]));
+      return rows[0] ? recordFromRow(rows[0]) : null;
+    },
+
     async delete(id) {
       const rows = await databaseCall(`delete generation ${id}`, () => sql`DELETE FROM generations WHERE id = ${id} RETURNING id`);
       return rows.length > 0;
@@ -85,7 +92,10 @@ export function createPostgresGenerationStore(sql: Sql): GenerationStore {
       const values: unknown[] = [userId];
       if (query.action) conditions.push(`action = $${values.push(query.action)}`);
       if (query.status) conditions.push(`status = $${values.push(query.status)}`);
+      // a literal condition (no parameter), so the planner can pick the partial indexes of starred rows
+      if (query.favorite) conditions.push('favorite');
       const where = conditions.join(' AND ');
+      const filterValues = values.slice();
       const limit = `$${values.push(query.limit)}`;
       const offset = `$${values.push((query.page - 1) * query.limit)}`;
       // the page and its total in one round trip, both from one snapshot
@@ -99,7 +109,7 @@ export function createPostgresGenerationStore(sql: Sql): GenerationStore {
       if (rows.length > 0) return { items: rows.map(recordFromRow), total: Number(rows[0]?.['total']) };
       // past the last page (or no generations): the total alone
       const [count] = await databaseCall(`count generations of ${userId}`, () =>
-        sql.unsafe(`SELECT coalesce(sum(count), 0) AS total FROM generation_counts WHERE ${where}`, values.slice(0, conditions.length) as never[]),
+        sql.unsafe(`SELECT coalesce(sum(count), 0) AS total FROM generation_counts WHERE ${where}`, filterValues as never[]),
       );
       return { items: [], total: Number(count?.['total'] ?? 0) };
     },

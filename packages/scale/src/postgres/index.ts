@@ -1,5 +1,6 @@
 /**
- * dotbase on PostgreSQL: the generation store, the token-pool state and the schema's migrations. Loaded only when `DATABASE_URL` is set.
+ * dotbase on PostgreSQL: the generation store, the token-pool state, the webhook outbox, batches, shared per-user
+ * limits and the schema's migrations. Loaded only when `DATABASE_URL` is set.
  */
 export { connectPostgres, type PostgresOptions, type Sql } from './connect.js';
 export { migrate, MIGRATIONS, type Migration, type MigrationReport } from './migrations.js';
@@ -10,3 +11,6 @@ export { mirrorTokenState, type TokenMirror, type TokenMirrorOptions } from './t
 export { KV_CONFLICT, postgresKvDriver } from './kv-driver.js';
 export { createPostgresEventRelay, type EventRelay } from './event-relay.js';
 export { claimingStore, type ClaimingStore } from './claiming-store.js';
+export { createPostgresOutboxStore } from './outbox-store.js';
+export { createPostgresBatchStore } from './batch-store.js';
+export { createPostgresLimits } from './limits.js';

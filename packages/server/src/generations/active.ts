@@ -1,4 +1,4 @@
-import { TERMINAL_STATUSES, type GenerationService, type GenerationStore } from '@dotbase/core';
+import { TERMINAL_STATUSES, type GenerationRecord, type GenerationService, type GenerationStore } from '@dotbase/core';
 
 /**
  * Counts each user's unfinished generations, to cap how many one user runs at once. Follows the service's
@@ -10,7 +10,7 @@ import { TERMINAL_STATUSES, type GenerationService, type GenerationStore } from 
  * active.tryReserve('shop:u-17', 20, { id: 'shop', max: 20 }); // counts toward shop's cap too
  * try { await service.create('alice', body); } finally { release?.(); }
  */
-export function createActiveGenerations(service: Pick<GenerationService, 'subscribe'>) {
+export function createActiveGenerations(service: Pick<GenerationService, 'subscribe'>): ActiveGenerations & { count(userId: string): number; groupCount(groupId: string): number } {
   const byUser = new Map<string, Set<string>>();
   // Slots taken by creates still on their way to the store, so concurrent requests cannot all pass the check.
   const reserved = new Map<string, number>();
@@ -92,4 +92,15 @@ export function createActiveGenerations(service: Pick<GenerationService, 'subscr
   };
 }
 
-export type ActiveGenerations = ReturnType<typeof createActiveGenerations>;
+/** Called once the create has ended: with its generation when it made one, with nothing when it failed. */
+export type Reservation = (created?: GenerationRecord) => void;
+
+/** The cap on each user's running generations: in this process (`createActiveGenerations`) or shared (`createSharedActiveGenerations`). */
+export interface ActiveGenerations {
+  count(userId: string): number | Promise<number>;
+  /** A slot for a create about to start, or null when the user (or its group) is at its cap. */
+  tryReserve(userId: string, max: number, group?: { id: string; max: number }): Reservation | null | Promise<Reservation | null>;
+  /** A generation deleted while running emits nothing terminal; the route tells us. */
+  forget(userId: string, id: string): void;
+  seed(store: Pick<GenerationStore, 'listUnfinished' | 'get'>, groupOf?: (userId: string) => string | undefined): Promise<void>;
+}

@@ -28,6 +28,7 @@ export function presentGeneration(record: GenerationRecord, baseUrl: string): Ge
     processing_time_ms: record.processing_time_ms,
     created_at: record.created_at,
     completed_at: record.completed_at,
+    favorite: record.favorite === true,
   };
 }
 

@@ -14,11 +14,15 @@ export const SEARCH_SCAN_LIMIT = 5000;
 
 /**
  * The caller's generations whose prompt contains `text` (case-insensitive), newest first, paged like the list.
- * Filters by action and status still come from the store's index.
+ * Filters by action, status and star still come from the store's index.
  */
 export async function searchByPrompt(store: Lister, userId: string, query: ListQuery & { q: string }): Promise<{ items: GenerationRecord[]; total: number }> {
   const needle = query.q.toLocaleLowerCase();
-  const filters = { ...(query.action ? { action: query.action } : {}), ...(query.status ? { status: query.status } : {}) };
+  const filters = {
+    ...(query.action ? { action: query.action } : {}),
+    ...(query.status ? { status: query.status } : {}),
+    ...(query.favorite ? { favorite: true as const } : {}),
+  };
   const matches: GenerationRecord[] = [];
   for (let page = 1; (page - 1) * BATCH < SEARCH_SCAN_LIMIT; page++) {
     const { items, total } = await store.list(userId, { ...filters, page, limit: BATCH });

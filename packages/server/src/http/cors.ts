@@ -17,7 +17,7 @@ export function apiCors(allowedOrigins: readonly string[], publicOrigin: string 
     origin: (origin) => (allowed.has(origin) ? origin : null),
     credentials: true,
     allowHeaders: ['Authorization', 'Content-Type', 'Idempotency-Key', 'Prefer'],
-    allowMethods: ['GET', 'POST', 'PATCH', 'DELETE', 'OPTIONS'],
+    allowMethods: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'],
     exposeHeaders: ['Retry-After', 'Idempotent-Replayed', 'Preference-Applied'],
     maxAge: 600,
   });

@@ -19,7 +19,9 @@ export function requireUser(ctx: ServerContext): MiddlewareHandler<AppEnv> {
     }
     const { principal, via } = identified;
     if (!BEARER_AUTHENTICATORS.has(via)) rejectCrossSite(ctx, c);
-    const verdict = ctx.limiter.take(principal.id);
+    let verdict = ctx.limiter.take(principal.id);
+    // the memory limiter answers at once; only a shared one (Redis, PostgreSQL) costs an await
+    if (verdict instanceof Promise) verdict = await verdict;
     if (!verdict.ok) {
       throw new HttpError(429, 'rate_limited', `too many requests; try again in ${verdict.retryAfterSeconds} s`, {
         retryAfterSeconds: verdict.retryAfterSeconds,

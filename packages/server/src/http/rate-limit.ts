@@ -1,38 +1,22 @@
+import { createMemoryRateLimitStore, type RateLimitStore, type RateVerdict } from '@dotbase/core';
+
 /**
  * A token bucket per key (user): `perMinute` requests in a burst, refilled evenly over a minute. In memory, per
- * process: it protects this process, and several processes each allow their own share.
+ * process (the embedded default); with a shared `store` (Redis or PostgreSQL, see `createSharedLimits`) every
+ * instance spends from one bucket. The memory store answers synchronously: no promise on every request's path.
  *
  * @example
  * const limiter = createRateLimiter({ perMinute: 600 });
  * const verdict = limiter.take('alice'); // { ok: false, retryAfterSeconds: 1 } when empty
  */
-export function createRateLimiter(options: { perMinute: number; now?: () => number }) {
-  const capacity = options.perMinute;
-  const refillPerMs = options.perMinute / 60_000;
-  const now = options.now ?? Date.now;
-  const buckets = new Map<string, { tokens: number; at: number }>();
-
-  /** Full buckets hold no information; dropping them keeps memory bounded by recently active users. */
-  function forgetIdle(at: number): void {
-    for (const [key, bucket] of buckets) {
-      if (bucket.tokens + (at - bucket.at) * refillPerMs >= capacity) buckets.delete(key);
-    }
-  }
-
-  return {
-    take(key: string): { ok: true } | { ok: false; retryAfterSeconds: number } {
-      const at = now();
-      if (buckets.size > 10_000) forgetIdle(at);
-      const bucket = buckets.get(key) ?? { tokens: capacity, at };
-      const tokens = Math.min(capacity, bucket.tokens + (at - bucket.at) * refillPerMs);
-      if (tokens < 1) {
-        buckets.set(key, { tokens, at });
-        return { ok: false, retryAfterSeconds: Math.max(1, Math.ceil((1 - tokens) / refillPerMs / 1000)) };
-      }
-      buckets.set(key, { tokens: tokens - 1, at });
-      return { ok: true };
-    },
-  };
+export function createRateLimiter(options: { perMinute: number; now?: () => number }): { take(key: string): RateVerdict };
+export function createRateLimiter(options: { perMinute: number; store: RateLimitStore }): RateLimiter;
+export function createRateLimiter(options: { perMinute: number; now?: () => number; store?: RateLimitStore }): RateLimiter {
+  const store = options.store ?? createMemoryRateLimitStore(options.now ? { now: options.now } : {});
+  const { perMinute } = options;
+  return { take: (key) => store.hit(key, perMinute, 60_000) };
 }
 
-export type RateLimiter = ReturnType<typeof createRateLimiter>;
+export interface RateLimiter {
+  take(key: string): RateVerdict | Promise<RateVerdict>;
+}

@@ -68,7 +68,7 @@ export function batchRoutes(ctx: ServerContext) {
     );
     const batch: BatchRecord = { id, user_id: userId, items: records.map((r) => r.id), webhook: records[0]?.webhook ?? null, created_at: Date.now(), canceled_at: null };
     await ctx.batches.create(batch);
-    ctx.scheduler.add(userId, batch.items);
+    await ctx.scheduler.add(userId, batch.items);
     return batch;
   }
 
@@ -103,7 +103,7 @@ export function batchRoutes(ctx: ServerContext) {
     .post('/api/batches/:id/cancel', async (c) => {
       const batch = await ownBatch(c);
       const canceled = (await ctx.batches.markCanceled(batch.id, Date.now())) ?? batch;
-      ctx.scheduler.drop(batch.user_id, batch.items);
+      await ctx.scheduler.drop(batch.user_id, batch.items);
       // waiting items end at once; running ones are cancelled at Replicate (one that just finished stays completed)
       await Promise.all(batch.items.map((id) => service.cancel(batch.user_id, id).catch(() => null)));
       return c.json(await present(c, canceled));

@@ -38,7 +38,14 @@ export async function generationEvents(ctx: ServerContext, c: Context<AppEnv>, i
     throw new HttpError(404, 'not_found', `no generation ${id}`);
   }
   const max = ctx.limits.maxStreamsPerUser;
-  const release = ctx.streams.tryTake(userId, max);
+  let taken: (() => void) | null;
+  try {
+    taken = await ctx.streams.tryTake(userId, max);
+  } catch (error) {
+    unsubscribe();
+    throw error;
+  }
+  const release = taken;
   if (!release) {
     unsubscribe();
     throw new HttpError(429, 'too_many_streams', `at most ${max} event streams may be open at once per user; close one first`, { retryAfterSeconds: 5 });

@@ -146,9 +146,9 @@ export function generationRoutes(ctx: ServerContext) {
         // the minter's own generations are stored under its owner id, which for a long name is a digest
         const groupId = minter === undefined ? undefined : ownerIdFor(minter);
         const groupMax = ctx.limits.maxActiveGenerationsPerMinter;
-        const release = ctx.active.tryReserve(userId, ctx.limits.maxActiveGenerations, groupId === undefined ? undefined : { id: groupId, max: groupMax });
+        const release = await ctx.active.tryReserve(userId, ctx.limits.maxActiveGenerations, groupId === undefined ? undefined : { id: groupId, max: groupMax });
         if (!release) {
-          const mine = ctx.active.count(userId) >= ctx.limits.maxActiveGenerations;
+          const mine = (await ctx.active.count(userId)) >= ctx.limits.maxActiveGenerations;
           throw new HttpError(
             429,
             'too_many_generations',
@@ -169,7 +169,7 @@ export function generationRoutes(ctx: ServerContext) {
         // the server-wide slot is given back when the generation ends (or at once if the create fails)
         const creating = slot.run(() => service.create(userId, body));
         // The slot is held until the create has really ended, even when the caller stopped waiting for it below.
-        creating.then(release, release);
+        creating.then((record) => release(record), () => release());
         return withinDeadline(ctx, userId, creating);
       };
       let record: GenerationRecord;
@@ -208,6 +208,13 @@ export function generationRoutes(ctx: ServerContext) {
       const id = generationId(c);
       if (!(await service.get(c.get('owner'), id))) throw notFound(id);
       return c.json({ items: await ctx.webhooks.deliveries(id) });
+    })
+    // PUT stars, DELETE unstars; both are idempotent and answer the generation as it now is
+    .on(['PUT', 'DELETE'], '/api/generations/:id/favorite', async (c) => {
+      const id = generationId(c);
+      const record = await service.setFavorite(c.get('owner'), id, c.req.method === 'PUT');
+      if (!record) throw notFound(id);
+      return jsonText(c, presentedJson(record, baseUrlFor(ctx, c)));
     })
     .post('/api/generations/:id/cancel', async (c) => {
       const id = generationId(c);

@@ -144,6 +144,10 @@ export function buildOpenApi(
       get: { id: 'getGeneration', summary: 'One generation', response: generationSchema },
       delete: { id: 'deleteGeneration', summary: 'Delete a generation and its output files', response: null, status: 204 },
     },
+    '/api/generations/{id}/favorite': {
+      put: { id: 'starGeneration', summary: 'Star a generation (history can be filtered to starred ones with favorite=true)', response: generationSchema },
+      delete: { id: 'unstarGeneration', summary: 'Unstar a generation', response: generationSchema },
+    },
     '/api/generations/{id}/cancel': { post: { id: 'cancelGeneration', summary: 'Cancel a running generation', response: generationSchema } },
     '/api/generations/{id}/events': { get: { id: 'streamGenerationEvents', summary: 'Live status as Server-Sent Events until a terminal status', response: null, sse: true } },
     '/api/generations/{id}/deliveries': { get: { id: 'listGenerationDeliveries', summary: "The generation's outgoing webhooks: each try and the receiver's answer", response: deliveriesSchema } },

@@ -19,18 +19,6 @@ const MULTIPART_OVERHEAD_BYTES = 64 * 1024;
  */
 export function uploadRoutes(ctx: ServerContext) {
   const { maxUploadBytes, maxUploadPixels, uploadQuotaBytes, uploadQuotaCount } = ctx.limits;
-  // one upload at a time per user in this process: two at once could each fit the quota and together exceed it
-  const queues = new Map<string, Promise<unknown>>();
-  const oneAtATime = async <T>(owner: string, run: () => Promise<T>): Promise<T> => {
-    const previous = queues.get(owner) ?? Promise.resolve();
-    const current = previous.catch(() => undefined).then(run);
-    queues.set(owner, current);
-    try {
-      return await current;
-    } finally {
-      if (queues.get(owner) === current) queues.delete(owner);
-    }
-  };
   const quotaError = (used: UploadUsage, message: string) =>
     new HttpError(403, 'upload_quota_exceeded', `${message}; delete uploads you no longer need (DELETE /api/uploads/<name>) to make room`, {
       details: { used_bytes: used.bytes, used_count: used.count, max_bytes: uploadQuotaBytes, max_count: uploadQuotaCount },
@@ -60,7 +48,9 @@ export function uploadRoutes(ctx: ServerContext) {
       const bytes = new Uint8Array(await file.arrayBuffer());
       const image = await inspectImage(bytes, { maxBytes: maxUploadBytes, maxPixels: maxUploadPixels });
       const owner = c.get('owner');
-      const info = await oneAtATime(owner, async () => {
+      // one upload at a time per user (across instances with shared limits): two at once could each fit the quota
+      // and together exceed it
+      const info = await ctx.turns(`upload:${owner}`, async () => {
         const used = await ctx.owners.uploadUsage(owner);
         if (used.count + 1 > uploadQuotaCount) throw quotaError(used, `you already keep ${used.count} uploads, the most allowed`);
         if (used.bytes + bytes.byteLength > uploadQuotaBytes) {

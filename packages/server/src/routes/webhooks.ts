@@ -28,7 +28,7 @@ export function webhookRoutes(ctx: ServerContext) {
       ctx.logger.warn('webhook refused', { reason: verdict.reason });
       throw new HttpError(401, 'invalid_signature', `webhook refused: ${verdict.reason}`);
     }
-    if (!ctx.deliveries.firstTime(verdict.id)) return c.json({ ok: true, duplicate: true });
+    if (!(await ctx.deliveries.firstTime(verdict.id))) return c.json({ ok: true, duplicate: true });
     let prediction: unknown;
     try {
       prediction = JSON.parse(raw);
@@ -40,7 +40,7 @@ export function webhookRoutes(ctx: ServerContext) {
       await ctx.dotbase.service.handlePrediction(prediction);
     } catch (error) {
       // Let Replicate's retry through instead of dropping it as a duplicate.
-      ctx.deliveries.forget(verdict.id);
+      await ctx.deliveries.forget(verdict.id);
       throw error;
     }
     return c.json({ ok: true });

@@ -1,7 +1,8 @@
 import { join } from 'node:path';
-import type { BlobStore, GenerationStore, TokenPoolState } from '@dotbase/core';
+import type { BatchStore, BlobStore, GenerationStore, OutboxStore, TokenPoolState } from '@dotbase/core';
 import { atomicFsDriver, fsStorage } from '@dotbase/core/node';
 import { createStorage, type Storage } from 'unstorage';
+import type { SharedLimitStores } from '../limits/shared.js';
 import type { Logger } from '../log.js';
 import type { ScaleConfig } from './config.js';
 
@@ -12,8 +13,14 @@ export interface Backends {
   serviceStore?: GenerationStore;
   blobs?: BlobStore;
   tokenState?: TokenPoolState;
+  /** Outgoing webhooks' outbox, claimed per delivery across instances (with `DATABASE_URL`). */
+  outbox?: OutboxStore;
+  /** Batches and their items' queue, shared by every instance's scheduler (with `DATABASE_URL`). */
+  batches?: BatchStore;
   /** Generation events between instances (with `DATABASE_URL`). */
   events?: import('@dotbase/scale/postgres').EventRelay;
+  /** Per-user limits shared by the instances: on Redis with `REDIS_URL`, else on PostgreSQL with `DATABASE_URL`. */
+  limits?: SharedLimitStores;
   /** A presigned link to a blob, when files are served by redirect. */
   signedUrl?: (key: string) => Promise<string>;
   /** Undo steps, to run newest first. */
@@ -42,6 +49,8 @@ async function open(scale: ScaleConfig, dataDir: string, durability: 'sync' | 'o
   let tokenState: TokenPoolState | undefined;
   let sql: import('@dotbase/scale/postgres').Sql | undefined;
   let events: Backends['events'];
+  let outbox: OutboxStore | undefined;
+  let batches: BatchStore | undefined;
   if (scale.databaseUrl) {
     const postgres = await import('@dotbase/scale/postgres');
     sql = postgres.connectPostgres(scale.databaseUrl);
@@ -53,6 +62,8 @@ async function open(scale: ScaleConfig, dataDir: string, durability: 'sync' | 'o
     const claiming = postgres.claimingStore(sql, store, scale.trackingLeaseMs ? { ttlMs: scale.trackingLeaseMs } : {});
     cleanups.push(() => claiming.close());
     serviceStore = claiming;
+    outbox = postgres.createPostgresOutboxStore(sql);
+    batches = postgres.createPostgresBatchStore(sql);
     const relay = postgres.createPostgresEventRelay(sql, store, (error) => logger.warn('generation events between instances failed', { error: String(error) }));
     cleanups.push(() => relay.close());
     await relay.ready();
@@ -66,6 +77,7 @@ async function open(scale: ScaleConfig, dataDir: string, durability: 'sync' | 'o
     cleanups.push(() => embedded.dispose());
   }
 
+  let limits: SharedLimitStores | undefined;
   let blobs: BlobStore | undefined;
   let signedUrl: Backends['signedUrl'];
   if (scale.s3) {
@@ -78,12 +90,13 @@ async function open(scale: ScaleConfig, dataDir: string, durability: 'sync' | 'o
   }
 
   if (scale.redisUrl) {
-    const { connectRedis, createRedisTokenPoolState } = await import('@dotbase/scale/redis');
+    const { connectRedis, createRedisLimits, createRedisTokenPoolState } = await import('@dotbase/scale/redis');
     const redis = await connectRedis(scale.redisUrl);
     cleanups.push(async () => void (await redis.quit().catch(() => redis.disconnect())));
     const state = createRedisTokenPoolState(redis);
     cleanups.push(() => state.close());
     tokenState = state;
+    limits = { ...createRedisLimits(redis), engine: 'redis' };
     if (sql) {
       // the seed's operator SQL on replicate_tokens reaches the Redis state, and its counters come back
       const { mirrorTokenState } = await import('@dotbase/scale/postgres');
@@ -91,10 +104,12 @@ async function open(scale: ScaleConfig, dataDir: string, durability: 'sync' | 'o
       cleanups.push(async () => mirror.stop());
     }
   } else if (sql) {
-    const { createPostgresTokenPoolState } = await import('@dotbase/scale/postgres');
+    const { createPostgresLimits, createPostgresTokenPoolState } = await import('@dotbase/scale/postgres');
     const state = createPostgresTokenPoolState(sql);
     cleanups.push(() => state.close());
     tokenState = state;
+    limits = { ...createPostgresLimits(sql), engine: 'postgres' };
   }
-  return { storage, ...(events ? { events } : {}), ...(store ? { store } : {}), ...(serviceStore ? { serviceStore } : {}), ...(blobs ? { blobs } : {}), ...(tokenState ? { tokenState } : {}), ...(signedUrl ? { signedUrl } : {}) };
+  if (limits) logger.info('per-user limits are shared by the instances', { engine: limits.engine });
+  return { storage, ...(events ? { events } : {}), ...(outbox ? { outbox } : {}), ...(batches ? { batches } : {}), ...(store ? { store } : {}), ...(serviceStore ? { serviceStore } : {}), ...(blobs ? { blobs } : {}), ...(tokenState ? { tokenState } : {}), ...(signedUrl ? { signedUrl } : {}), ...(limits ? { limits } : {}) };
 }

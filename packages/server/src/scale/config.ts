@@ -93,8 +93,5 @@ export function scaleWarnings(scale: ScaleConfig, hasSecret: boolean): string[] 
   if (!scale.databaseUrl) warnings.push('DATABASE_URL is not set: generation records and upload ownership stay in this machine\'s DOTBASE_DATA_DIR, so run only one instance');
   if (!scale.s3) warnings.push('DOTBASE_S3_BUCKET is not set: uploads and outputs stay in this machine\'s DOTBASE_DATA_DIR, so run only one instance (or share that folder)');
   if (!hasSecret) warnings.push('DOTBASE_SECRET is not set: each instance makes its own, so a session signed by one is refused by another; set the same DOTBASE_SECRET on every instance');
-  if (scale.databaseUrl) {
-    warnings.push('the generations of an instance that dies are taken over when another instance starts (not yet while the others run)');
-  }
   return warnings;
 }

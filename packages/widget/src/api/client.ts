@@ -117,11 +117,17 @@ export class ApiClient {
     return this.request('DELETE', `/api/generations/${encodeURIComponent(id)}`);
   }
 
+  /** Stars (PUT) or unstars (DELETE) a generation; answers it as it now is. */
+  setFavorite(id: string, favorite: boolean): Promise<Generation> {
+    return this.request(favorite ? 'PUT' : 'DELETE', `/api/generations/${encodeURIComponent(id)}/favorite`);
+  }
+
   listGenerations(query: ListQuery, signal?: AbortSignal): Promise<GenerationPage> {
     const params = new URLSearchParams({ page: String(query.page), limit: String(query.limit) });
     if (query.action) params.set('action', query.action);
     if (query.status) params.set('status', query.status);
     if (query.q) params.set('q', query.q);
+    if (query.favorite) params.set('favorite', 'true');
     return this.request('GET', `/api/generations/list?${params}`, undefined, signal);
   }
 

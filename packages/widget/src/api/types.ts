@@ -73,6 +73,8 @@ export interface Generation {
   completed_at: number | null;
   input_images?: string[];
   mask?: string | null;
+  /** Starred by the user (absent from servers before favorites). */
+  favorite?: boolean;
 }
 
 export interface GenerationPage {
@@ -131,4 +133,6 @@ export interface ListQuery {
   status?: GenerationStatus;
   /** Prompt text to search for. */
   q?: string;
+  /** Only the starred generations. */
+  favorite?: boolean;
 }

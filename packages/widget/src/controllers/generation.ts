@@ -117,6 +117,23 @@ export class GenerationController implements ReactiveController {
     if (!isTerminal(generation.status)) void this.follow(generation.id);
   }
 
+  /**
+   * Stars or unstars a generation; the shown one and the session's copy follow the server's answer. A refusal is
+   * returned, not shown as the result's problem (whose Retry would run the generation again).
+   */
+  async setFavorite(generation: Generation, favorite: boolean): Promise<ApiError | null> {
+    try {
+      const answer = await this.hooks.client().setFavorite(generation.id, favorite);
+      const starred = answer.favorite === true;
+      if (this.current?.id === generation.id) this.current = { ...this.current, favorite: starred };
+      this.session = this.session.map((kept) => (kept.id === generation.id ? { ...kept, favorite: starred } : kept));
+      this.host.requestUpdate();
+      return null;
+    } catch (error) {
+      return this.report(error, 'favorite', generation.id);
+    }
+  }
+
   async cancel(): Promise<void> {
     const generation = this.current;
     if (!generation || isTerminal(generation.status)) return;

@@ -15,4 +15,6 @@ export interface LocalePack {
   fieldHints: Record<string, string>;
   /** Keyed by raw setting value or a part of one (`digital_illustration`). */
   values: Record<string, string>;
+  /** A server validation issue's message in this language; undefined (or absent, as in English) shows the server's text. */
+  issue?: (message: string) => string | undefined;
 }

@@ -126,6 +126,16 @@ export const sharedStyles = css`
     color: var(--db-danger);
     font-size: var(--db-text-xs);
   }
+  /* the favorite toggle (star-button.ts): gold when pressed, a square target like the other small buttons */
+  button.star {
+    min-width: 30px;
+    padding: 0 6px;
+    font-size: var(--db-text-md);
+    line-height: 1;
+  }
+  button.star[aria-pressed='true'] {
+    color: #d49a00;
+  }
 `;
 
 /** A fieldset that groups without drawing: for components whose fieldset is a titled section (model, settings). */

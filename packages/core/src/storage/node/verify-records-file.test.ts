@@ -22,7 +22,8 @@ async function seeded(): Promise<{ file: string; ids: string[] }> {
   const store = createGenerationStore(prefixStorage(storage, 'generations'));
   const ids: string[] = [];
   for (let i = 0; i < 40; i += 1) {
-    const record = makeGenerationRecord({ user_id: i % 2 ? 'alice' : 'bob', status: 'completed' });
+    // every third one starred: index entries of four elements are intact too
+    const record = makeGenerationRecord({ user_id: i % 2 ? 'alice' : 'bob', status: 'completed', favorite: i % 3 === 0 });
     await store.create(record);
     ids.push(record.id);
   }
@@ -75,7 +76,7 @@ describe('verifyRecordsFile', () => {
     const { file, ids } = await seeded();
     await replaceBytes(file, `["${ids[5]}","create",`, `["${ids[5]}","crXate",`);
     const { damaged } = await verifyRecordsFile(file);
-    expect(damaged).toEqual([{ key: 'generations:users:alice:chunks:0', problem: 'an index entry is not [id, action, status]' }]);
+    expect(damaged).toEqual([{ key: 'generations:users:alice:chunks:0', problem: 'an index entry is not [id, action, status, favorite?]' }]);
   });
 
   it('finds a damaged key: out of sort order, lookups can no longer find it', async () => {

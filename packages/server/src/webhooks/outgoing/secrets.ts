@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Storage } from 'unstorage';
+import { compareAndSet } from '../../kv/compare-and-set.js';
 import { newWebhookSecret } from './sign.js';
 
 /** Each user's webhook signing secret, made on first use and replaced on rotation. */
@@ -11,7 +12,8 @@ export interface WebhookSecrets {
 
 /**
  * Secrets on unstorage (`secret:<digest of the owner id>`), next to the server's other records. Creating one runs once per user at a
- * time in this process, so two first calls at once answer the same secret.
+ * time in this process, and is a compare-and-set on the storage (where it has one: the PostgreSQL kv driver), so two
+ * first calls at once, in one process or on two instances, answer the same secret.
  *
  * @example
  * const secrets = createWebhookSecrets(prefixStorage(storage, 'server:webhooks'));
@@ -36,7 +38,16 @@ export function createWebhookSecrets(storage: Storage): WebhookSecrets {
 
   return {
     get(userId) {
-      return once(userId, async () => (await storage.getItem<string>(key(userId))) ?? replace(userId));
+      return once(userId, async () => {
+        const stored = await storage.getItem<string>(key(userId));
+        if (stored) return stored;
+        // another instance may make this user's first secret at this very moment: the first write wins for both
+        const secret = newWebhookSecret();
+        if (await compareAndSet(storage, key(userId), null, secret)) return secret;
+        const winner = await storage.getItem<string>(key(userId));
+        if (!winner) throw new Error('[dotbase] [webhooks] a signing secret was written and is gone');
+        return winner;
+      });
     },
     async rotate(userId) {
       // after any first-use creation in flight, so the rotation is the last word

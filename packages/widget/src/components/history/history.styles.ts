@@ -25,6 +25,14 @@ export const historyStyles = css`
     flex-wrap: wrap;
     gap: 12px;
   }
+  /* sits on the baseline of the selects beside it */
+  .filters .favorites {
+    align-self: flex-end;
+    min-height: 36px;
+  }
+  .filters .favorites[aria-pressed='true'] {
+    border-color: var(--db-accent);
+  }
   .filters label {
     display: flex;
     flex-direction: column;

@@ -5,6 +5,7 @@ import { GENERATION_STATUSES, isAction, type Action, type Generation, type Gener
 import { notify } from '../../events.js';
 import { errorText, type Strings } from '../../i18n/index.js';
 import { sharedStyles } from '../../styles/shared.js';
+import { starButton } from '../star-button.js';
 import { historyStyles } from './history.styles.js';
 
 /** The seed shows 12 generations per page. */
@@ -13,8 +14,8 @@ export const HISTORY_PAGE_SIZE = 12;
 /**
  * @tagname dotbase-history
  *
- * The user's generations, newest first: filters by action and status, 12 per page, and per item open, reuse and
- * delete (with an in-place confirmation, since `confirm()` dialogs are blocked in many embeds).
+ * The user's generations, newest first: filters by action, status, star and prompt, 12 per page, and per item a
+ * star, open, reuse and delete (with an in-place confirmation, since `confirm()` dialogs are blocked in many embeds).
  *
  * @fires history-open - internal: `{ generation }`.
  * @fires history-reuse - internal: `{ generation }`.
@@ -33,6 +34,7 @@ export class DotbaseHistory extends LitElement {
     action: { state: true },
     status: { state: true },
     search: { state: true },
+    favorite: { state: true },
     page: { state: true },
     data: { state: true },
     loading: { state: true },
@@ -47,6 +49,7 @@ export class DotbaseHistory extends LitElement {
   declare action: Action | '';
   declare status: GenerationStatus | '';
   declare search: string;
+  declare favorite: boolean;
   declare page: number;
   declare data: GenerationPage | null;
   declare loading: boolean;
@@ -61,6 +64,7 @@ export class DotbaseHistory extends LitElement {
     this.action = '';
     this.status = '';
     this.search = '';
+    this.favorite = false;
     this.page = 1;
     this.data = null;
     this.loading = false;
@@ -97,6 +101,7 @@ export class DotbaseHistory extends LitElement {
           ...(this.action ? { action: this.action } : {}),
           ...(this.status ? { status: this.status } : {}),
           ...(this.search.trim() ? { q: this.search.trim() } : {}),
+          ...(this.favorite ? { favorite: true } : {}),
         },
         abort.signal,
       );
@@ -122,6 +127,28 @@ export class DotbaseHistory extends LitElement {
     void this.load();
   }
 
+  private toggleFavoritesOnly(): void {
+    this.favorite = !this.favorite;
+    this.page = 1;
+    void this.load();
+  }
+
+  /**
+   * Stars or unstars one card in place. Under "favorites only" an unstarred card stays until the next load, so the
+   * grid does not jump under the pointer and a slip can be undone with the same button.
+   */
+  private async toggleStar(generation: Generation): Promise<void> {
+    const favorite = generation.favorite !== true;
+    try {
+      const answer = await this.client.setFavorite(generation.id, favorite);
+      if (this.data) this.data = { ...this.data, items: this.data.items.map((item) => (item.id === generation.id ? { ...item, favorite: answer.favorite === true } : item)) };
+      notify(this, 'announce', { message: favorite ? this.strings.result.starred : this.strings.result.unstarred });
+    } catch (error) {
+      this.problem = error instanceof ApiError ? error : new ApiError('network_error', String(error));
+      notify(this, 'history-error', { error: this.problem });
+    }
+  }
+
   private searchTimer: ReturnType<typeof setTimeout> | undefined;
 
   /** Searches as the user types, once they pause (one request per pause, not per key). */
@@ -138,6 +165,7 @@ export class DotbaseHistory extends LitElement {
     this.action = '';
     this.status = '';
     this.search = '';
+    this.favorite = false;
     this.page = 1;
     void this.load();
   }
@@ -175,6 +203,7 @@ export class DotbaseHistory extends LitElement {
         <div class="line">
           <strong id=${headingId}>${name}</strong>
           <span class="status ${generation.status}">${this.strings.result.status[generation.status]}</span>
+          ${starButton(this.strings.result.favorite, generation.favorite === true, () => void this.toggleStar(generation), 'ghost')}
         </div>
         <span class="sub">${this.strings.actions[generation.action]} · <time datetime=${new Date(generation.created_at).toISOString()}>${format.format(generation.created_at)}</time></span>
         <p class="prompt">${generation.prompt || h.noPrompt}</p>
@@ -224,6 +253,9 @@ export class DotbaseHistory extends LitElement {
             ${GENERATION_STATUSES.map((status) => html`<option value=${status} ?selected=${this.status === status}>${this.strings.result.status[status]}</option>`)}
           </select>
         </label>
+        <button type="button" id="filter-favorite" class="small favorites" aria-pressed=${this.favorite ? 'true' : 'false'} @click=${() => this.toggleFavoritesOnly()}>
+          <span aria-hidden="true">${this.favorite ? '★' : '☆'}</span> ${h.favorites}
+        </button>
       </div>
       ${this.problem
         ? html`<div class="problem" role="alert">
@@ -233,7 +265,7 @@ export class DotbaseHistory extends LitElement {
         : nothing}
       ${!data && this.loading ? html`<p class="hint">${this.strings.loading}</p>` : nothing}
       ${data && data.items.length === 0
-        ? this.action || this.status || this.search.trim()
+        ? this.action || this.status || this.search.trim() || this.favorite
           ? html`<p class="empty">${h.noMatches} <button type="button" class="small" @click=${() => this.clearFilters()}>${h.clearFilters}</button></p>`
           : html`<p class="empty">${h.empty}</p>`
         : nothing}

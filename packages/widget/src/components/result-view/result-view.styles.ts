@@ -232,10 +232,18 @@ export const resultViewStyles = css`
     background: var(--db-surface);
     border-color: var(--db-border);
   }
+  /* as wide as the image is shown (not the dialog), so the original on top and the slider below line up with it */
+  .frame {
+    width: fit-content;
+    max-width: 100%;
+    margin: 0 auto;
+  }
+  /* the image's height limit below leaves room for the slider and the buttons; the stage is no shorter, so an
+     unzoomed image is never cut off and the original laid over it has exactly its box */
   .stage {
     position: relative;
     overflow: auto;
-    max-height: calc(96vh - 120px);
+    max-height: calc(96vh - 130px);
   }
   .stage img {
     cursor: zoom-in;
@@ -253,10 +261,12 @@ export const resultViewStyles = css`
     clip-path: inset(0 calc(100% - var(--split)) 0 0);
     pointer-events: none;
   }
-  .divider {
+  /* input.divider: outranks the shared input[type='range'] { width: auto } that left it at the browser's ~130 px;
+     no side margins (Chromium gives range inputs 2 px), so its ends are the image's edges */
+  input.divider {
     display: block;
     width: 100%;
-    margin-top: 8px;
+    margin: 8px 0 0;
   }
   .meta {
     display: flex;
@@ -270,12 +280,14 @@ export const resultViewStyles = css`
     font-weight: 600;
     color: var(--db-fg);
   }
+  /* takes what the buttons leave and ends in an ellipsis, so model, prompt, star and buttons share one line */
   .prompt {
     overflow: hidden;
     text-overflow: ellipsis;
     white-space: nowrap;
     max-width: 100%;
-    flex: 1 1 120px;
+    min-width: 0;
+    flex: 1 1 40px;
   }
   .reuse {
     margin-left: auto;
@@ -295,12 +307,13 @@ export const resultViewStyles = css`
   dialog img {
     display: block;
     max-width: 100%;
-    max-height: calc(96vh - 80px);
+    max-height: calc(96vh - 130px);
     margin: 0 auto;
     object-fit: contain;
   }
   .viewer-actions {
     display: flex;
+    flex-wrap: wrap;
     justify-content: flex-end;
     gap: 8px;
     margin-top: 12px;

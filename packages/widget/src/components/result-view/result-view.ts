@@ -5,6 +5,7 @@ import { urlForRef } from '../../api/files.js';
 import { notify } from '../../events.js';
 import { errorText, type Strings } from '../../i18n/index.js';
 import { sharedStyles } from '../../styles/shared.js';
+import { starButton } from '../star-button.js';
 import { downloadImage, downloadName } from './download.js';
 import { resultViewStyles } from './result-view.styles.js';
 
@@ -26,6 +27,7 @@ export interface ResultProblem {
  * @fires result-reuse - internal: `{ generation }`.
  * @fires result-use - internal: `{ url, action }`.
  * @fires result-show - internal: `{ generation }`, one of this session's results picked from the gallery.
+ * @fires result-favorite - internal: `{ generation, favorite }`, the star toggled in the viewer or under the result.
  * @csspart result - the result section.
  * @csspart progress - the progress bar.
  * @csspart output - each output image button.
@@ -210,21 +212,29 @@ export class DotbaseResultView extends LitElement {
     const before = this.beforeUrl(generation);
     return html`<dialog part="viewer" aria-label=${index === null ? s.heading : s.output(index + 1)} @close=${this.onDialogClose} @click=${(e: Event) => e.target === e.currentTarget && this.closeViewer()}>
       ${url && index !== null
-        ? html`<div class="stage ${this.zoomed ? 'zoomed' : ''}" style="--split:${this.split}%">
-              <img src=${url} alt=${s.output(index + 1)} @click=${() => (this.zoomed = !this.zoomed)} />
-              ${this.comparing && before ? html`<img class="before" src=${before} alt=${s.before} />` : nothing}
+        ? html`<div class="frame">
+              <div class="stage ${this.zoomed ? 'zoomed' : ''}" style="--split:${this.split}%">
+                <img src=${url} alt=${s.output(index + 1)} @click=${() => (this.zoomed = !this.zoomed)} />
+                ${this.comparing && before ? html`<img class="before" src=${before} alt=${s.before} />` : nothing}
+              </div>
+              ${this.comparing && before
+                ? html`<input class="divider" type="range" min="0" max="100" aria-label=${s.compare} .value=${String(this.split)} @input=${(e: Event) => (this.split = Number((e.target as HTMLInputElement).value))} />`
+                : nothing}
             </div>
-            ${this.comparing && before
-              ? html`<input class="divider" type="range" min="0" max="100" aria-label=${s.compare} .value=${String(this.split)} @input=${(e: Event) => (this.split = Number((e.target as HTMLInputElement).value))} />`
-              : nothing}
             <div class="viewer-actions">
               <button type="button" aria-pressed=${this.zoomed ? 'true' : 'false'} @click=${() => (this.zoomed = !this.zoomed)}>${s.zoom}</button>
               ${before ? html`<button type="button" aria-pressed=${this.comparing ? 'true' : 'false'} @click=${() => (this.comparing = !this.comparing)}>${s.compare}</button>` : nothing}
               <button type="button" @click=${() => downloadImage(url, downloadName(generation.id, index, url))}>${s.download}</button>
+              ${this.renderStar(generation)}
               <button type="button" class="primary" @click=${this.closeViewer} autofocus>${s.close}</button>
             </div>`
         : nothing}
     </dialog>`;
+  }
+
+  private renderStar(generation: Generation) {
+    const favorite = generation.favorite === true;
+    return starButton(this.strings.result.favorite, favorite, () => notify(this, 'result-favorite', { generation, favorite: !favorite }));
   }
 
   private renderProblem(code: string, message: string) {
@@ -265,6 +275,7 @@ export class DotbaseResultView extends LitElement {
             ${generation.output_urls.length > 1
               ? html`<button type="button" class="small ghost" @click=${() => this.downloadAll(generation)}>${s.downloadAll}</button>`
               : nothing}
+            ${isTerminal(generation.status) ? this.renderStar(generation) : nothing}
             ${isTerminal(generation.status)
               ? html`<button type="button" class="small ghost reuse" @click=${() => notify(this, 'result-reuse', { generation })}>${s.reuse}</button>`
               : nothing}
