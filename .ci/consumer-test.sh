@@ -8,7 +8,7 @@
 set -uo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 PNPM="${PNPM:-npx --yes pnpm@10.34.8}"
-PACKAGES=(core simulator widget server) # dependency order: the server's build reads core's built types
+PACKAGES=(core simulator widget scale server) # dependency order: the server's build reads core's and scale's built types
 work="$(mktemp -d "${TMPDIR:-/tmp}/dotbase-consumer-XXXXXX")"
 app="$work/app"
 failures=0
@@ -39,12 +39,6 @@ echo "== consumer test in $work"
 
 # ---- pack -------------------------------------------------------------------------------------------------------
 mkdir -p "$work/tarballs" "$app"
-# The server's build type-checks its optional PostgreSQL/Redis/S3 wiring against @dotbase/scale's built types
-# (scale is an optional peer, not yet published): build it first.
-if ! (cd "$root/packages/scale" && $PNPM run build) >"$work/build-scale.log" 2>&1; then
-  fail "build @dotbase/scale (the server's build reads its types)"
-  tail -n 40 "$work/build-scale.log" | sed 's/^/       | /'
-fi
 declare -A TARBALL
 for name in "${PACKAGES[@]}"; do
   # DOTBASE_CONSUMER_TARBALLS=<dir>: reuse tarballs packed before (only to iterate on this script)
@@ -74,6 +68,7 @@ contents_ok() { # tarball, then paths that must be in it
 check "tarball @dotbase/core has README, LICENSE, built entries" contents_ok "${TARBALL[core]}" README.md LICENSE dist/index.js dist/index.d.ts dist/node.js dist/testing.js
 check "tarball @dotbase/server has README, LICENSE, built entries, bin" contents_ok "${TARBALL[server]}" README.md LICENSE dist/index.js dist/index.d.ts dist/cli.js dist/testing.js bin/dotbase.js
 check "tarball @dotbase/simulator has README, LICENSE, built entries, bin" contents_ok "${TARBALL[simulator]}" README.md LICENSE dist/index.js dist/index.d.ts dist/cli.js bin/dotbase-simulator.js
+check "tarball @dotbase/scale has README, LICENSE, built entries" contents_ok "${TARBALL[scale]}" README.md LICENSE dist/postgres/index.js dist/postgres/index.d.ts dist/redis/index.js dist/s3/index.js dist/import/index.js dist/testing/index.js
 check "tarball @dotbase/widget has README, LICENSE, npm build, bundles, types, manifest" contents_ok "${TARBALL[widget]}" README.md LICENSE dist/lib/index.js dist/lib/react.js dist/lib/dotbase-admin.js dist/lib/dotbase-ru.js dist/dotbase-admin.js dist/dotbase-ru.js dist/dotbase-studio.js dist/dotbase-studio.iife.js dist/types/index.d.ts custom-elements.json
 
 for name in "${PACKAGES[@]}"; do
@@ -91,7 +86,7 @@ new_project() { # folder: an empty npm project whose @dotbase/* names all resolv
     // relative, as npm writes a tarball installed by path: the override must equal the direct dependency it also is
     const overrides = Object.fromEntries(pairs.map((pair) => pair.split("=")).map(([name, file]) => ["@dotbase/" + name, "file:" + require("path").relative(dir, file)]));
     require("fs").writeFileSync(dir + "/package.json", JSON.stringify({ name: "dotbase-consumer", private: true, type: "module", overrides }, null, 2));
-  ' "$1" "core=${TARBALL[core]}" "simulator=${TARBALL[simulator]}" "widget=${TARBALL[widget]}" "server=${TARBALL[server]}"
+  ' "$1" "core=${TARBALL[core]}" "simulator=${TARBALL[simulator]}" "widget=${TARBALL[widget]}" "scale=${TARBALL[scale]}" "server=${TARBALL[server]}"
 }
 new_project "$app"
 cp -r "$root/.ci/consumer/." "$app/"
@@ -100,15 +95,15 @@ export npm_config_audit=false npm_config_fund=false npm_config_update_notifier=f
 # The four uses, exactly as the README shows them; each line must appear in README.md as written here. Each use is
 # checked right after its own line, before the next line installs more, so a use that needs a package its line does
 # not name fails (the server finds the widget only through its dependency, for instance).
-install() { # a README line, run with the tarballs in place of our package names
-  local line="$1" command
+install() { # a README line, run with the tarballs in place of our package names (in $app, or the folder given)
+  local line="$1" dir="${2:-$app}" command
   if ! grep -qF -- "$line" "$root/README.md"; then
     fail "README shows: $line"
     return
   fi
   command="$line"
   for name in "${PACKAGES[@]}"; do command="${command//@dotbase\/$name/${TARBALL[$name]}}"; done
-  check "$line" bash -c "cd '$app' && $command"
+  check "$line" bash -c "cd '$dir' && $command"
 }
 
 install "npm install @dotbase/core @dotbase/simulator zod lmdb"
@@ -199,7 +194,7 @@ bare_server() {
   npm install "${TARBALL[server]}" >/dev/null || return 1
   local size code
   size="$(du -sm node_modules | cut -f1)"
-  for name in sharp lmdb @dotbase/simulator; do
+  for name in sharp lmdb @dotbase/simulator @dotbase/scale; do
     [ ! -e "node_modules/$name" ] || { echo "$name was installed although it is optional"; return 1; }
   done
   node --input-type=module -e "await import('@dotbase/server'); await import('@dotbase/core/node')" || return 1
@@ -208,7 +203,57 @@ bare_server() {
   [ "$code" -ne 0 ] && grep -q 'npm install sharp' "$bare/out" || { echo "dotbase serve without sharp: exit $code"; cat "$bare/out"; return 1; }
   echo "${size} MB installed; without sharp, dotbase serve stops: $(head -n 1 "$bare/out" | cut -c1-120)"
 }
-check "npm install @dotbase/server alone: no simulator, sharp or lmdb; the missing one is named" bare_server
+check "npm install @dotbase/server alone: no simulator, sharp, lmdb or scale; the missing one is named" bare_server
+
+# Many instances: @dotbase/scale is an optional peer of the server. Without it, DATABASE_URL stops the start with a
+# message naming it; with it (the README's line) its entries load in Node, and a database that refuses the
+# connection (a closed port on loopback) is named as such, not as a missing module. A token is set so the start
+# needs no simulator; nothing reaches Replicate before the database is opened.
+scale="$work/scale"
+new_project "$scale"
+serve_with_database() { # folder: runs `dotbase serve` there with an unreachable DATABASE_URL; output in <folder>/out
+  (cd "$1" && DATABASE_URL=postgres://dotbase:consumer-pw@127.0.0.1:1/dotbase REPLICATE_API_TOKENS=r8_consumer_test PORT=0 DOTBASE_DATA_DIR="$1/data" \
+    timeout 60 node_modules/.bin/dotbase serve >"$1/out" 2>&1)
+}
+scale_missing() {
+  cd "$scale" || return 1
+  npm install "${TARBALL[server]}" sharp >/dev/null || return 1
+  [ ! -e node_modules/@dotbase/scale ] || { echo "@dotbase/scale was installed although it is optional"; return 1; }
+  serve_with_database "$scale"
+  local code=$?
+  [ "$code" -ne 0 ] && [ "$code" -ne 124 ] && grep -q 'needs the "@dotbase/scale" package: npm install @dotbase/scale' "$scale/out" || { echo "exit $code"; cat "$scale/out"; return 1; }
+  echo "$(grep -o 'could not start: .\{1,110\}' "$scale/out")"
+}
+check "npm install @dotbase/server sharp, then DATABASE_URL: the start names @dotbase/scale" scale_missing
+install "npm install @dotbase/server @dotbase/scale sharp" "$scale"
+scale_entries() {
+  cd "$scale" || return 1
+  node --input-type=module -e '
+    const postgres = await import("@dotbase/scale/postgres");
+    const redis = await import("@dotbase/scale/redis");
+    const s3 = await import("@dotbase/scale/s3");
+    const missing = [[postgres, "connectPostgres", "migrate", "createPostgresGenerationStore", "createPostgresEventRelay"], [redis, "connectRedis", "createRedisTokenPoolState"], [s3, "createS3BlobStore"]]
+      .flatMap(([entry, ...names]) => names.filter((name) => typeof entry[name] !== "function"));
+    if (missing.length) throw new Error("missing exports: " + missing.join(", "));
+    // made without a network call: the S3 client and the PostgreSQL pool connect on first use
+    s3.createS3BlobStore({ bucket: "b", endpoint: "http://127.0.0.1:1", region: "us-east-1", credentials: { accessKeyId: "a", secretAccessKey: "b" } }).close();
+    await postgres.connectPostgres("postgres://127.0.0.1:1/x").end();
+  ' 2>"$scale/entries.err" || { cat "$scale/entries.err"; return 1; }
+  # the AWS SDK warns on stderr about Node versions it will drop: shown, but not as the summary line
+  sed 's/^/(stderr) /' "$scale/entries.err" | head -n 3
+  echo "@dotbase/scale/postgres, /redis and /s3 import in Node"
+}
+check "(g) @dotbase/scale/postgres, /redis, /s3 import in Node" scale_entries
+scale_refused() {
+  cd "$scale" || return 1
+  serve_with_database "$scale"
+  local code=$?
+  [ "$code" -ne 0 ] && [ "$code" -ne 124 ] || { echo "exit $code"; cat "$scale/out"; return 1; }
+  grep -q 'could not use the PostgreSQL database at DATABASE_URL (127.0.0.1:1/dotbase)' "$scale/out" || { cat "$scale/out"; return 1; }
+  ! grep -qiE 'cannot find (package|module)|consumer-pw' "$scale/out" || { echo "a missing module, or the password, in the output:"; cat "$scale/out"; return 1; }
+  echo "$(grep -o 'could not start: .\{1,120\}' "$scale/out")"
+}
+check "(h) with @dotbase/scale, a refused DATABASE_URL stops the start naming the database" scale_refused
 
 if [ "$failures" -eq 0 ]; then
   echo "consumer test: all checks passed"

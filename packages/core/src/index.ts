@@ -21,7 +21,7 @@ export { createMemoryRateLimitStore, createMemorySlotStore, createMemorySeenOnce
 export * from './storage/types.js';
 export { reasonOf as failureReasonOf } from './storage/activity-log.js';
 export { createBlobStore } from './storage/blob-store.js';
-export { newBlobKey, outputBlobKey, parseBlobKey } from './storage/blob-keys.js';
+export { checkBlobListing, isBlobKey, newBlobKey, outputBlobKey, parseBlobKey } from './storage/blob-keys.js';
 export { createGenerationStore, type GenerationStoreOptions } from './storage/generation-store.js';
 export { checkGenerationRecord, checkListQuery } from './storage/generation-checks.js';
 export { keySegmentLength } from './storage/key-segment.js';

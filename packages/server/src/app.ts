@@ -6,6 +6,7 @@ import { DEFAULT_LIMITS, type Limits } from './config.js';
 import type { AppEnv, DotbaseParts, ServerContext } from './context.js';
 import { createActiveGenerations } from './generations/active.js';
 import { createGenerationAdmission } from './generations/admission.js';
+import { createMemoryEventLog, type GenerationEventLog } from './generations/event-log.js';
 import { createStreamSlots } from './generations/stream-slots.js';
 import { createSharedStreamSlots } from './generations/shared-stream-slots.js';
 import { createSharedActiveGenerations } from './generations/shared-active.js';
@@ -67,6 +68,11 @@ export interface ServerOptions {
    */
   widgetDir?: string;
   logger?: Logger;
+  /**
+   * Each generation's changes, numbered, for event ids and `Last-Event-ID` resumes: `startServer` passes the
+   * PostgreSQL relay with `DATABASE_URL`. Default: a log of this process's changes, in memory.
+   */
+  events?: GenerationEventLog;
   /** SSE heartbeat interval (default 15 s). */
   heartbeatMs?: number;
   /** Abort it when shutting down: live event streams end at once instead of holding connections open. */
@@ -166,6 +172,7 @@ export function createServer(options: ServerOptions): Hono<AppEnv> {
       targetLagMs: limits.admissionTargetLagMs,
       ...(options.shutdown ? { shutdown: options.shutdown } : {}),
     }),
+    events: options.events ?? createMemoryEventLog(options.dotbase.service),
     streams: held ? createSharedStreamSlots(held) : createStreamSlots(),
     idempotency: createIdempotency(serverStorage),
     limiter: shared ? createRateLimiter({ perMinute: limits.requestsPerMinute, store: shared.rate }) : createRateLimiter({ perMinute: limits.requestsPerMinute }),

@@ -4,6 +4,7 @@ import type { Auth } from './auth/setup.js';
 import type { Principal } from './auth/types.js';
 import type { Limits } from './config.js';
 import type { ActiveGenerations } from './generations/active.js';
+import type { GenerationEventLog } from './generations/event-log.js';
 import type { GenerationAdmission } from './generations/admission.js';
 import type { StreamSlots } from './generations/stream-slots.js';
 import type { Idempotency } from './http/idempotency.js';
@@ -44,6 +45,8 @@ export interface ServerContext {
   active: ActiveGenerations;
   /** Server-wide admission control of new generations (503 + Retry-After past capacity). */
   admission: GenerationAdmission;
+  /** Each generation's changes, numbered: event ids and `Last-Event-ID` resumes. */
+  events: GenerationEventLog;
   /** Open event streams per user (capped by `limits.maxStreamsPerUser`). */
   streams: StreamSlots;
   /** `Idempotency-Key` records, per user, in the server's storage. */

@@ -180,7 +180,7 @@ async function startBackend(config: ServerConfig, options: StartOptions, logger:
   });
   await scheduler.start();
   cleanups.push(async () => scheduler.stop());
-  return { mode, simulator, dotbase, webhookSecret, webhookUrl, webhooks, listening, scheduler, fileRedirect: backends.signedUrl, sharedLimits: backends.limits } as const;
+  return { mode, simulator, dotbase, webhookSecret, webhookUrl, webhooks, listening, scheduler, fileRedirect: backends.signedUrl, sharedLimits: backends.limits, events: backends.events } as const;
 }
 
 /** Undo steps, run newest first; each runs even when an earlier one failed. */
@@ -209,7 +209,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
   // before anything opens records.lmdb: a damaged file is a message naming it, not 500s (or a crash) later
   await verifyStoreAtStart(config, logger);
   try {
-    const { mode, simulator, dotbase, webhookSecret, webhookUrl, webhooks, listening, scheduler, fileRedirect, sharedLimits } = await startBackend(config, options, logger, secret, cleanups);
+    const { mode, simulator, dotbase, webhookSecret, webhookUrl, webhooks, listening, scheduler, fileRedirect, sharedLimits, events } = await startBackend(config, options, logger, secret, cleanups);
     const anonymous = config.apiKeys.length === 0 && !config.telegram;
     const shutdown = new AbortController();
     // every open event stream listens for shutdown (and stops listening when it ends): many at once is normal
@@ -241,6 +241,8 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
       scheduler,
       ...(fileRedirect ? { fileRedirect } : {}),
       ...(sharedLimits ? { sharedLimits } : {}),
+      // with DATABASE_URL, event ids numbered in PostgreSQL: a reconnect to any instance resumes
+      ...(events ? { events } : {}),
     });
 
     const server = createHttpServer(getRequestListener(app.fetch, { errorHandler: malformedRequest }));

@@ -1,6 +1,7 @@
 import { createHash, createHmac } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from './helpers.js';
+import { readSse } from './sse.js';
 
 const KEY = 'key-events-0123456789abcdef';
 const BOT = '123456:TEST-bot-token-for-dotbase-events';
@@ -68,6 +69,30 @@ describe('GET /api/generations/:id/events', () => {
     expect(after.events[0]).toEqual(live.events.at(-1));
     // the API-key user "me" is someone else
     expect((await server.json('GET', `/api/generations/${created.body.id}/events`, { token: KEY })).status).toBe(404);
+  });
+
+  it('numbers each message; a reconnect with Last-Event-ID gets exactly the changes it missed', async () => {
+    const auth = { authorization: `Bearer ${KEY}` };
+    const created = await server.json('POST', '/api/generations/create', { token: KEY, body: { action: 'create', model_id: 'flux-schnell', prompt: 'resume' } });
+    const path = `/api/generations/${created.body.id}/events`;
+    // one client follows to the end; another drops after two messages and comes back later
+    const whole = server.fetch(path, { headers: auth }).then((response) => readSse(response));
+    const firstPart = await readSse(await server.fetch(path, { headers: auth }), 2);
+    expect(firstPart).toHaveLength(2);
+    // it comes back once it missed something (the generation is still running when it left)
+    const reference = await whole;
+    expect(reference.at(-1)!.data.status).toBe('completed');
+    const ids = reference.map((message) => Number(message.id));
+    expect(ids.every((id, index) => Number.isInteger(id) && (index === 0 || id > ids[index - 1]!))).toBe(true);
+    const lastId = firstPart.at(-1)!.id!;
+    const rest = await readSse(await server.fetch(path, { headers: { ...auth, 'last-event-id': lastId } }));
+    const missed = reference.filter((message) => Number(message.id) > Number(lastId));
+    expect(missed.length).toBeGreaterThan(0);
+    expect(rest).toEqual(missed);
+    // a reconnect after the end gets nothing more; one with an id this server never gave, the current state
+    expect(await readSse(await server.fetch(path, { headers: { ...auth, 'last-event-id': reference.at(-1)!.id! } }))).toEqual([]);
+    expect(await readSse(await server.fetch(path, { headers: { ...auth, 'last-event-id': '999999' } }))).toEqual([reference.at(-1)]);
+    expect(await readSse(await server.fetch(path, { headers: { ...auth, 'last-event-id': 'garbage' } }))).toEqual([reference.at(-1)]);
   });
 
   it('answers 404 before streaming for unknown ids and 401 without credentials', async () => {

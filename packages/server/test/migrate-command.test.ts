@@ -31,7 +31,7 @@ describe.skipIf(!postgresAvailable())('dotbase migrate', () => {
       const tables = await sql`SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY tablename`;
       expect(tables.map((t) => t['tablename'])).toEqual([
         'batch_items', 'batch_turns', 'batches', 'dotbase_kv', 'dotbase_migrations', 'dotbase_rate_limits', 'dotbase_seen_once', 'dotbase_slots',
-        'generation_claims', 'generation_counts', 'generations', 'replicate_token_leases', 'replicate_token_uses', 'replicate_tokens',
+        'generation_claims', 'generation_counts', 'generation_events', 'generations', 'replicate_token_leases', 'replicate_token_uses', 'replicate_tokens',
         'webhook_outbox', 'webhook_watched',
       ]);
     } finally {

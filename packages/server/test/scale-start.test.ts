@@ -6,6 +6,7 @@ import { ConfigError } from '../src/config.js';
 import type { Logger } from '../src/log.js';
 import { startTestServer, upload, waitForTerminal, type TestServer } from './helpers.js';
 import { sampleImage } from './images.js';
+import { readSse } from './sse.js';
 
 // random, as a real DOTBASE_SECRET must be (the entropy check refuses a plain-looking one)
 const SECRET = randomBytes(32).toString('base64url');
@@ -116,6 +117,33 @@ describe.skipIf(!postgresAvailable() || !redisAvailable())('dotbase on PostgreSQ
     expect(events.filter((event) => event.progress !== null).length).toBeGreaterThan(1);
     // B presents the record with its own URLs
     expect(events.at(-1).output_urls[0]).toMatch(new RegExp(`^${b.url}/files/outputs/`));
+  });
+
+  it('resumes an event stream on another instance from Last-Event-ID: exactly the changes missed, no duplicates', async () => {
+    const env = await sharedEnv();
+    const slow = { simulator: { timing: { startingMs: 50, processingMs: 1500, steps: 6 } } };
+    const [a, b, c] = await Promise.all([startTestServer(env, slow), startTestServer(env, slow), startTestServer(env, slow)]);
+    servers.push(a, b, c);
+    // the generation runs on B; one client follows it on C to the end, another on A drops after two messages
+    const created = await b.json('POST', '/api/generations/create', { body: { action: 'create', model_id: 'flux-schnell', prompt: 'resume anywhere' } });
+    expect(created.status).toBe(201);
+    const path = `/api/generations/${created.body.id}/events`;
+    const whole = c.fetch(path).then((response) => readSse(response));
+    const firstPart = await readSse(await a.fetch(path), 2);
+    expect(firstPart).toHaveLength(2);
+    const reference = await whole;
+    expect(reference.at(-1)!.data.status).toBe('completed');
+    // an id means the same on every instance: A's messages are C's under the same ids
+    const brief = (message: { id: string | undefined; data: any }) => ({ id: message.id, status: message.data.status, progress: message.data.progress });
+    expect(firstPart.map(brief)).toEqual(reference.filter((message) => firstPart.some((mine) => mine.id === message.id)).map(brief));
+    // back on C (a third instance) with the last id it had: what it missed, nothing it had
+    const lastId = firstPart.at(-1)!.id!;
+    const rest = await readSse(await c.fetch(path, { headers: { 'last-event-id': lastId } }));
+    const missed = reference.filter((message) => Number(message.id) > Number(lastId));
+    expect(missed.length).toBeGreaterThan(1);
+    expect(rest).toEqual(missed);
+    // and on B, where it runs, the same changes (with B's URLs)
+    expect((await readSse(await b.fetch(path, { headers: { 'last-event-id': lastId } }))).map(brief)).toEqual(missed.map(brief));
   });
 
   it('leaves the generations another instance is running to it when an instance starts', async () => {

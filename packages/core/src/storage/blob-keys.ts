@@ -62,3 +62,19 @@ export function parseBlobKey(key: string): { contentType: string } {
   if (!match) throw new DotbaseError('invalid_input', `invalid blob key ${JSON.stringify(key)}`);
   return { contentType: TYPE_BY_EXTENSION[match[3] as string] as string };
 }
+
+/** Whether `key` is a valid blob key (what a listing may return: anything else in the same place is skipped). */
+export function isBlobKey(key: string): boolean {
+  return KEY.test(key);
+}
+
+/** `limit` and `cursor` of a listing, checked; `invalid_input` for a bad prefix, limit or cursor. */
+export function checkBlobListing(prefix: string, page: { limit?: number; cursor?: string } = {}): { limit: number; cursor?: string } {
+  if (typeof prefix !== 'string' || !PREFIX.test(prefix)) throw new DotbaseError('invalid_input', `invalid blob prefix ${JSON.stringify(prefix)}`);
+  const limit = page.limit ?? 1000;
+  if (!Number.isInteger(limit) || limit < 1 || limit > 1000) throw new DotbaseError('invalid_input', `invalid listing limit ${JSON.stringify(limit)}: an integer from 1 to 1000`);
+  if (page.cursor !== undefined && (typeof page.cursor !== 'string' || page.cursor === '' || page.cursor.length > 4096)) {
+    throw new DotbaseError('invalid_input', 'invalid listing cursor: pass back the cursor of the previous page');
+  }
+  return { limit, ...(page.cursor !== undefined ? { cursor: page.cursor } : {}) };
+}

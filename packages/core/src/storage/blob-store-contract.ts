@@ -138,6 +138,40 @@ export function describeBlobStoreContract(name: string, factory: () => Promise<B
       await blobs.delete(missing);
     });
 
+    it('lists the keys below a prefix page by page, each key once, beyond one page', async () => {
+      const blobs = await factory();
+      expect(await blobs.list('outputs')).toEqual({ keys: [] });
+      const outputs = await Promise.all(Array.from({ length: 8 }, (_, i) => blobs.put(randomBytes(8), TYPES[i % TYPES.length]![0], 'outputs').then((b) => b.key)));
+      const nested = (await blobs.put(randomBytes(8), 'image/png', 'outputs/batch')).key;
+      const uploads = [(await blobs.put(randomBytes(8), 'image/png', 'uploads')).key];
+      const below = [...outputs, nested].sort();
+
+      const pages: string[][] = [];
+      let cursor: string | undefined;
+      do {
+        const page = await blobs.list('outputs', { limit: 3, ...(cursor ? { cursor } : {}) });
+        expect(page.keys.length).toBeLessThanOrEqual(3);
+        pages.push(page.keys);
+        cursor = page.cursor;
+        expect(pages.length).toBeLessThan(20);
+      } while (cursor);
+      expect(pages.length).toBeGreaterThanOrEqual(3);
+      expect(pages.flat()).toEqual(below);
+      expect(await blobs.list('outputs')).toEqual({ keys: below });
+      expect(await blobs.list('uploads', { limit: 1 })).toEqual({ keys: uploads });
+      expect((await blobs.list('outputs/batch')).keys).toEqual([nested]);
+      // a deleted key is gone from the listing
+      await blobs.delete(outputs[0]!);
+      expect((await blobs.list('outputs')).keys).toEqual(below.filter((key) => key !== outputs[0]));
+
+      for (const prefix of ['', '..', 'outputs/', '/outputs', 'Up']) {
+        expect(isDotbaseError(await rejection(blobs.list(prefix)), 'invalid_input'), prefix).toBe(true);
+      }
+      for (const limit of [0, 1001, 1.5, -1]) {
+        expect(isDotbaseError(await rejection(blobs.list('outputs', { limit })), 'invalid_input'), String(limit)).toBe(true);
+      }
+    });
+
     it('refuses path traversal and odd keys on every method', async () => {
       const blobs = await factory();
       const bad = [

@@ -1,6 +1,6 @@
 import type { Storage } from 'unstorage';
 import { DotbaseError } from '../errors.js';
-import { newBlobKey, parseBlobKey as parseKey } from './blob-keys.js';
+import { checkBlobListing, isBlobKey, newBlobKey, parseBlobKey as parseKey } from './blob-keys.js';
 import { storageCall } from './storage-error.js';
 import type { BlobStore, StoredBlob } from './types.js';
 
@@ -47,6 +47,18 @@ export function createBlobStore(storage: Storage): BlobStore {
     async delete(key) {
       parseKey(key);
       await storageCall(`delete ${key}`, () => storage.removeItem(key));
+    },
+    async list(prefix, page) {
+      const { limit, cursor } = checkBlobListing(prefix, page);
+      // unstorage lists a whole base at once and names keys with `:`; the page is cut here, the cursor being the
+      // last key handed out (keys are plain ASCII, so string order is S3's byte order too)
+      const all = await storageCall(`list ${prefix}`, () => storage.getKeys(prefix));
+      const keys = all
+        .map((key) => key.replace(/:/g, '/'))
+        .filter((key) => key.startsWith(`${prefix}/`) && isBlobKey(key) && (cursor === undefined || key > cursor))
+        .sort();
+      const taken = keys.slice(0, limit);
+      return keys.length > limit ? { keys: taken, cursor: taken.at(-1) as string } : { keys: taken };
     },
   };
 }

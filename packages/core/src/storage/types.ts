@@ -12,6 +12,25 @@ export interface BlobStore {
   get(key: string): Promise<{ bytes: Uint8Array; contentType: string } | null>;
   has(key: string): Promise<boolean>;
   delete(key: string): Promise<void>;
+  /**
+   * One page of the keys stored below `prefix` (at any depth), in ascending key order. Pass the answer's `cursor`
+   * back for the next page; the last page has none. A page holds at most `limit` keys (1–1000, default 1000) and
+   * may hold fewer even when more follow.
+   */
+  list(prefix: string, page?: BlobListPage): Promise<BlobList>;
+}
+
+/** Which page of a `BlobStore.list` to read. */
+export interface BlobListPage {
+  limit?: number;
+  /** The `cursor` of the previous page (opaque: each store makes its own). */
+  cursor?: string;
+}
+
+export interface BlobList {
+  keys: string[];
+  /** Set when more keys may follow. */
+  cursor?: string;
 }
 
 export interface StoredBlob {

@@ -332,6 +332,22 @@ CREATE TRIGGER generations_count AFTER INSERT OR UPDATE OF action, status, favor
   FOR EACH ROW EXECUTE FUNCTION dotbase_count_generations();
 `,
   },
+  {
+    version: 10,
+    name: 'generation_events: numbered changes for event stream resumes',
+    sql: `
+-- each generation's changes, numbered 1, 2, 3, … in the order they were committed: the ids of its live events, so a
+-- client reconnecting to any instance with Last-Event-ID gets what it missed. Kept for an hour (the relay prunes).
+CREATE TABLE IF NOT EXISTS generation_events (
+  generation_id text NOT NULL,
+  seq integer NOT NULL,
+  record jsonb NOT NULL,
+  created_at timestamptz NOT NULL DEFAULT now(),
+  PRIMARY KEY (generation_id, seq)
+);
+CREATE INDEX IF NOT EXISTS generation_events_created_at ON generation_events (created_at);
+`,
+  },
 ];
 
 /** Any fixed number: the key of the advisory lock that lets one instance migrate while the others wait. */

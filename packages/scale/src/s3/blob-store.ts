@@ -1,6 +1,6 @@
-import { DeleteObjectCommand, GetObjectCommand, HeadObjectCommand, PutObjectCommand, S3Client, S3ServiceException, type S3ClientConfig } from '@aws-sdk/client-s3';
+import { DeleteObjectCommand, GetObjectCommand, HeadObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client, S3ServiceException, type S3ClientConfig } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
-import { DotbaseError, newBlobKey, parseBlobKey, type BlobStore, type StoredBlob } from '@dotbase/core';
+import { checkBlobListing, DotbaseError, isBlobKey, newBlobKey, parseBlobKey, type BlobStore, type StoredBlob } from '@dotbase/core';
 
 export interface S3BlobStoreOptions {
   bucket: string;
@@ -106,6 +106,19 @@ export function createS3BlobStore(options: S3BlobStoreOptions): S3BlobStore {
       parseBlobKey(key);
       // S3 answers a delete of a missing key with success, as the contract wants
       await s3Call(`delete ${key}`, () => client.send(new DeleteObjectCommand({ Bucket: bucket, Key: objectKey(key) })));
+    },
+    async list(prefix, page) {
+      const { limit, cursor } = checkBlobListing(prefix, page);
+      // one ListObjectsV2 call per page: MaxKeys is the page size (S3 answers at most 1000), the continuation token
+      // is the cursor, so a listing of any size is walked page by page without holding it all
+      const listed = await s3Call(`list ${prefix}`, () =>
+        client.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: objectKey(`${prefix}/`), MaxKeys: limit, ...(cursor ? { ContinuationToken: cursor } : {}) })),
+      );
+      const keys = (listed.Contents ?? [])
+        .map((object) => (object.Key ?? '').slice(root.length))
+        // anything else someone put in the bucket under the same folder is not a blob of ours
+        .filter(isBlobKey);
+      return listed.IsTruncated && listed.NextContinuationToken ? { keys, cursor: listed.NextContinuationToken } : { keys };
     },
     async putAt(key, bytes) {
       const { contentType } = parseBlobKey(key);

@@ -10,7 +10,7 @@ export interface S3Server {
   region: string;
   /** A new empty bucket; returns its name. */
   createBucket(): Promise<string>;
-  /** Every object key in a bucket (first 1000), sorted. */
+  /** Every object key in a bucket, sorted (paged: past 1000 keys s3rver needs `--openssl-legacy-provider`, below). */
   listKeys(bucket: string): Promise<string[]>;
   stop(): Promise<void>;
 }
@@ -19,6 +19,8 @@ let buckets = 0;
 
 /**
  * An S3-compatible server on loopback for tests: s3rver (npm), in this process, storing into a temporary folder.
+ * Listings of more than one page need Node started with `--openssl-legacy-provider`: s3rver makes its
+ * continuation tokens with DES, which OpenSSL 3 keeps in its legacy provider (else it answers 500).
  *
  * @example
  * const s3 = await startS3Server();
@@ -44,8 +46,14 @@ export async function startS3Server(): Promise<S3Server> {
       return name;
     },
     async listKeys(bucket) {
-      const listed = await client.send(new ListObjectsV2Command({ Bucket: bucket }));
-      return (listed.Contents ?? []).map((object) => object.Key as string).sort();
+      const keys: string[] = [];
+      let token: string | undefined;
+      do {
+        const listed = await client.send(new ListObjectsV2Command({ Bucket: bucket, ...(token ? { ContinuationToken: token } : {}) }));
+        keys.push(...(listed.Contents ?? []).map((object) => object.Key as string));
+        token = listed.IsTruncated ? listed.NextContinuationToken : undefined;
+      } while (token);
+      return keys.sort();
     },
     async stop() {
       client.destroy();

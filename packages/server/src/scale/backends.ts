@@ -4,6 +4,7 @@ import { atomicFsDriver, fsStorage } from '@dotbase/core/node';
 import { createStorage, type Storage } from 'unstorage';
 import type { SharedLimitStores } from '../limits/shared.js';
 import type { Logger } from '../log.js';
+import { loadScalePostgres, loadScaleRedis, loadScaleS3 } from '../optional-deps.js';
 import type { ScaleConfig } from './config.js';
 
 export interface Backends {
@@ -29,7 +30,8 @@ export interface Backends {
 
 /**
  * Opens what the configuration names: the embedded folder when nothing is set (exactly as before), else PostgreSQL
- * (migrated here), Redis and S3 as set. Each driver is loaded only when its variable is set.
+ * (migrated here), Redis and S3 as set. Each driver is loaded only when its variable is set, from `@dotbase/scale`
+ * (an optional peer: when it is missing, the error says to install it).
  */
 export async function openBackends(scale: ScaleConfig, dataDir: string, durability: 'sync' | 'os', logger: Logger): Promise<Backends> {
   const cleanups: Backends['cleanups'] = [];
@@ -52,11 +54,13 @@ async function open(scale: ScaleConfig, dataDir: string, durability: 'sync' | 'o
   let outbox: OutboxStore | undefined;
   let batches: BatchStore | undefined;
   if (scale.databaseUrl) {
-    const postgres = await import('@dotbase/scale/postgres');
+    const postgres = await loadScalePostgres();
     sql = postgres.connectPostgres(scale.databaseUrl);
     const pool = sql;
     cleanups.push(() => pool.end({ timeout: 5 }));
-    const { applied, version } = await postgres.migrate(sql);
+    const { applied, version } = await postgres.migrate(sql).catch((error: unknown) => {
+      throw new Error(`could not use the PostgreSQL database at DATABASE_URL (${whereIs(scale.databaseUrl as string)}): ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+    });
     logger.info('PostgreSQL schema ready', { version, applied });
     store = postgres.createPostgresGenerationStore(sql);
     const claiming = postgres.claimingStore(sql, store, scale.trackingLeaseMs ? { ttlMs: scale.trackingLeaseMs } : {});
@@ -64,7 +68,7 @@ async function open(scale: ScaleConfig, dataDir: string, durability: 'sync' | 'o
     serviceStore = claiming;
     outbox = postgres.createPostgresOutboxStore(sql);
     batches = postgres.createPostgresBatchStore(sql);
-    const relay = postgres.createPostgresEventRelay(sql, store, (error) => logger.warn('generation events between instances failed', { error: String(error) }));
+    const relay = postgres.createPostgresEventRelay(sql, { onError: (error) => logger.warn('generation events between instances failed', { error: String(error) }) });
     cleanups.push(() => relay.close());
     await relay.ready();
     events = relay;
@@ -81,7 +85,7 @@ async function open(scale: ScaleConfig, dataDir: string, durability: 'sync' | 'o
   let blobs: BlobStore | undefined;
   let signedUrl: Backends['signedUrl'];
   if (scale.s3) {
-    const { createS3BlobStore } = await import('@dotbase/scale/s3');
+    const { createS3BlobStore } = await loadScaleS3();
     const s3 = createS3BlobStore(scale.s3);
     cleanups.push(async () => s3.close());
     blobs = s3;
@@ -90,7 +94,7 @@ async function open(scale: ScaleConfig, dataDir: string, durability: 'sync' | 'o
   }
 
   if (scale.redisUrl) {
-    const { connectRedis, createRedisLimits, createRedisTokenPoolState } = await import('@dotbase/scale/redis');
+    const { connectRedis, createRedisLimits, createRedisTokenPoolState } = await loadScaleRedis();
     const redis = await connectRedis(scale.redisUrl);
     cleanups.push(async () => void (await redis.quit().catch(() => redis.disconnect())));
     const state = createRedisTokenPoolState(redis);
@@ -99,12 +103,12 @@ async function open(scale: ScaleConfig, dataDir: string, durability: 'sync' | 'o
     limits = { ...createRedisLimits(redis), engine: 'redis' };
     if (sql) {
       // the seed's operator SQL on replicate_tokens reaches the Redis state, and its counters come back
-      const { mirrorTokenState } = await import('@dotbase/scale/postgres');
+      const { mirrorTokenState } = await loadScalePostgres();
       const mirror = mirrorTokenState(sql, state, { onError: (error) => logger.warn('could not sync replicate_tokens with Redis', { error: String(error) }) });
       cleanups.push(async () => mirror.stop());
     }
   } else if (sql) {
-    const { createPostgresLimits, createPostgresTokenPoolState } = await import('@dotbase/scale/postgres');
+    const { createPostgresLimits, createPostgresTokenPoolState } = await loadScalePostgres();
     const state = createPostgresTokenPoolState(sql);
     cleanups.push(() => state.close());
     tokenState = state;
@@ -112,4 +116,14 @@ async function open(scale: ScaleConfig, dataDir: string, durability: 'sync' | 'o
   }
   if (limits) logger.info('per-user limits are shared by the instances', { engine: limits.engine });
   return { storage, ...(events ? { events } : {}), ...(outbox ? { outbox } : {}), ...(batches ? { batches } : {}), ...(store ? { store } : {}), ...(serviceStore ? { serviceStore } : {}), ...(blobs ? { blobs } : {}), ...(tokenState ? { tokenState } : {}), ...(signedUrl ? { signedUrl } : {}), ...(limits ? { limits } : {}) };
+}
+
+/** `host:port/database` of a connection URL: enough to tell which server failed, without its user or password. */
+function whereIs(url: string): string {
+  try {
+    const parsed = new URL(url);
+    return `${parsed.hostname}:${parsed.port || '5432'}${parsed.pathname}`;
+  } catch {
+    return 'an unparsable URL';
+  }
 }

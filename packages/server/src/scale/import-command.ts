@@ -1,6 +1,7 @@
 import { isAbsolute, resolve } from 'node:path';
 import { ConfigError } from '../config.js';
 import { readScaleConfig, type ScaleConfig } from './config.js';
+import { loadScaleImport, loadScalePostgres, loadScaleS3 } from '../optional-deps.js';
 import type { ImportSummary } from '@dotbase/scale/import';
 
 /** The whole summary in one line, as `dotbase migrate` ends with one. */
@@ -47,7 +48,7 @@ export async function runImportCommand(env: Record<string, string | undefined>, 
   const dir = isAbsolute(given) ? given : resolve(cwd, given);
 
   // loaded only here: an install that never imports never loads these drivers
-  const { openEmbeddedFolder, importEmbeddedFolder, describeSummary, NotAnEmbeddedFolderError } = await import('@dotbase/scale/import');
+  const { openEmbeddedFolder, importEmbeddedFolder, describeSummary, NotAnEmbeddedFolderError } = await loadScaleImport();
   let folder;
   try {
     folder = openEmbeddedFolder(dir);
@@ -63,7 +64,7 @@ export async function runImportCommand(env: Record<string, string | undefined>, 
   try {
     let sql;
     if (databaseUrl) {
-      const { connectPostgres, migrate } = await import('@dotbase/scale/postgres');
+      const { connectPostgres, migrate } = await loadScalePostgres('dotbase import into PostgreSQL');
       sql = connectPostgres(databaseUrl, { max: 4, applicationName: 'dotbase import' });
       const pool = sql;
       cleanups.push(() => pool.end({ timeout: 5 }));
@@ -72,7 +73,7 @@ export async function runImportCommand(env: Record<string, string | undefined>, 
     }
     let blobs;
     if (bucketConfig) {
-      const { createS3BlobStore } = await import('@dotbase/scale/s3');
+      const { createS3BlobStore } = await loadScaleS3('dotbase import into S3');
       // credentials and region: the AWS SDK's own chain (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_REGION, …)
       const store = createS3BlobStore(bucketConfig);
       cleanups.push(async () => store.close());

@@ -1,3 +1,5 @@
+import { loadScalePostgres } from '../optional-deps.js';
+
 /**
  * `dotbase migrate`: brings the PostgreSQL schema at `DATABASE_URL` up to date and exits. The server migrates at
  * start as well; this command lets a deployment migrate once, before rolling out new instances.
@@ -9,7 +11,7 @@ export async function runMigrateCommand(env: Record<string, string | undefined>,
     return 2;
   }
   // loaded only here: an install without PostgreSQL never loads the driver
-  const { connectPostgres, migrate } = await import('@dotbase/scale/postgres');
+  const { connectPostgres, migrate } = await loadScalePostgres('dotbase migrate');
   const sql = connectPostgres(url, { max: 1, applicationName: 'dotbase migrate' });
   try {
     const { applied, version } = await migrate(sql);
