@@ -99,6 +99,18 @@ function describeRaces(name: string, setup: () => Promise<{ state: SharedTokenPo
       expect(await inFlight(state)).toEqual([0, 0]);
     });
 
+    it('leases to each instance only the tokens it registered (instances may hold different tokens)', async () => {
+      const { state, env } = await setup();
+      await state.register(['tok_a', 'tok_b']);
+      const sibling = await startWorker(env);
+      await sibling.send({ cmd: 'register', ids: ['tok_b', 'tok_c'] });
+      const theirs = (await sibling.send({ cmd: 'acquire', n: 6 })).leased as string[];
+      const ours = await Promise.all(Array.from({ length: 6 }, () => state.acquire(Date.now())));
+      expect(theirs).toHaveLength(6);
+      expect(new Set(theirs)).toEqual(new Set(['tok_b', 'tok_c']));
+      expect(new Set(ours.map((lease) => (lease.kind === 'leased' ? lease.id : lease.kind)))).toEqual(new Set(['tok_a', 'tok_b']));
+    });
+
     it('shows a cooldown set by one process to another at once', async () => {
       const { state, env } = await setup();
       await state.register(['tok_a', 'tok_b']);

@@ -35,6 +35,8 @@ export function createPostgresTokenPoolState(sql: Sql, options: PostgresTokenPoo
   const leaseTtlMs = options.leaseTtlMs ?? 30_000;
   const instance = randomUUID();
   let leaseCount = 0;
+  /** The ids this instance registered (it holds their secrets): the only ones it may lease. */
+  const own = new Set<string>();
   const held = new Map<string, string[]>();
 
   const heartbeat = setInterval(() => {
@@ -86,6 +88,7 @@ export function createPostgresTokenPoolState(sql: Sql, options: PostgresTokenPoo
   const state: TokenPoolState = {
     async register(ids) {
       if (ids.length > 0) await sql`INSERT INTO replicate_tokens (id) SELECT unnest(${[...ids]}::text[]) ON CONFLICT (id) DO NOTHING`;
+      for (const id of ids) own.add(id);
     },
 
     async acquire(callerNow, budget) {
@@ -104,7 +107,10 @@ export function createPostgresTokenPoolState(sql: Sql, options: PostgresTokenPoo
                  CASE WHEN ${horizon}::timestamptz IS NULL THEN NULL ELSE (
                    SELECT u.used_at FROM replicate_token_uses u WHERE u.token_id = t.id AND u.used_at > ${horizon}::timestamptz
                    ORDER BY u.used_at DESC OFFSET ${(budget?.limit ?? 1) - 1} LIMIT 1) END AS full_since
-          FROM replicate_tokens t ORDER BY t.id`;
+          FROM replicate_tokens t
+          -- only tokens this instance holds secrets for (instances may differ during a rolling token change)
+          WHERE ${own.size === 0} OR t.id = ANY(${[...own]}::text[])
+          ORDER BY t.id`;
         const candidates: Candidate[] = rows.map((row) => {
           const cooldown = ms(row['cooldown_until'] as Date | null) ?? now;
           const fullSince = ms(row['full_since'] as Date | null);

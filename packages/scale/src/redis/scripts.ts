@@ -25,11 +25,24 @@ local now = callerNow
 if ARGV[2] == 'redis' then now = redisNow end
 `;
 
-/** ARGV[4] budget limit ('' for none), ARGV[5] window ms, ARGV[6] lease name, ARGV[7] lease ttl ms. */
+/**
+ * ARGV[4] budget limit ('' for none), ARGV[5] window ms, ARGV[6] lease name, ARGV[7] lease ttl ms, ARGV[8..] the
+ * ids this instance holds secrets for (none: every registered id). Instances of one deployment may hold different
+ * tokens (a rolling change of REPLICATE_API_TOKENS): each picks only among its own, or it would lease a token it
+ * cannot use.
+ */
 export const ACQUIRE = `${CLOCK}
 local limit = tonumber(ARGV[4])
 local window = tonumber(ARGV[5])
-local ids = redis.call('SMEMBERS', prefix .. ':ids')
+local ids
+if #ARGV >= 8 then
+  ids = {}
+  for i = 8, #ARGV do
+    if redis.call('SISMEMBER', prefix .. ':ids', ARGV[i]) == 1 then ids[#ids + 1] = ARGV[i] end
+  end
+else
+  ids = redis.call('SMEMBERS', prefix .. ':ids')
+end
 table.sort(ids)
 local best, bestInFlight, bestSeq, earliest
 local anyActive = false

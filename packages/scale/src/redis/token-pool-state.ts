@@ -74,6 +74,8 @@ export function createRedisTokenPoolState(redis: Redis, options: RedisTokenPoolS
   let leaseCount = 0;
   /** Leases this instance holds, per token id: the names to release and to renew. */
   const held = new Map<string, string[]>();
+  /** The ids this instance registered (it holds their secrets): the only ones it may lease. */
+  const own = new Set<string>();
   const head = (now: number) => [prefix, clock, Math.round(now)];
 
   const heartbeat = setInterval(() => {
@@ -100,11 +102,12 @@ export function createRedisTokenPoolState(redis: Redis, options: RedisTokenPoolS
   return {
     async register(ids) {
       if (ids.length > 0) await scripts.dotbaseRegister(...head(Date.now()), ...ids);
+      for (const id of ids) own.add(id);
     },
     async acquire(now, budget): Promise<AcquireResult> {
       leaseCount += 1;
       const lease = `${instance}:${leaseCount}`;
-      const answer = (await scripts.dotbaseAcquire(...head(now), budget ? budget.limit : '', budget ? budget.windowMs : '', lease, leaseTtlMs)) as string[];
+      const answer = (await scripts.dotbaseAcquire(...head(now), budget ? budget.limit : '', budget ? budget.windowMs : '', lease, leaseTtlMs, ...own)) as string[];
       if (answer[0] === 'none') return { kind: 'none' };
       if (answer[0] === 'wait') return { kind: 'wait', until: now + Number(answer[1]) };
       const id = answer[1] as string;
