@@ -123,8 +123,7 @@ async function startInstances(configuration: Configuration, simulatorUrl: string
   const shared: Record<string, string> = engines
     ? {
         DATABASE_URL: await engines.databaseUrl(),
-        // a Redis database of its own per configuration: token ids another configuration registered would stay in
-        // the shared set, and an instance that picks one it has no secret for fails the create (500)
+        // a Redis database of its own per configuration, so no token-pool state carries over between them
         REDIS_URL: `${engines.redisUrl}/${configuration.instances}`,
         DOTBASE_S3_BUCKET: engines.s3.info.bucket,
         DOTBASE_S3_ENDPOINT: engines.s3.info.endpoint,

@@ -52,8 +52,7 @@ describe.skipIf(!postgresAvailable() || !redisAvailable())('three dotbase instan
     cleanups.push(() => simulator.stop());
     const env = {
       DATABASE_URL: await cluster.createDatabase(),
-      // a Redis database of its own per deployment: the token ids another deployment registered would stay in the
-      // shared set, and an instance that picks one it has no secret for fails the create (500 internal)
+      // a Redis database of its own per deployment, so no token-pool state carries over from the other test
       REDIS_URL: `${redis.url}/${++redisDatabases}`,
       DOTBASE_S3_BUCKET: await s3.createBucket(),
       DOTBASE_S3_ENDPOINT: s3.endpoint,
