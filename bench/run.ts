@@ -2,7 +2,7 @@
  * `pnpm bench`: runs every benchmark (or those named on the command line), prints one table and writes
  * bench/results.json with the machine it ran on. Everything runs on this machine, against the simulator.
  */
-import { writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import type { BenchRow } from './stats.js';
@@ -16,6 +16,7 @@ const benches: Record<string, () => Promise<Bench>> = {
   memory: async () => (await import('./memory.js')).benchMemory,
   widget: async () => (await import('./widget.js')).benchWidget,
   verify: async () => (await import('./verify.js')).benchVerify,
+  scale: async () => (await import('./scale.js')).benchScale,
 };
 
 const requested = process.argv.slice(2).filter((arg) => arg !== '--');
@@ -58,7 +59,10 @@ const machine = {
   load_average: { start: Math.round(loadBefore * 10) / 10, end: Math.round(loadavg()[0]! * 10) / 10 },
 };
 const resultsFile = fileURLToPath(new URL('./results.json', import.meta.url));
-await writeFile(resultsFile, `${JSON.stringify({ date: new Date().toISOString(), machine, rows }, null, 2)}\n`);
+// a run of some benches keeps the rows of the others from the file (`pnpm bench scale` adds to a full run's results)
+const previous = await readFile(resultsFile, 'utf8').then((text) => JSON.parse(text) as { rows: BenchRow[] }, () => ({ rows: [] }));
+const kept = previous.rows.filter((row) => !names.includes(row.bench));
+await writeFile(resultsFile, `${JSON.stringify({ date: new Date().toISOString(), machine, rows: [...kept, ...rows] }, null, 2)}\n`);
 console.error(`results written to ${resultsFile}`);
 const failed = rows.filter((row) => row.pass === false);
 if (failed.length > 0) console.error(`${failed.length} target(s) missed: ${failed.map((r) => `${r.bench}/${r.case}`).join('; ')}`);

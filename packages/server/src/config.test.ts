@@ -16,6 +16,8 @@ describe('loadConfig', () => {
     const config = loadConfig({}, '/srv/app');
     expect(config).toMatchObject({ port: 8787, host: '127.0.0.1', dataDir: '/srv/app/.data', durability: 'sync', apiKeys: [], corsOrigins: [], limits: DEFAULT_LIMITS });
     expect(config.replicate.tokens).toEqual([]);
+    // Replicate's own limit: 600 creates a minute per account
+    expect(config.replicate.budget).toEqual({ limit: 600, windowMs: 60_000 });
     expect(config.telegram).toBeUndefined();
   });
 
@@ -37,10 +39,17 @@ describe('loadConfig', () => {
         DOTBASE_ADMINS: '@Alice',
         DOTBASE_MAX_UPLOAD_BYTES: '2048',
         DOTBASE_RATE_LIMIT_PER_MINUTE: '5',
+        REPLICATE_TOKEN_BUDGET: '50',
+        REPLICATE_TOKEN_BUDGET_WINDOW_MS: '10100',
       },
       '/srv/app',
     );
-    expect(config.replicate).toEqual({ tokens: ['r8_a', 'r8_b'], baseUrl: 'http://127.0.0.1:9000/v1', webhookSecret: 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw' });
+    expect(config.replicate).toEqual({
+      tokens: ['r8_a', 'r8_b'],
+      baseUrl: 'http://127.0.0.1:9000/v1',
+      webhookSecret: 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw',
+      budget: { limit: 50, windowMs: 10_100 },
+    });
     expect(config).toMatchObject({ port: 9001, host: '0.0.0.0', dataDir: '/var/lib/dotbase', publicUrl: 'https://img.example.com' });
     expect(config.telegram).toEqual({ botToken: '123456:ABCdefGHIjklMNOpqrSTUvwxYZ012345', allowedUsernames: ['alice', 'bob'], maxAgeSeconds: 600 });
     expect(config.apiKeys).toEqual([

@@ -75,7 +75,11 @@ export const DEFAULT_LIMITS: Limits = {
 export const DEFAULT_TELEGRAM_MAX_AGE_SECONDS = 600;
 
 export interface ServerConfig {
-  replicate: { tokens: string[]; baseUrl?: string; webhookSecret?: string };
+  /**
+   * `budget`: creates each token may start per sliding window, so the pool stays under Replicate's per-account
+   * limit instead of collecting 429s (default 600 per 60 s, Replicate's limit).
+   */
+  replicate: { tokens: string[]; baseUrl?: string; webhookSecret?: string; budget: { limit: number; windowMs: number } };
   /**
    * Hosts outputs may be downloaded from besides Replicate's delivery hosts and the host of `replicate.baseUrl`
    * (`host`, `host:port` or `*.host`), trusted with http and any address.
@@ -206,6 +210,8 @@ const envSchema = z.object({
     blankToUndefined,
     z.string().regex(/^whsec_[A-Za-z0-9+/]+=*$/, "must look like 'whsec_<base64>'").optional(),
   ),
+  REPLICATE_TOKEN_BUDGET: wholeNumber(1, 1_000_000, 600),
+  REPLICATE_TOKEN_BUDGET_WINDOW_MS: wholeNumber(100, 24 * 60 * 60 * 1000, 60_000),
   DOTBASE_OUTPUT_HOSTS: hostList,
   PORT: wholeNumber(0, 65535, 8787),
   HOST: z.preprocess(blankToUndefined, z.string().trim().min(1).default('127.0.0.1')),
@@ -293,6 +299,7 @@ export function loadConfig(env: Record<string, string | undefined>, cwd: string 
       tokens: values.REPLICATE_API_TOKENS,
       ...(values.REPLICATE_API_BASE_URL ? { baseUrl: values.REPLICATE_API_BASE_URL } : {}),
       ...(values.REPLICATE_WEBHOOK_SECRET ? { webhookSecret: values.REPLICATE_WEBHOOK_SECRET } : {}),
+      budget: { limit: values.REPLICATE_TOKEN_BUDGET, windowMs: values.REPLICATE_TOKEN_BUDGET_WINDOW_MS },
     },
     outputHosts: values.DOTBASE_OUTPUT_HOSTS,
     port: values.PORT,

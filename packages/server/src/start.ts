@@ -136,7 +136,7 @@ async function startBackend(config: ServerConfig, options: StartOptions, logger:
     ...(batches ? { batches } : {}),
     imageTools: sharpImageTools(),
     // Replicate allows 600 creates a minute per account: stay under it instead of collecting 429s.
-    budget: { limit: 600, windowMs: 60_000 },
+    budget: config.replicate.budget,
     service: {
       ...(webhookUrl ? { webhookUrl } : {}),
       checkInputUrl: (url: string) => checkPublicUrl(url, { allowedHosts: trustedHosts }),
