@@ -1,5 +1,6 @@
 import type { RateLimitStore, RateVerdict, SeenOnceStore, SlotRef, SlotStore } from '@dotbase/core';
 import type { Redis } from 'ioredis';
+import { defineScripts } from './define-scripts.js';
 import { RATE_HIT, SLOT_ACQUIRE, SLOT_COUNT, SLOT_MOVE, SLOT_RENEW } from './limit-scripts.js';
 
 export interface RedisLimitsOptions {
@@ -18,14 +19,6 @@ const SCRIPTS: Record<LimitScript, string> = {
   dotbaseSlotMove: SLOT_MOVE,
 };
 
-function defineScripts(redis: Redis): ScriptRunner {
-  for (const [name, lua] of Object.entries(SCRIPTS)) {
-    // ioredis sends EVALSHA and falls back to EVAL once per connection
-    if (!(name in redis)) redis.defineCommand(name, { numberOfKeys: 1, lua });
-  }
-  return redis as unknown as ScriptRunner;
-}
-
 /**
  * Per-user limits shared by every instance through Redis: token buckets, expiring slots and seen-once ids, each
  * an atomic script or command on Redis's clock, each key with a TTL.
@@ -36,7 +29,7 @@ function defineScripts(redis: Redis): ScriptRunner {
  */
 export function createRedisLimits(redis: Redis, options: RedisLimitsOptions = {}): { rate: RateLimitStore; slots: SlotStore; seen: SeenOnceStore } {
   const prefix = options.prefix ?? 'dotbase:limits';
-  const scripts = defineScripts(redis);
+  const scripts = defineScripts<ScriptRunner>(redis, SCRIPTS, 1);
   const slotKey = (key: string) => `${prefix}:slots:${key}`;
   const seenKey = (id: string) => `${prefix}:seen:${id}`;
 

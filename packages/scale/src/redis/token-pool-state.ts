@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { DotbaseError, type AcquireResult, type LeaseFailure, type LeaseOutcome, type TokenStats } from '@dotbase/core';
 import type { Redis } from 'ioredis';
 import type { SharedTokenPoolState } from '../tokens/shared-state.js';
+import { defineScripts } from './define-scripts.js';
 import { ACQUIRE, REGISTER, RELEASE, RENEW, SET_ACTIVE, STATS } from './scripts.js';
 
 export interface RedisTokenPoolStateOptions {
@@ -32,14 +33,6 @@ const SCRIPTS: Record<ScriptName, string> = {
   dotbaseStats: STATS,
 };
 
-function defineScripts(redis: Redis): ScriptRunner {
-  for (const [name, lua] of Object.entries(SCRIPTS)) {
-    // ioredis sends EVALSHA and falls back to EVAL once per connection: the script text crosses the wire rarely
-    if (!(name in redis)) redis.defineCommand(name, { numberOfKeys: 0, lua });
-  }
-  return redis as unknown as ScriptRunner;
-}
-
 const optionalNumber = (value: string) => (value === '' ? null : Number(value));
 
 function statsFromRow(row: string[]): TokenStats {
@@ -66,7 +59,7 @@ function statsFromRow(row: string[]): TokenStats {
  * const pool = createTokenPool({ tokens, state, budget: { limit: 600, windowMs: 60_000 } });
  */
 export function createRedisTokenPoolState(redis: Redis, options: RedisTokenPoolStateOptions = {}): SharedTokenPoolState {
-  const scripts = defineScripts(redis);
+  const scripts = defineScripts<ScriptRunner>(redis, SCRIPTS, 0);
   const prefix = options.prefix ?? 'dotbase:tokens';
   const clock = options.clock ?? 'redis';
   const leaseTtlMs = options.leaseTtlMs ?? 30_000;
