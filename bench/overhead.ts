@@ -11,14 +11,14 @@
  *    dotbase: `Prefer: wait` on create, then the output from dotbase storage).
  *  - reads: GET /api/generations/:id and the list endpoint in requests/s, as a ratio to a bare Hono hello-world.
  */
-import { createServer } from 'node:net';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
 import Replicate from 'replicate';
+import { freePort, load, Shed, untilTerminal } from './load.js';
 import { startProcess } from './procs.js';
-import { round, summarize, type BenchRow } from './stats.js';
+import { round, type BenchRow } from './stats.js';
 
 // Enough tokens that the pool's per-token budget (600 creates a minute, Replicate's limit) never holds a create
 // back: the whole bench creates ~15k generations within a few minutes.
@@ -33,78 +33,6 @@ const WORKLOADS = process.env.BENCH_WORKLOADS?.split(',');
 const selected = (key: string) => !WORKLOADS || WORKLOADS.includes(key);
 const DURATION_MS = 4_000;
 const MODEL = 'black-forest-labs/flux-schnell';
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const probe = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as { port: number };
-      probe.close(() => resolve(port));
-    });
-  });
-}
-
-/** A request the server shed (503 with Retry-After): the caller waits as told and tries again; not an error. */
-class Shed extends Error {
-  constructor(readonly retryAfterMs: number) {
-    super('shed');
-  }
-}
-
-/**
- * Runs `op` from `concurrency` workers for DURATION_MS; returns latencies (ms) of the operations that were done and
- * operations per second. A shed operation is counted, waited out as its Retry-After says (as a well-behaved client
- * does), and not part of the latencies: those are of the work the server accepted.
- */
-async function load(concurrency: number, op: (i: number) => Promise<void>) {
-  const latencies: number[] = [];
-  let errors = 0;
-  let shed = 0;
-  const reasons = new Map<string, number>();
-  const started = performance.now();
-  const deadline = started + DURATION_MS;
-  let counter = 0;
-  await Promise.all(
-    Array.from({ length: concurrency }, async () => {
-      while (performance.now() < deadline) {
-        const t0 = performance.now();
-        try {
-          await op(counter++);
-          latencies.push(performance.now() - t0);
-        } catch (error) {
-          if (error instanceof Shed) {
-            shed += 1;
-            await new Promise((resolve) => setTimeout(resolve, Math.min(error.retryAfterMs, Math.max(0, deadline - performance.now()))));
-            continue;
-          }
-          errors += 1;
-          const reason = error instanceof Error ? `${error.message}${error.cause instanceof Error ? ` (${error.cause.message})` : ''}` : String(error);
-          reasons.set(reason, (reasons.get(reason) ?? 0) + 1);
-        }
-      }
-    }),
-  );
-  const seconds = (performance.now() - started) / 1000;
-  return { ...summarize(latencies), perSecond: latencies.length / seconds, errors, shed, reasons: [...reasons].map(([reason, n]) => `${n}× ${reason}`).join('; ') };
-}
-
-/** Reads an SSE stream until a terminal status; resolves with it. */
-async function untilTerminal(url: string): Promise<string> {
-  const response = await fetch(url);
-  const reader = response.body!.pipeThrough(new TextDecoderStream()).getReader();
-  let buffer = '';
-  for (;;) {
-    const { value, done } = await reader.read();
-    if (done) throw new Error('stream ended before a terminal status');
-    buffer += value;
-    const match = /"status":"(completed|failed|canceled)"/.exec(buffer);
-    if (match) {
-      // the server ends the stream after a terminal status: reading to its end keeps the connection for the next
-      // request (cancelling would make undici drop it, and each generation would cost a new connection)
-      while (!(await reader.read()).done);
-      return match[1]!;
-    }
-  }
-}
 
 /** Polls `done` every 100 ms until it says yes (or a minute passes), so one workload's tail never runs into the next. */
 async function settle(what: string, done: () => Promise<boolean>): Promise<void> {
@@ -262,10 +190,10 @@ export async function benchOverhead(log: (line: string) => void): Promise<BenchR
     for (const [name, paths] of Object.entries(workloads)) {
       if (!selected(paths.key)) continue;
       for (const concurrency of CONCURRENCY) {
-        const direct = await measured(() => load(concurrency, paths.direct), settleDirect);
-        const viaProxy = paths.proxy ? await load(concurrency, paths.proxy) : undefined;
+        const direct = await measured(() => load(concurrency, DURATION_MS, paths.direct), settleDirect);
+        const viaProxy = paths.proxy ? await load(concurrency, DURATION_MS, paths.proxy) : undefined;
         if (viaProxy) await settleDirect();
-        const viaDotbase = await measured(() => load(concurrency, paths.dotbase), settleDotbase);
+        const viaDotbase = await measured(() => load(concurrency, DURATION_MS, paths.dotbase), settleDotbase);
         const addedP50 = viaDotbase.p50 - direct.p50;
         const addedP99 = viaDotbase.p99 - direct.p99;
         for (const [path, result] of [['direct', direct], ['bare proxy', viaProxy], ['dotbase', viaDotbase]] as const) {

@@ -13,14 +13,14 @@
  */
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Replicate from 'replicate';
 import { postgresAvailable, redisAvailable, startPostgresCluster, startRedisServer } from '@dotbase/scale/testing';
 import { findProcess, treeCpuMs } from './engine-cpu.js';
+import { freePort, load, untilTerminal } from './load.js';
 import { startProcess, type BenchProcess } from './procs.js';
-import { round, summarize, type BenchRow } from './stats.js';
+import { round, type BenchRow } from './stats.js';
 
 // Throughput: this many callers at once, enough to keep every configuration busy; latency: one caller, so the
 // numbers are what dotbase adds to one generation, not the queueing of a saturated machine.
@@ -30,52 +30,6 @@ const LATENCY_DURATION_MS = Number(process.env.BENCH_SCALE_LATENCY_SECONDS ?? 5)
 const IDLE_MS = 4000;
 const MODEL = 'black-forest-labs/flux-schnell';
 const SECRET = randomBytes(32).toString('base64url');
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const probe = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as { port: number };
-      probe.close(() => resolve(port));
-    });
-  });
-}
-
-/** Reads an SSE stream to its end (the server ends it after a terminal status); resolves with that status. */
-async function untilTerminal(url: string): Promise<string> {
-  const response = await fetch(url);
-  if (response.status !== 200) throw new Error(`events answered ${response.status}`);
-  const text = await response.text();
-  const statuses = [...text.matchAll(/"status":"(completed|failed|canceled)"/g)];
-  if (statuses.length === 0) throw new Error('stream ended before a terminal status');
-  return statuses.at(-1)![1]!;
-}
-
-/** Keeps `concurrency` callers busy with `op` for `durationMs`; latencies of the operations done, and their rate. */
-async function load(concurrency: number, durationMs: number, op: (i: number) => Promise<void>) {
-  const latencies: number[] = [];
-  const reasons = new Map<string, number>();
-  let errors = 0;
-  let counter = 0;
-  const started = performance.now();
-  const deadline = started + durationMs;
-  await Promise.all(
-    Array.from({ length: concurrency }, async () => {
-      while (performance.now() < deadline) {
-        const t0 = performance.now();
-        try {
-          await op(counter++);
-          latencies.push(performance.now() - t0);
-        } catch (error) {
-          errors += 1;
-          const reason = error instanceof Error ? error.message : String(error);
-          reasons.set(reason, (reasons.get(reason) ?? 0) + 1);
-        }
-      }
-    }),
-  );
-  const seconds = (performance.now() - started) / 1000;
-  return { ...summarize(latencies), perSecond: latencies.length / seconds, errors, reasons: [...reasons].map(([reason, n]) => `${n}× ${reason}`).join('; ') };
-}
 
 interface Engines {
   databaseUrl: () => Promise<string>;
