@@ -16,7 +16,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
 import Replicate from 'replicate';
-import { freePort, load, Shed, untilTerminal } from './load.js';
+import { freePort, load, postJson, Shed, untilTerminal } from './load.js';
 import { startProcess } from './procs.js';
 import { round, type BenchRow } from './stats.js';
 
@@ -84,17 +84,11 @@ export async function benchOverhead(log: (line: string) => void): Promise<BenchR
     const proxied = new Replicate({ auth: TOKENS[0]!, baseUrl: `${proxy.info.url}${simulatorUrl.pathname}`, useFileOutput: false });
     const api = server.info.url;
     const postCreate = async (i: number, headers: Record<string, string> = {}) => {
-      const response = await fetch(`${api}/api/generations/create`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', ...headers },
-        body: JSON.stringify({ action: 'create', model_id: 'flux-schnell', prompt: `bench` }),
-      });
-      if (response.status === 503 && response.headers.has('retry-after')) {
-        await response.arrayBuffer();
-        throw new Shed(Number(response.headers.get('retry-after')) * 1000);
-      }
-      if (response.status !== 201 && response.status !== 200) throw new Error(`create answered ${response.status}`);
-      return (await response.json()) as { id: string; status: string; output_urls: string[] };
+      const answer = await postJson(`${api}/api/generations/create`, { action: 'create', model_id: 'flux-schnell', prompt: `bench` }, headers);
+      const retryAfter = answer.headers['retry-after'];
+      if (answer.status === 503 && typeof retryAfter === 'string') throw new Shed(Number(retryAfter) * 1000);
+      if (answer.status !== 201 && answer.status !== 200) throw new Error(`create answered ${answer.status}`);
+      return answer.json as { id: string; status: string; output_urls: string[] };
     };
     const waited = async (client: Replicate, i: number) => {
       const prediction = await client.predictions.create({ model: MODEL, input: { prompt: `bench` }, wait: 60 });

@@ -18,7 +18,7 @@ import { join } from 'node:path';
 import Replicate from 'replicate';
 import { postgresAvailable, redisAvailable, startPostgresCluster, startRedisServer } from '@dotbase/scale/testing';
 import { findProcess, treeCpuMs } from './engine-cpu.js';
-import { freePort, load, untilTerminal } from './load.js';
+import { freePort, load, postJson, untilTerminal } from './load.js';
 import { startProcess, type BenchProcess } from './procs.js';
 import { round, type BenchRow } from './stats.js';
 
@@ -174,13 +174,9 @@ export async function benchScale(log: (line: string) => void): Promise<BenchRow[
         const generation = async (i: number) => {
           const accepting = urls[i % urls.length]!;
           const following = urls[(i + 1) % urls.length]!;
-          const response = await fetch(`${accepting}/api/generations/create`, {
-            method: 'POST',
-            headers: { 'content-type': 'application/json' },
-            body: JSON.stringify({ action: 'create', model_id: 'flux-schnell', prompt: 'bench' }),
-          });
-          if (response.status !== 201) throw new Error(`create answered ${response.status}: ${(await response.text()).slice(0, 200)}`);
-          const { id } = (await response.json()) as { id: string };
+          const answer = await postJson(`${accepting}/api/generations/create`, { action: 'create', model_id: 'flux-schnell', prompt: 'bench' });
+          if (answer.status !== 201) throw new Error(`create answered ${answer.status}: ${JSON.stringify(answer.json).slice(0, 200)}`);
+          const { id } = answer.json as { id: string };
           const status = await untilTerminal(`${following}/api/generations/${id}/events`);
           if (status !== 'completed') throw new Error(`generation ${status}`);
         };

@@ -68,5 +68,6 @@ export {
   type PublicUrlOptions,
   type ResolvedAddress,
 } from './net/public-url.js';
+export { createApiFetch, type ApiFetchOptions } from './net/api-fetch.js';
 export { safeFetch, SafeFetchError, type SafeFetchOptions, type SafeResponse } from './net/safe-fetch.js';
 export { hostRuleOf, matchesHostRules, parseHostRule, parseHostRules, type HostRule } from './net/host-rules.js';

@@ -113,4 +113,20 @@ describe('webhooks', () => {
     await until(() => sim!.stats().webhooks.failed === 1);
     expect(hook.attempts).toHaveLength(3);
   });
+
+  it('does not follow a redirect: the delivery failed, and the place it points to gets nothing', async () => {
+    const elsewhere = await receiver();
+    const redirecting = await startLoopbackServer((_request, _body, response) => {
+      response.writeHead(307, { location: elsewhere.server.url }).end();
+    });
+    server = elsewhere.server;
+    try {
+      sim = await startFastSimulator({ outputScale: 0.05, webhookRetryDelaysMs: [30] });
+      await api(sim, '/models/google/imagen-4/predictions', { body: { input: { prompt: 'x' }, webhook: redirecting.url, webhook_events_filter: ['completed'] } });
+      await until(() => sim!.stats().webhooks.failed === 1);
+      expect(elsewhere.attempts).toEqual([]);
+    } finally {
+      await redirecting.close();
+    }
+  });
 });

@@ -1,6 +1,7 @@
 import type { LookupAddress } from 'node:dns';
 import { Agent, request } from 'undici';
 import { DotbaseError } from '../errors.js';
+import { headersOf } from './api-fetch.js';
 import { parseHostRules } from './host-rules.js';
 import { checkPublicUrl, UnsafeUrlError, type PublicUrlOptions, type ResolvedAddress } from './public-url.js';
 
@@ -98,15 +99,6 @@ function dropAgent(agent: Agent): void {
   void agent.destroy().catch(() => undefined);
 }
 
-function toHeaders(raw: Record<string, string | string[] | undefined>): Headers {
-  const headers = new Headers();
-  for (const [name, value] of Object.entries(raw)) {
-    if (Array.isArray(value)) for (const item of value) headers.append(name, item);
-    else if (value !== undefined) headers.set(name, value);
-  }
-  return headers;
-}
-
 /** Drops a body unread; the abort it causes is expected, not an uncaught error. */
 function discard(body: { on(event: 'error', listener: () => void): unknown; destroy(): void }): void {
   body.on('error', () => undefined);
@@ -166,7 +158,7 @@ export async function safeFetch(input: string | URL, options: SafeFetchOptions =
         // the cause (refused, reset, certificate) would tell a prober what listens there: it stays out of the message
         throw new SafeFetchError('unreachable', 'the URL could not be reached');
       });
-      const headers = toHeaders(answer.headers);
+      const headers = headersOf(answer.headers);
       const location = headers.get('location');
       if (REDIRECT_STATUSES.has(answer.statusCode) && location && maxRedirects > 0 && (method === 'GET' || method === 'HEAD')) {
         discard(answer.body);
