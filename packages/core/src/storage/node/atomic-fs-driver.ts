@@ -1,8 +1,23 @@
 import { randomBytes } from 'node:crypto';
-import { mkdir, open, rename, rm, writeFile } from 'node:fs/promises';
+import { close, fsync, open, rename, write as writeBytes, writeFile } from 'node:fs';
+import { mkdir, rm } from 'node:fs/promises';
 import { dirname, join, resolve, sep } from 'node:path';
+import { promisify } from 'node:util';
 import type { Driver } from 'unstorage';
 import fsDriver from 'unstorage/drivers/fs';
+
+/*
+ * The write path uses fs's callback functions (promisified) rather than `fs/promises` FileHandles: a durable write is
+ * five thread-pool round trips either way, but a FileHandle costs the event loop about twice as much per write
+ * (measured: 30 KB files, 10 writers, ~110–130 µs of main-thread time per file with FileHandles against ~45–75 µs),
+ * and the event loop is what a busy server runs out of first.
+ */
+const openFile = promisify(open);
+const writeToFile = promisify(writeBytes);
+const flushFile = promisify(fsync);
+const closeFile = promisify(close);
+const renameFile = promisify(rename);
+const writeWholeFile = promisify(writeFile);
 
 /** Where half-written files live until they are renamed into place; never listed as keys. */
 const TEMP_DIR = '.dotbase-tmp';
@@ -26,22 +41,24 @@ export interface AtomicFsDriverOptions {
 
 /** Writes a file and flushes its bytes to disk before returning. */
 async function writeDurably(path: string, data: string | Uint8Array): Promise<void> {
-  const handle = await open(path, 'w');
+  const fd = await openFile(path, 'w');
   try {
-    await handle.writeFile(data);
-    await handle.sync();
+    const bytes = typeof data === 'string' ? Buffer.from(data) : data;
+    // a write may take fewer bytes than it was given: go on from where it stopped
+    for (let offset = 0; offset < bytes.byteLength; ) offset += (await writeToFile(fd, bytes, offset, bytes.byteLength - offset)).bytesWritten;
+    await flushFile(fd);
   } finally {
-    await handle.close();
+    await closeFile(fd);
   }
 }
 
 /** Flushes a directory's entries (a rename lives in the directory, not in the file). */
 async function syncDir(dir: string): Promise<void> {
-  const handle = await open(dir, 'r');
+  const fd = await openFile(dir, 'r');
   try {
-    await handle.sync();
+    await flushFile(fd);
   } finally {
-    await handle.close();
+    await closeFile(fd);
   }
 }
 
@@ -111,11 +128,11 @@ export function atomicFsDriver(options: AtomicFsDriverOptions): Driver {
     try {
       if (options.fsync) {
         await writeDurably(scratch, data);
-        await rename(scratch, path);
+        await renameFile(scratch, path);
         await syncDirShared(dirname(path));
       } else {
-        await writeFile(scratch, data);
-        await rename(scratch, path);
+        await writeWholeFile(scratch, data);
+        await renameFile(scratch, path);
       }
     } catch (error) {
       await rm(scratch, { force: true });
