@@ -17,6 +17,7 @@ const benches: Record<string, () => Promise<Bench>> = {
   widget: async () => (await import('./widget.js')).benchWidget,
   verify: async () => (await import('./verify.js')).benchVerify,
   scale: async () => (await import('./scale.js')).benchScale,
+  hops: async () => (await import('./hops.js')).benchHops,
 };
 
 const requested = process.argv.slice(2).filter((arg) => arg !== '--');
