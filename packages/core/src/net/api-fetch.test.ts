@@ -24,6 +24,7 @@ beforeAll(async () => {
       if (request.url === '/empty') return void response.writeHead(204).end();
       if (request.url === '/throttled') return void response.writeHead(429, { 'retry-after': '7', 'content-type': 'application/json' }).end('{"detail":"slow down"}');
       if (request.url === '/moved') return void response.writeHead(307, { location: '/echo' }).end();
+      if (request.url === '/odd') return void response.writeHead(799).end('odd');
       response.writeHead(201, { 'content-type': 'application/json', 'x-seen': 'yes' });
       response.end(JSON.stringify({ method: request.method, body, type: request.headers['content-type'] ?? null }));
     });
@@ -88,6 +89,21 @@ describe('createApiFetch', () => {
     const followed = await apiFetch(`${base}/moved`, { method: 'POST', body: '{"a":1}' });
     expect(followed.status).toBe(201);
     expect(await followed.json()).toMatchObject({ method: 'POST', body: '{"a":1}' });
+  });
+
+  it('fails an answer with a status no Response can carry instead of sending the request again', async () => {
+    const apiFetch = createApiFetch();
+    const before = received.filter((entry) => entry.url === '/odd').length;
+    const failed = await apiFetch(`${base}/odd`, { method: 'POST', body: '{}' }).catch((error: unknown) => error);
+    expect(failed).toBeInstanceOf(TypeError);
+    expect(received.filter((entry) => entry.url === '/odd').length - before).toBe(1);
+  });
+
+  it('leaves out headers whose value is undefined, as a plain object may carry them', async () => {
+    const apiFetch = createApiFetch();
+    await (await apiFetch(`${base}/echo`, { headers: { 'x-set': 'yes', 'x-unset': undefined } as unknown as Record<string, string> })).text();
+    expect(received.at(-1)!.headers['x-set']).toBe('yes');
+    expect(received.at(-1)!.headers).not.toHaveProperty('x-unset');
   });
 
   it('leaves what it does not send itself (a FormData upload) to the fallback fetch', async () => {

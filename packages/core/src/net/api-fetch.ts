@@ -20,7 +20,10 @@ function plainHeaders(headers: HeadersInit | undefined): Record<string, string> 
   if (headers === undefined) return undefined;
   if (headers instanceof Headers) return Object.fromEntries(headers);
   if (Array.isArray(headers)) return headers.flat();
-  return headers as Record<string, string>;
+  // fetch skips nothing here, but undici refuses an undefined value: leave those out
+  const plain: Record<string, string> = {};
+  for (const [name, value] of Object.entries(headers)) if (value !== undefined) plain[name] = value;
+  return plain;
 }
 
 export interface ApiFetchOptions {
@@ -69,10 +72,15 @@ export function createApiFetch(options: ApiFetchOptions = {}): typeof fetch {
       throw new TypeError('fetch failed', { cause: error });
     }
     const status = answer.statusCode;
-    if (REDIRECT_STATUSES.has(status) || status < 200 || status > 599) {
+    if (REDIRECT_STATUSES.has(status)) {
       await answer.body.dump().catch(() => undefined);
-      if (init?.redirect === 'error' && REDIRECT_STATUSES.has(status)) throw new TypeError('fetch failed', { cause: new Error('unexpected redirect') });
+      if (init?.redirect === 'error') throw new TypeError('fetch failed', { cause: new Error('unexpected redirect') });
       return fallback(input, init);
+    }
+    if (status < 200 || status > 599) {
+      // not an answer a Response can carry; sending again could repeat a create, so it fails as a network error
+      await answer.body.dump().catch(() => undefined);
+      throw new TypeError('fetch failed', { cause: new Error(`unusable HTTP status ${status}`) });
     }
     const bodiless = BODILESS_STATUSES.has(status) || method === 'HEAD';
     const bytes = bodiless ? (await answer.body.dump().catch(() => undefined), null) : await answer.body.arrayBuffer();
