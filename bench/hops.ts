@@ -7,6 +7,7 @@
  */
 import { stat, statSync } from 'node:fs';
 import { request as httpRequest, Agent as HttpAgent } from 'node:http';
+import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { Agent, request } from 'undici';
