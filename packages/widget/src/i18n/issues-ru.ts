@@ -1,5 +1,5 @@
 import { RU_VALUES } from './catalog-ru.js';
-import { ru } from './ru.js';
+import { plural, ru } from './ru.js';
 
 /**
  * The server's validation issues (`error.details.issues[].message`) in Russian. The server writes them in English
@@ -9,15 +9,6 @@ import { ru } from './ru.js';
  * matched here and said again in Russian, with the setting names and values it mentions translated; a message of
  * no known shape is shown as the server wrote it. Lives in the Russian file, so English pays nothing for it.
  */
-
-function plural(n: number, one: string, few: string, many: string): string {
-  const tens = n % 100;
-  const units = n % 10;
-  if (tens >= 11 && tens <= 14) return many;
-  if (units === 1) return one;
-  if (units >= 2 && units <= 4) return few;
-  return many;
-}
 
 const field = (name: string) => `«${ru.fields[name] ?? name}»`;
 /** File formats keep their names; actions are the studio's tab names. */

@@ -1,7 +1,7 @@
 import type { Strings } from './en.js';
 
 /** Picks the Russian plural form: 1 изображение, 2 изображения, 5 изображений. */
-function plural(n: number, one: string, few: string, many: string): string {
+export function plural(n: number, one: string, few: string, many: string): string {
   const tens = n % 100;
   const units = n % 10;
   if (tens >= 11 && tens <= 14) return many;
