@@ -192,12 +192,7 @@ describe.skipIf(!postgresAvailable())('dotbase import', { timeout: 240_000 }, ()
     sql = connectPostgres(databaseUrl, { max: 2 });
     env = {
       DATABASE_URL: databaseUrl,
-      DOTBASE_S3_BUCKET: bucket,
-      DOTBASE_S3_ENDPOINT: s3.endpoint,
-      DOTBASE_S3_PREFIX: 'moved',
-      AWS_ACCESS_KEY_ID: s3.credentials.accessKeyId,
-      AWS_SECRET_ACCESS_KEY: s3.credentials.secretAccessKey,
-      AWS_REGION: s3.region,
+      ...s3.environment(bucket, 'moved'),
     };
   }, 240_000);
   afterAll(async () => {

@@ -36,10 +36,7 @@ describe.skipIf(!postgresAvailable())('dotbase import', () => {
 
     const env = {
       DATABASE_URL: await cluster.createDatabase(),
-      DOTBASE_S3_BUCKET: await s3.createBucket(),
-      DOTBASE_S3_ENDPOINT: s3.endpoint,
-      AWS_ACCESS_KEY_ID: s3.credentials.accessKeyId,
-      AWS_SECRET_ACCESS_KEY: s3.credentials.secretAccessKey,
+      ...s3.environment(await s3.createBucket()),
       DOTBASE_SECRET: 'cstOF5ud0SzgOWskSKNyyUdhZjjIS54xYPe9hAnXhqde',
     };
     const lines: string[] = [];

@@ -35,12 +35,7 @@ describe.skipIf(!postgresAvailable() || !redisAvailable())('dotbase on PostgreSQ
     return {
       DATABASE_URL: await cluster.createDatabase(),
       REDIS_URL: redis.url,
-      DOTBASE_S3_BUCKET: await s3.createBucket(),
-      DOTBASE_S3_ENDPOINT: s3.endpoint,
-      DOTBASE_S3_PREFIX: 'dotbase',
-      AWS_ACCESS_KEY_ID: s3.credentials.accessKeyId,
-      AWS_SECRET_ACCESS_KEY: s3.credentials.secretAccessKey,
-      AWS_REGION: s3.region,
+      ...s3.environment(await s3.createBucket(), 'dotbase'),
       DOTBASE_SECRET: SECRET,
     };
   }

@@ -8,4 +8,4 @@
 export { engineAvailable, freePort } from './engines.js';
 export { postgresAvailable, startPostgresCluster, type PostgresCluster } from './postgres-cluster.js';
 export { redisAvailable, startRedisServer, type RedisServer } from './redis-server.js';
-export { startS3Server, type S3Server } from './s3-server.js';
+export { startS3Server, type S3Environment, type S3Server } from './s3-server.js';

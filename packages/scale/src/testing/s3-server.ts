@@ -2,6 +2,16 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
+/** What `S3Server.environment` gives: a dotbase configuration for one bucket (`DOTBASE_S3_PREFIX` when asked for). */
+export interface S3Environment {
+  DOTBASE_S3_BUCKET: string;
+  DOTBASE_S3_ENDPOINT: string;
+  DOTBASE_S3_PREFIX?: string;
+  AWS_ACCESS_KEY_ID: string;
+  AWS_SECRET_ACCESS_KEY: string;
+  AWS_REGION: string;
+}
+
 export interface S3Server {
   /** `http://127.0.0.1:<port>` */
   endpoint: string;
@@ -10,6 +20,8 @@ export interface S3Server {
   region: string;
   /** A new empty bucket; returns its name. */
   createBucket(): Promise<string>;
+  /** The variables that point a dotbase server (or `dotbase import`) at `bucket` on this server, under `prefix`. */
+  environment(bucket: string, prefix?: string): S3Environment;
   /** Every object key in a bucket, sorted (paged: past 1000 keys s3rver needs `--openssl-legacy-provider`, below). */
   listKeys(bucket: string): Promise<string[]>;
   stop(): Promise<void>;
@@ -33,17 +45,28 @@ export async function startS3Server(): Promise<S3Server> {
   const address = (await server.run()) as { address: string; port: number };
   const endpoint = `http://127.0.0.1:${address.port}`;
   const credentials = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' };
+  const region = 'us-east-1';
   const { S3Client, CreateBucketCommand, ListObjectsV2Command } = await import('@aws-sdk/client-s3');
-  const client = new S3Client({ endpoint, region: 'us-east-1', credentials, forcePathStyle: true });
+  const client = new S3Client({ endpoint, region, credentials, forcePathStyle: true });
   return {
     endpoint,
     credentials,
-    region: 'us-east-1',
+    region,
     async createBucket() {
       buckets += 1;
       const name = `test-${process.pid}-${buckets}`;
       await client.send(new CreateBucketCommand({ Bucket: name }));
       return name;
+    },
+    environment(bucket, prefix) {
+      return {
+        DOTBASE_S3_BUCKET: bucket,
+        DOTBASE_S3_ENDPOINT: endpoint,
+        ...(prefix !== undefined ? { DOTBASE_S3_PREFIX: prefix } : {}),
+        AWS_ACCESS_KEY_ID: credentials.accessKeyId,
+        AWS_SECRET_ACCESS_KEY: credentials.secretAccessKey,
+        AWS_REGION: region,
+      };
     },
     async listKeys(bucket) {
       const keys: string[] = [];

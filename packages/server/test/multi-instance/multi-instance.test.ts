@@ -54,12 +54,7 @@ describe.skipIf(!postgresAvailable() || !redisAvailable())('three dotbase instan
       DATABASE_URL: await cluster.createDatabase(),
       // a Redis database of its own per deployment, so no token-pool state carries over from the other test
       REDIS_URL: `${redis.url}/${++redisDatabases}`,
-      DOTBASE_S3_BUCKET: await s3.createBucket(),
-      DOTBASE_S3_ENDPOINT: s3.endpoint,
-      DOTBASE_S3_PREFIX: 'dotbase',
-      AWS_ACCESS_KEY_ID: s3.credentials.accessKeyId,
-      AWS_SECRET_ACCESS_KEY: s3.credentials.secretAccessKey,
-      AWS_REGION: s3.region,
+      ...s3.environment(await s3.createBucket(), 'dotbase'),
       DOTBASE_SECRET: SECRET,
       REPLICATE_API_TOKENS: tokens.join(','),
       REPLICATE_API_BASE_URL: simulator.url,
