@@ -20,10 +20,7 @@ function plainHeaders(headers: HeadersInit | undefined): Record<string, string> 
   if (headers === undefined) return undefined;
   if (headers instanceof Headers) return Object.fromEntries(headers);
   if (Array.isArray(headers)) return headers.flat();
-  // fetch skips nothing here, but undici refuses an undefined value: leave those out
-  const plain: Record<string, string> = {};
-  for (const [name, value] of Object.entries(headers)) if (value !== undefined) plain[name] = value;
-  return plain;
+  return headers as Record<string, string>;
 }
 
 export interface ApiFetchOptions {
